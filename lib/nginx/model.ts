@@ -1,0 +1,115 @@
+/**
+ * The plain-data model of the nginx.conf the sidecar renders. No cdk8s types: sizes are KiB,
+ * times are milliseconds, so the renderer stays a pure function that tests can drive directly.
+ * Every string in here has already been checked by the functions in `tokens.ts`.
+ */
+
+/** One extra directive from an escape hatch: a checked name and checked arguments. */
+export interface DirectiveModel {
+  readonly name: string;
+  readonly args: string[];
+}
+
+/** An HTTP response header added to every response of a location (`always`). */
+export interface HeaderModel {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** Where the pod's writable emptyDir and read-only ConfigMaps are mounted. */
+export interface LayoutModel {
+  /** Directory of the writable emptyDir: pid file, temp paths and cache live below it. */
+  readonly varDir: string;
+  /** The sidecar's error page file. */
+  readonly errorPage: string;
+  /** `mime.types` shipped by the image. */
+  readonly mimeTypes: string;
+}
+
+export interface GzipModel {
+  readonly level: number;
+  readonly minLengthBytes: number;
+  /** MIME types besides text/html (which nginx always compresses). */
+  readonly types: string[];
+}
+
+export interface CacheZoneModel {
+  readonly keysZoneKib: number;
+  readonly maxSizeKib: number;
+  readonly inactiveMs: number;
+  /** Cookies that mark a request as private: never stored, never served from cache. */
+  readonly privateCookies: string[];
+}
+
+export interface RouteCacheModel {
+  readonly validMs: number;
+  /** Ignore the upstream's Cache-Control/Expires (AlertManager's UI sends no-store). */
+  readonly ignoreUpstreamCacheHeaders: boolean;
+}
+
+export interface ProxyRouteModel {
+  readonly kind: 'proxy';
+  readonly path: string;
+  readonly stripPrefix: boolean;
+  readonly connectTimeoutMs: number;
+  readonly readTimeoutMs: number;
+  readonly sendTimeoutMs: number;
+  /** Replace the app's own 5xx bodies with the sidecar's error page. */
+  readonly interceptErrors: boolean;
+  readonly cache?: RouteCacheModel;
+  readonly headers: HeaderModel[];
+  readonly directives: DirectiveModel[];
+}
+
+export interface StaticRouteModel {
+  readonly kind: 'static';
+  readonly path: string;
+  /** Directory whose files sit below it at their URI paths. */
+  readonly root: string;
+  readonly index: string;
+  /** Serve `index` for unknown paths (single-page apps) instead of 404. */
+  readonly spaFallback: boolean;
+  readonly headers: HeaderModel[];
+  readonly directives: DirectiveModel[];
+}
+
+export interface FileRouteModel {
+  readonly kind: 'file';
+  /** The exact URI; the file sits at the same path below `root`. */
+  readonly path: string;
+  readonly root: string;
+  readonly headers: HeaderModel[];
+  readonly directives: DirectiveModel[];
+}
+
+export type RouteModel = ProxyRouteModel | StaticRouteModel | FileRouteModel;
+
+export interface NginxConfModel {
+  readonly listenPort: number;
+  readonly workerProcesses: number;
+  readonly workerConnections: number;
+  readonly layout: LayoutModel;
+  /** The app's port on 127.0.0.1; absent when no route proxies. */
+  readonly upstreamPort?: number;
+  readonly upstreamKeepalive: number;
+  readonly clientMaxBodySizeKib: number;
+  readonly gzip?: GzipModel;
+  readonly cache?: CacheZoneModel;
+  /** Headers added in every location (nginx drops outer add_header when a location has its own). */
+  readonly headers: HeaderModel[];
+  readonly accessLog: boolean;
+  readonly routes: RouteModel[];
+  readonly httpDirectives: DirectiveModel[];
+  readonly serverDirectives: DirectiveModel[];
+}
+
+/** Fixed names and paths of the sidecar's own endpoints. */
+export const SIDECAR_ENDPOINTS = {
+  health: '/_sidecar/healthz',
+  errorPage: '/_sidecar/50x.html',
+  upstreamName: 'app',
+  cacheZone: 'sidecar_cache',
+} as const;
+
+/** The 5xx codes answered with the sidecar's own error page. */
+export const ERROR_PAGE_CODES = [500, 502, 503, 504];

@@ -1,0 +1,158 @@
+/**
+ * The rules for every user-supplied string that can reach nginx.conf.
+ *
+ * nginx ends an unquoted token at whitespace, `;` or `{`, treats `}` and `#` specially at a token
+ * start, turns `\r`/`\n` escapes inside quotes into real control characters, interpolates `$name` in
+ * most arguments and has no escape for `$`. A location path starting with `=`, `~`, `^~` or `@`
+ * changes the match type even when quoted. So the policy is an allow-list per kind of value, checked
+ * where the value enters, and quoting as a second line of defence when a token is written out.
+ */
+
+/** Thrown for any input that would produce a broken or unsafe nginx.conf or manifest. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Builds the one message format used everywhere: the field, the value as JSON, then the reason. */
+export function invalid(field: string, value: unknown, reason: string): ConfigError {
+  return new ConfigError(`${field} ${describe(value)} ${reason}`);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') {
+    return JSON.stringify(value);
+  }
+  return String(value);
+}
+
+const PATH_CHARS = /^\/[A-Za-z0-9._~\/-]*$/;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const COOKIE_NAME = /^[A-Za-z0-9_]+$/;
+const DIRECTIVE_NAME = /^[a-z][a-z0-9_]*$/;
+const SAFE_BARE = /^[A-Za-z0-9_.:\/=*+,@^~%-]+$/;
+
+/** Paths the sidecar keeps for itself: its health endpoint and error page. */
+export const RESERVED_PREFIX = '/_sidecar/';
+
+/**
+ * A URI path used as a location or in a route: starts with `/`, and uses only letters, digits and
+ * `/._~-`, so it can neither change the match type nor leave the directive.
+ */
+export function checkPath(field: string, value: string): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw invalid(field, value, 'must be a non-empty path starting with "/"');
+  }
+  if (!value.startsWith('/')) {
+    throw invalid(field, value, 'must start with "/"');
+  }
+  if (!PATH_CHARS.test(value)) {
+    throw invalid(field, value, 'may contain only letters, digits and "/._~-"');
+  }
+  if (value.split('/').some((seg) => seg === '..' || seg === '.')) {
+    throw invalid(field, value, 'must not contain "." or ".." segments');
+  }
+  if (value.includes('//')) {
+    throw invalid(field, value, 'must not contain "//"');
+  }
+  if (value.startsWith(RESERVED_PREFIX) || value === RESERVED_PREFIX.slice(0, -1)) {
+    throw invalid(field, value, `is reserved for the sidecar (${RESERVED_PREFIX})`);
+  }
+  return value;
+}
+
+/** An HTTP header name: an RFC 7230 token. */
+export function checkHeaderName(field: string, value: string): string {
+  if (typeof value !== 'string' || !HEADER_NAME.test(value)) {
+    throw invalid(field, value, 'is not a valid header name (RFC 7230 token characters only)');
+  }
+  return value;
+}
+
+/**
+ * An HTTP header value written literally: printable, no control characters (no CR/LF injection),
+ * no backslash (nginx unescapes inside quotes) and no `$` (nginx would read a variable).
+ */
+export function checkHeaderValue(field: string, value: string): string {
+  if (typeof value !== 'string') {
+    throw invalid(field, value, 'must be a string');
+  }
+  if (CONTROL.test(value)) {
+    throw invalid(field, value, 'must not contain control characters (CR, LF, tab, ...)');
+  }
+  if (value.includes('\\')) {
+    throw invalid(field, value, 'must not contain a backslash');
+  }
+  if (value.includes('$')) {
+    throw invalid(field, value, 'must not contain "$" (nginx would read it as a variable)');
+  }
+  if (value.trim() !== value) {
+    throw invalid(field, value, 'must not start or end with whitespace');
+  }
+  return value;
+}
+
+/** A cookie name that becomes the nginx variable `$cookie_<name>`. */
+export function checkCookieName(field: string, value: string): string {
+  if (typeof value !== 'string' || !COOKIE_NAME.test(value)) {
+    throw invalid(field, value, 'may contain only letters, digits and "_"');
+  }
+  return value;
+}
+
+/** The name of an extra directive given through an escape hatch. */
+export function checkDirectiveName(field: string, value: string): string {
+  if (typeof value !== 'string' || !DIRECTIVE_NAME.test(value)) {
+    throw invalid(field, value, 'is not a directive name (lower-case letters, digits and "_")');
+  }
+  return value;
+}
+
+/**
+ * An argument of an extra directive. It is quoted when written, so `;`, `{`, `#` and spaces stay
+ * inside it; control characters and backslashes are refused because nginx would unescape them.
+ * `$` is allowed here (and only here): variables are what extra directives are for.
+ */
+export function checkDirectiveArg(field: string, value: string): string {
+  if (typeof value !== 'string') {
+    throw invalid(field, value, 'must be a string');
+  }
+  if (CONTROL.test(value)) {
+    throw invalid(field, value, 'must not contain control characters (CR, LF, tab, ...)');
+  }
+  if (value.includes('\\')) {
+    throw invalid(field, value, 'must not contain a backslash');
+  }
+  return value;
+}
+
+/** An integer in [min, max]. */
+export function checkInt(field: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw invalid(field, value, `must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** A TCP port a container listens on. */
+export function checkPort(field: string, value: number): number {
+  return checkInt(field, value, 1, 65535);
+}
+
+/**
+ * Writes one argument: bare when it is made only of characters nginx never treats specially,
+ * otherwise double-quoted with `"` escaped. Arguments with control characters or backslashes never
+ * reach this point (the check functions refuse them); this is the second line of defence.
+ */
+export function arg(value: string): string {
+  if (CONTROL.test(value) || value.includes('\\')) {
+    throw new ConfigError(`internal: unsafe nginx argument ${JSON.stringify(value)}`);
+  }
+  if (SAFE_BARE.test(value) && !value.startsWith('#')) {
+    return value;
+  }
+  return `"${value.replace(/"/g, '\\"')}"`;
+}
