@@ -1,0 +1,91 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { invalid } from '../nginx/tokens';
+import {
+  DeferredValue, HostPort, ISidecarHost, SidecarContainerSpec, SidecarMount, SidecarVolume, containerJson,
+  jsonPointerKey, podTemplatePath, volumeJson,
+} from './host';
+
+interface PodTemplateJson {
+  metadata?: { annotations?: Record<string, string> };
+  spec?: {
+    containers?: Array<{ name?: string; ports?: Array<{ containerPort?: number; name?: string }> }>;
+    volumes?: Array<{ name?: string }>;
+  };
+}
+
+/**
+ * A raw ApiObject with a pod template, e.g. a StatefulSet loaded with `Include`. It has no typed
+ * setters, so the sidecar is added with JSON patches; the object is read once, at attach time.
+ */
+export class ApiObjectHost implements ISidecarHost {
+  public readonly description: string;
+  private readonly templatePath: string;
+  private readonly specPath: string;
+  private readonly template: PodTemplateJson;
+  private hasVolumes: boolean;
+  private sidecarIndex?: number;
+
+  constructor(public readonly apiObject: ApiObject) {
+    this.description = `${apiObject.kind} "${apiObject.name}"`;
+    const path = podTemplatePath(apiObject.kind);
+    const json = apiObject.toJson();
+    const template = path === undefined ? undefined : (path === '' ? json : dig(json, path));
+    if (!template || typeof template !== 'object' || !Array.isArray(template.spec?.containers)) {
+      throw invalid('SidecarHost.fromApiObject', `${apiObject.kind}/${apiObject.name}`,
+        'has no pod template with containers (expected a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)');
+    }
+    this.templatePath = path!;
+    this.specPath = `${path}/spec`;
+    this.template = template;
+    this.hasVolumes = Array.isArray(template.spec?.volumes);
+  }
+
+  public containerPorts(): HostPort[] {
+    return (this.template.spec?.containers ?? []).flatMap((c) => (c.ports ?? [])
+      .filter((p) => typeof p.containerPort === 'number')
+      .map((p) => ({ container: c.name ?? '', port: p.containerPort!, name: p.name })));
+  }
+
+  public containerNames(): string[] {
+    return (this.template.spec?.containers ?? []).map((c) => c.name ?? '');
+  }
+
+  public volumeNames(): string[] {
+    return (this.template.spec?.volumes ?? []).map((v) => v.name ?? '');
+  }
+
+  public addSidecar(spec: SidecarContainerSpec): void {
+    // Appended after the containers read at attach time, so its index is their count.
+    this.sidecarIndex = this.containerNames().length;
+    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPath}/containers/-`, containerJson(spec)));
+  }
+
+  public addSidecarVolume(_scope: Construct, volume: SidecarVolume, mount: SidecarMount): void {
+    if (this.sidecarIndex === undefined) {
+      throw new Error('internal: addSidecarVolume before addSidecar');
+    }
+    if (!this.hasVolumes) {
+      this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPath}/volumes`, []));
+      this.hasVolumes = true;
+    }
+    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPath}/volumes/-`, volumeJson(volume)));
+    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPath}/containers/${this.sidecarIndex}/volumeMounts/-`,
+      { name: mount.volume, mountPath: mount.path, readOnly: mount.readOnly }));
+  }
+
+  public annotatePodTemplate(key: string, produce: () => string): void {
+    const meta = `${this.templatePath}/metadata`;
+    if (!this.template.metadata) {
+      this.apiObject.addJsonPatch(JsonPatch.add(meta, {}));
+    }
+    if (!this.template.metadata?.annotations) {
+      this.apiObject.addJsonPatch(JsonPatch.add(`${meta}/annotations`, {}));
+    }
+    this.apiObject.addJsonPatch(JsonPatch.add(`${meta}/annotations/${jsonPointerKey(key)}`, new DeferredValue(produce)));
+  }
+}
+
+function dig(json: any, pointer: string): any {
+  return pointer.split('/').slice(1).reduce((node, key) => (node && typeof node === 'object' ? node[key] : undefined), json);
+}

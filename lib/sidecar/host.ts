@@ -1,0 +1,161 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+
+/** A container port found on the host's pod template. */
+export interface HostPort {
+  readonly container: string;
+  readonly port: number;
+  readonly name?: string;
+}
+
+/** A volume of the sidecar, in Kubernetes terms. */
+export interface SidecarVolume {
+  readonly name: string;
+  /** An emptyDir with this size limit, in MiB. */
+  readonly emptyDirSizeMib?: number;
+  /** A ConfigMap volume: the ConfigMap's object name and, optionally, key-to-path items. */
+  readonly configMap?: { readonly name: string; readonly items?: Array<{ key: string; path: string }> };
+}
+
+/** A mount of one of the sidecar's volumes. */
+export interface SidecarMount {
+  readonly volume: string;
+  readonly path: string;
+  readonly readOnly: boolean;
+}
+
+/** Everything a host needs to add the sidecar container to its pod template. */
+export interface SidecarContainerSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly command: string[];
+  readonly port: number;
+  readonly portName: string;
+  readonly env: { [name: string]: string };
+  readonly cpuRequestMillis: number;
+  readonly cpuLimitMillis: number;
+  readonly memoryRequestMib: number;
+  readonly memoryLimitMib: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly probePath: string;
+  readonly preStop: string[];
+}
+
+/**
+ * The pod-template owner a sidecar attaches to: a cdk8s-plus workload, or a raw ApiObject (such as
+ * a StatefulSet loaded with `Include`). Create one with `SidecarHost.fromWorkload` or
+ * `SidecarHost.fromApiObject`.
+ */
+export interface ISidecarHost {
+  /** The Kubernetes object that holds the pod template. */
+  readonly apiObject: ApiObject;
+  /** A name for messages, e.g. `StatefulSet "monitor-alertmanager"`. */
+  readonly description: string;
+  /** Ports declared by the containers now on the pod template. */
+  containerPorts(): HostPort[];
+  /** Names of the containers now on the pod template. */
+  containerNames(): string[];
+  /** Names of the volumes now on the pod template. */
+  volumeNames(): string[];
+  /** Adds the container, with the security settings the host's typed API cannot express. */
+  addSidecar(spec: SidecarContainerSpec): void;
+  /**
+   * Adds a volume to the pod template and mounts it in the sidecar container.
+   * @param scope where helper constructs (cdk8s-plus volume handles) are created
+   */
+  addSidecarVolume(scope: Construct, volume: SidecarVolume, mount: SidecarMount): void;
+  /** Sets a pod-template annotation whose value is produced at synthesis. */
+  annotatePodTemplate(key: string, produce: () => string): void;
+}
+
+/** Probe timings, shared by both host kinds so their output agrees. */
+export const PROBES = {
+  readiness: { periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 2 },
+  liveness: { periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 },
+} as const;
+
+/**
+ * The sidecar container as Kubernetes JSON. The raw-object host adds exactly this; the cdk8s-plus
+ * host builds the same container through the typed API (the tests compare the two).
+ */
+export function containerJson(spec: SidecarContainerSpec): Record<string, unknown> {
+  const probe = (timing: { periodSeconds: number; timeoutSeconds: number; failureThreshold: number }) => ({
+    httpGet: { path: spec.probePath, port: spec.port },
+    ...timing,
+  });
+  const env = Object.entries(spec.env).map(([name, value]) => ({ name, value }));
+  return {
+    name: spec.name,
+    image: spec.image,
+    imagePullPolicy: 'IfNotPresent',
+    command: spec.command,
+    ports: [{ name: spec.portName, containerPort: spec.port }],
+    ...(env.length > 0 ? { env } : {}),
+    resources: {
+      requests: { cpu: `${spec.cpuRequestMillis}m`, memory: `${spec.memoryRequestMib}Mi` },
+      limits: { cpu: `${spec.cpuLimitMillis}m`, memory: `${spec.memoryLimitMib}Mi` },
+    },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: spec.uid,
+      runAsGroup: spec.gid,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      ...HARDENED_SECURITY_EXTRAS,
+    },
+    readinessProbe: probe(PROBES.readiness),
+    livenessProbe: probe(PROBES.liveness),
+    lifecycle: { preStop: { exec: { command: spec.preStop } } },
+    volumeMounts: [],
+  };
+}
+
+/** A sidecar volume as Kubernetes JSON. */
+export function volumeJson(v: SidecarVolume): Record<string, unknown> {
+  return v.configMap
+    ? { name: v.name, configMap: { name: v.configMap.name, items: v.configMap.items } }
+    : { name: v.name, emptyDir: { sizeLimit: `${v.emptyDirSizeMib}Mi` } };
+}
+
+/** Where the pod template sits in a workload object of each kind. */
+export function podTemplatePath(kind: string): string | undefined {
+  switch (kind) {
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'ReplicaSet':
+    case 'Job':
+      return '/spec/template';
+    case 'CronJob':
+      return '/spec/jobTemplate/spec/template';
+    case 'Pod':
+      return '';
+    default:
+      return undefined;
+  }
+}
+
+/** The container's securityContext fields cdk8s-plus-27 cannot express, as JSON. */
+export const HARDENED_SECURITY_EXTRAS = {
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** Escapes a key for a JSON pointer (RFC 6901). */
+export function jsonPointerKey(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/**
+ * A value that cdk8s resolves only when the object is serialized. cdk8s clones JSON patch values
+ * with JSON.stringify at synthesis, which calls `toJSON`; tests pin this behaviour.
+ */
+export class DeferredValue {
+  constructor(private readonly produce: () => unknown) {}
+
+  public toJSON(): unknown {
+    return this.produce();
+  }
+}

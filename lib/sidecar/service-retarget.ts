@@ -1,0 +1,86 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { checkPort, invalid } from '../nginx/tokens';
+
+export interface RetargetServiceOptions {
+  /**
+   * The Service port to move, by its current port number.
+   * @default - the port whose targetPort is the app's port (by number or name), else the only port
+   */
+  readonly fromPort?: number;
+  /**
+   * The Service's new port number.
+   * @default - the sidecar's port
+   */
+  readonly port?: number;
+}
+
+/** What the sidecar knows about the ports involved. */
+export interface RetargetContext {
+  readonly appPort?: number;
+  readonly appPortNames: string[];
+  readonly sidecarPort: number;
+  readonly sidecarPortName: string;
+}
+
+interface ServicePortJson {
+  port: number;
+  name?: string;
+  targetPort?: number | string;
+  nodePort?: number;
+  protocol?: string;
+}
+
+/**
+ * Moves one port of a Service to the sidecar with a JSON patch: new number and name, targetPort
+ * the sidecar's named port; nodePort and protocol are kept. Works on cdk8s-plus Services and on
+ * raw objects from `Include` alike, because both are ApiObjects.
+ */
+export function retargetService(service: ApiObject, ctx: RetargetContext, options: RetargetServiceOptions): void {
+  const field = `retargetService(${service.kind} "${service.name}")`;
+  if (service.kind !== 'Service') {
+    throw invalid(field, service.kind, 'is not a Service');
+  }
+  const ports: ServicePortJson[] = service.toJson()?.spec?.ports ?? [];
+  const list = ports.map((p) => `${p.port}${p.name ? ` (${p.name})` : ''}`).join(', ') || 'none';
+  let index: number;
+  if (options.fromPort !== undefined) {
+    checkPort(`${field} fromPort`, options.fromPort);
+    index = ports.findIndex((p) => p.port === options.fromPort);
+    if (index < 0) {
+      throw invalid(`${field} fromPort`, options.fromPort, `is not a port of the Service (it has: ${list})`);
+    }
+  } else {
+    const targetsApp = ports
+      .map((p, i) => ({ p, i }))
+      .filter(({ p }) => {
+        const target = p.targetPort ?? p.port;
+        return target === ctx.appPort || (typeof target === 'string' && ctx.appPortNames.includes(target));
+      });
+    if (targetsApp.length === 1) {
+      index = targetsApp[0].i;
+    } else if (ports.length === 1) {
+      index = 0;
+    } else {
+      throw invalid(`${field} fromPort`, undefined,
+        `must be set: the Service has ports ${list} and ${targetsApp.length} of them target the app`);
+    }
+  }
+  const newPort = checkPort(`${field} port`, options.port ?? ctx.sidecarPort);
+  ports.forEach((p, i) => {
+    if (i !== index && p.port === newPort) {
+      throw invalid(`${field} port`, newPort, 'is already another port of the Service');
+    }
+    if (i !== index && p.name === ctx.sidecarPortName) {
+      throw invalid(`${field} port name`, ctx.sidecarPortName, 'is already the name of another port of the Service');
+    }
+  });
+  const old = ports[index];
+  const moved: ServicePortJson = {
+    name: ctx.sidecarPortName,
+    port: newPort,
+    targetPort: ctx.sidecarPortName,
+    ...(old.protocol ? { protocol: old.protocol } : {}),
+    ...(old.nodePort !== undefined ? { nodePort: old.nodePort } : {}),
+  };
+  service.addJsonPatch(JsonPatch.replace(`/spec/ports/${index}`, moved));
+}
