@@ -1,0 +1,129 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Duration, Include, Size, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Directive, DirectiveContext, ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost } from '../../lib';
+import { K8sObject, loadYaml, workloadsWithContainer } from '../support/manifests';
+import { prepareContainer, runInContainer } from '../support/pod-sandbox';
+import { describeWithTools } from '../support/real-tools';
+
+/**
+ * Debian's real nginx checks every nginx.conf we generate, as the pod would run it: uid 101, the
+ * ConfigMaps and the emptyDir mounted where the pod mounts them, the root read-only. `nginx -t`
+ * also writes the pid file, creates the temp dirs and binds the port, so it catches paths that are
+ * not writable as well as syntax.
+ */
+function nginxTest(objects: K8sObject[]): { status: number | null; output: string } {
+  const [workload] = workloadsWithContainer(objects, 'nginx');
+  expect(workload).toBeDefined();
+  const container = prepareContainer(objects, workload, 'nginx');
+  try {
+    expect(container.uid).toBe(101);
+    expect(container.readOnlyRoot).toBe(true);
+    // The container's own command, with -t: the same -c and -e flags the pod uses.
+    return runInContainer(container, [...container.command, '-t']);
+  } finally {
+    container.cleanup();
+  }
+}
+
+const site = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-t-site-'));
+fs.mkdirSync(path.join(site, 'js'));
+fs.writeFileSync(path.join(site, 'index.html'), '<!DOCTYPE html><p>hi</p>\n');
+fs.writeFileSync(path.join(site, 'js', 'app.js'), 'console.log(1);\n');
+fs.writeFileSync(path.join(site, 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0x00]));
+afterAll(() => fs.rmSync(site, { recursive: true, force: true }));
+
+function synthWith(props: Partial<ReverseProxySidecarProps>, routes: Route[]): K8sObject[] {
+  const chart = Testing.chart();
+  const deployment = new kplus.Deployment(chart, 'web', {
+    containers: [{ name: 'app', image: 'app:1', ports: [{ number: 5000 }] }],
+  });
+  const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(deployment), ...props });
+  routes.forEach((r) => sidecar.addRoute(r));
+  return Testing.synth(chart) as K8sObject[];
+}
+
+describeWithTools(['nginx', 'unshare', 'setpriv'], 'real nginx -t on generated configs', () => {
+  it.each(['flask-hello', 'alertmanager'])('accepts the %s example from dist/', (example) => {
+    const objects = loadYaml(path.join(__dirname, '..', '..', 'dist', `${example}.k8s.yaml`));
+    const r = nginxTest(objects);
+    expect(r.output).toContain('test is successful');
+    expect(r.status).toBe(0);
+  });
+
+  const matrix: Array<[string, Partial<ReverseProxySidecarProps>, () => Route[]]> = [
+    ['proxy only, defaults', {}, () => [Route.proxy('/')]],
+    ['static + file + proxy', {}, () => [
+      Route.staticFiles('/', { directory: site }),
+      Route.file('/robots.txt', { path: path.join(site, 'index.html') }),
+      Route.proxy('/api/', { stripPrefix: true }),
+    ]],
+    ['cached routes with private cookies and ignored upstream headers', {
+      cache: { maxSize: Size.mebibytes(16), keys: 20000, inactive: Duration.minutes(30), privateCookies: ['session', 'sid'] },
+    }, () => [
+      Route.proxy('/assets/', { cache: { validFor: Duration.hours(1), ignoreUpstreamCacheHeaders: true } }),
+      Route.proxy('/api/', { cache: { validFor: Duration.seconds(30) } }),
+    ]],
+    ['gzip off, access log off, custom port and 2 CPUs', {
+      gzip: { enabled: false }, accessLog: false, port: 9000, portName: 'web',
+      resources: { cpuLimit: kplus.Cpu.units(2) },
+    }, () => [Route.proxy('/', { interceptErrors: true, readTimeout: Duration.millis(2500) })]],
+    ['SPA fallback, headers and directives everywhere', {
+      responseHeaders: { 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer' },
+      clientMaxBodySize: Size.kibibytes(512),
+    }, () => [
+      Route.staticFiles('/app/', { directory: site, spaFallback: true, headers: { 'Cache-Control': 'no-cache' } }),
+      Route.proxy('/api/', { directives: [Directive.of('proxy_buffers', '16', '8k'), Directive.of('proxy_set_header', 'X-Odd', 'a;b {c} #d')] }),
+    ]],
+  ];
+
+  it.each(matrix)('accepts: %s', (_name, props, routes) => {
+    const r = nginxTest(synthWith(props, routes()));
+    expect(r.output).toContain('test is successful');
+    expect(r.status).toBe(0);
+  });
+
+  it('accepts http and server level directives', () => {
+    const chart = Testing.chart();
+    const deployment = new kplus.Deployment(chart, 'web', { containers: [{ image: 'app:1', portNumber: 5000 }] });
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(deployment), routes: [Route.proxy('/')] });
+    sidecar.addDirective(DirectiveContext.HTTP, Directive.of('server_names_hash_bucket_size', '128'));
+    sidecar.addDirective(DirectiveContext.SERVER, Directive.of('add_header', 'X-Server', 'yes'));
+    const r = nginxTest(Testing.synth(chart) as K8sObject[]);
+    expect(r.output).toContain('test is successful');
+  });
+
+  it('accepts the sidecar on an Include-d StatefulSet in a namespace', () => {
+    const yaml = path.join(site, 'sts.yaml');
+    fs.writeFileSync(yaml, [
+      'apiVersion: apps/v1', 'kind: StatefulSet', 'metadata: {name: db, namespace: data}',
+      'spec:', '  serviceName: db', '  selector: {matchLabels: {app: db}}',
+      '  template:', '    metadata: {labels: {app: db}}',
+      '    spec:', '      containers: [{name: db, image: "db:1", ports: [{containerPort: 7000}]}]', '',
+    ].join('\n'));
+    const chart = Testing.chart();
+    const inc = new Include(chart, 'inc', { url: yaml });
+    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromApiObject(inc.apiObjects[0]), routes: [Route.proxy('/')] });
+    const r = nginxTest(Testing.synth(chart) as K8sObject[]);
+    expect(r.output).toContain('test is successful');
+  });
+
+  it('proves the sandbox is real: a pid file outside the emptyDir fails on the read-only root', () => {
+    const conf = 'pid /var/run/sidecar-test.pid;\nevents {}\nhttp { server { listen 8080; } }\n';
+    const r = nginxTest(synthWith({ nginxConf: conf }, []));
+    expect(r.status).not.toBe(0);
+    expect(r.output).toMatch(/sidecar-test\.pid" failed \((30: Read-only file system|13: Permission denied)\)/);
+  });
+
+  it('proves nginx runs as uid 101: port 80 cannot be bound', () => {
+    const conf = 'pid /var/cache/nginx/nginx.pid;\nevents {}\nhttp {\n'
+      + '  client_body_temp_path /var/cache/nginx/c; proxy_temp_path /var/cache/nginx/p;\n'
+      + '  fastcgi_temp_path /var/cache/nginx/f; uwsgi_temp_path /var/cache/nginx/u; scgi_temp_path /var/cache/nginx/s;\n'
+      + '  access_log off;\n  server { listen 80; }\n}\n';
+    const r = nginxTest(synthWith({ nginxConf: conf }, []));
+    expect(r.status).not.toBe(0);
+    expect(r.output).toMatch(/bind\(\) to 0\.0\.0\.0:80 failed \(13: Permission denied\)/);
+  });
+});
