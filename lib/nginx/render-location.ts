@@ -99,7 +99,9 @@ export function renderSidecarEndpoints(w: ConfWriter, conf: NginxConfModel): voi
   w.block(`location = ${SIDECAR_ENDPOINTS.errorPage}`, () => {
     w.directive('internal');
     w.directive('alias', arg(conf.layout.errorPage));
+    // add_header here replaces every outer one, so the sidecar-wide headers are repeated.
     w.directive('add_header', 'Cache-Control', '"no-store"', 'always');
+    renderHeaders(w, conf.headers);
   });
 }
 
