@@ -236,11 +236,11 @@ function containerProcessEnv(c: PreparedContainer): NodeJS.ProcessEnv {
   return { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/', ...c.env };
 }
 
-/** Runs a command in the container's sandbox to completion. */
+/** Runs a command in the container's sandbox to completion, in a network namespace of its own. */
 export function runInContainer(c: PreparedContainer, argv: string[], timeoutMs = 20000): { status: number | null; output: string } {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-'));
   try {
-    const r = spawnSync('unshare', ['--mount', '--propagation', 'private', '--fork', 'bash', '-c', sandboxScript(c, scratch), 'sandbox', ...argv],
+    const r = spawnSync('unshare', ['--mount', '--net', '--propagation', 'private', '--fork', 'bash', '-c', sandboxScript(c, scratch), 'sandbox', ...argv],
       { encoding: 'utf8', timeout: timeoutMs, env: containerProcessEnv(c) });
     return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
   } finally {
