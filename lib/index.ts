@@ -2,7 +2,9 @@ export * from './nginx/model';
 export { renderNginxConf } from './nginx/render';
 export { ConfigError } from './nginx/tokens';
 export * from './sidecar/directive';
-export type { HostPort, ISidecarHost, SidecarContainerSpec, SidecarMount, SidecarVolume } from './sidecar/host';
+export type {
+  HostPort, ISidecarHost, SidecarConfigMapSource, SidecarContainerSpec, SidecarKeyToPath, SidecarMount, SidecarVolume,
+} from './sidecar/host';
 export * from './sidecar/route';
 export * from './sidecar/sidecar-host';
 export * from './sidecar/sidecar-props';

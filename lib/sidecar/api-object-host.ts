@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, IAnyProducer, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { invalid } from '../nginx/tokens';
 import {
@@ -74,7 +74,7 @@ export class ApiObjectHost implements ISidecarHost {
       { name: mount.volume, mountPath: mount.path, readOnly: mount.readOnly }));
   }
 
-  public annotatePodTemplate(key: string, produce: () => string): void {
+  public annotatePodTemplate(key: string, value: IAnyProducer): void {
     const meta = `${this.templatePath}/metadata`;
     if (!this.template.metadata) {
       this.apiObject.addJsonPatch(JsonPatch.add(meta, {}));
@@ -82,7 +82,7 @@ export class ApiObjectHost implements ISidecarHost {
     if (!this.template.metadata?.annotations) {
       this.apiObject.addJsonPatch(JsonPatch.add(`${meta}/annotations`, {}));
     }
-    this.apiObject.addJsonPatch(JsonPatch.add(`${meta}/annotations/${jsonPointerKey(key)}`, new DeferredValue(produce)));
+    this.apiObject.addJsonPatch(JsonPatch.add(`${meta}/annotations/${jsonPointerKey(key)}`, new DeferredValue(value)));
   }
 }
 

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, IAnyProducer } from 'cdk8s';
 import { Construct } from 'constructs';
 
 /** A container port found on the host's pod template. */
@@ -8,13 +8,26 @@ export interface HostPort {
   readonly name?: string;
 }
 
-/** A volume of the sidecar, in Kubernetes terms. */
+/** One ConfigMap key placed at a path inside the volume. */
+export interface SidecarKeyToPath {
+  readonly key: string;
+  readonly path: string;
+}
+
+/** A ConfigMap volume source: the ConfigMap's object name and, optionally, key-to-path items. */
+export interface SidecarConfigMapSource {
+  readonly name: string;
+  /** @default - every key, as a file of the same name */
+  readonly items?: SidecarKeyToPath[];
+}
+
+/** A volume of the sidecar, in Kubernetes terms: an emptyDir or a ConfigMap. */
 export interface SidecarVolume {
   readonly name: string;
-  /** An emptyDir with this size limit, in MiB. */
+  /** An emptyDir with this size limit, in MiB. @default - not an emptyDir */
   readonly emptyDirSizeMib?: number;
-  /** A ConfigMap volume: the ConfigMap's object name and, optionally, key-to-path items. */
-  readonly configMap?: { readonly name: string; readonly items?: Array<{ key: string; path: string }> };
+  /** @default - not a ConfigMap volume */
+  readonly configMap?: SidecarConfigMapSource;
 }
 
 /** A mount of one of the sidecar's volumes. */
@@ -66,7 +79,7 @@ export interface ISidecarHost {
    */
   addSidecarVolume(scope: Construct, volume: SidecarVolume, mount: SidecarMount): void;
   /** Sets a pod-template annotation whose value is produced at synthesis. */
-  annotatePodTemplate(key: string, produce: () => string): void;
+  annotatePodTemplate(key: string, value: IAnyProducer): void;
 }
 
 /** Probe timings, shared by both host kinds so their output agrees. */
@@ -153,9 +166,9 @@ export function jsonPointerKey(key: string): string {
  * with JSON.stringify at synthesis, which calls `toJSON`; tests pin this behaviour.
  */
 export class DeferredValue {
-  constructor(private readonly produce: () => unknown) {}
+  constructor(private readonly producer: IAnyProducer) {}
 
   public toJSON(): unknown {
-    return this.produce();
+    return this.producer.produce();
   }
 }

@@ -270,7 +270,7 @@ export class ReverseProxySidecar extends Construct {
       { volume: `${o.containerName}-cache`, path: LAYOUT.varDir, readOnly: false });
     this.host.addSidecarVolume(this, { name: `${o.containerName}-config`, configMap: { name: this.configMap.name } },
       { volume: `${o.containerName}-config`, path: LAYOUT.confDir, readOnly: true });
-    this.host.annotatePodTemplate(CHECKSUM_ANNOTATION, () => this.checksum);
+    this.host.annotatePodTemplate(CHECKSUM_ANNOTATION, { produce: () => this.checksum });
   }
 
   /** Mounts a new volume of the static ConfigMap holding `files`; returns the directory to serve from. */

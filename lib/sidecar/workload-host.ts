@@ -1,4 +1,4 @@
-import { ApiObject, Duration, JsonPatch, Lazy, Size } from 'cdk8s';
+import { ApiObject, Duration, IAnyProducer, JsonPatch, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
@@ -88,7 +88,8 @@ export class WorkloadHost implements ISidecarHost {
     this.container.mount(mount.path, v, { readOnly: mount.readOnly });
   }
 
-  public annotatePodTemplate(key: string, produce: () => string): void {
-    this.pod.podMetadata.addAnnotation(key, Lazy.any({ produce }) as unknown as string);
+  public annotatePodTemplate(key: string, value: IAnyProducer): void {
+    // cdk8s resolves Lazy values anywhere in the object at synthesis, annotations included.
+    this.pod.podMetadata.addAnnotation(key, Lazy.any(value) as unknown as string);
   }
 }
