@@ -94,7 +94,7 @@ export const PROBES = {
  */
 export function containerJson(spec: SidecarContainerSpec): Record<string, unknown> {
   const probe = (timing: { periodSeconds: number; timeoutSeconds: number; failureThreshold: number }) => ({
-    httpGet: { path: spec.probePath, port: spec.port },
+    httpGet: { path: spec.probePath, port: spec.port, scheme: 'HTTP' },
     ...timing,
   });
   const env = Object.entries(spec.env).map(([name, value]) => ({ name, value }));

@@ -109,6 +109,7 @@ export class ReverseProxySidecar extends Construct {
     const common = { path: route.path, headers: route._headers, directives: (o.directives ?? []).map((d) => d._toModel()) };
     switch (route.kind) {
       case RouteKind.PROXY:
+        this.resolveAppPort(field);
         this.routeModels.push({
           kind: 'proxy',
           ...common,
@@ -122,7 +123,6 @@ export class ReverseProxySidecar extends Construct {
             ignoreUpstreamCacheHeaders: o.cache.ignoreUpstreamCacheHeaders ?? false,
           } : undefined,
         });
-        this.resolveAppPort(field);
         break;
       case RouteKind.STATIC_FILES: {
         const files = readDirectory(`${field} directory`, o.directory!);
@@ -211,9 +211,8 @@ export class ReverseProxySidecar extends Construct {
     const target = this.host.apiObject;
     const existing = target.node.metadata.find((m) => m.type === ATTACHED);
     if (existing) {
-      throw invalid('host', this.host.description, `already has a ReverseProxySidecar (${existing.data}); attach one per workload`);
+      throw new ConfigError(`host ${this.host.description} already has a ReverseProxySidecar (${existing.data}); attach one per workload`);
     }
-    target.node.addMetadata(ATTACHED, this.node.path);
     if (this.host.containerNames().includes(this.containerName)) {
       throw invalid('containerName', this.containerName, `is already a container of ${this.host.description}`);
     }
@@ -227,6 +226,8 @@ export class ReverseProxySidecar extends Construct {
           `prefixes the sidecar's volume names, and ${this.host.description} already has a volume "${v}"`);
       }
     }
+    // Marked only once every check passed, so a caught error leaves the host free.
+    target.node.addMetadata(ATTACHED, this.node.path);
   }
 
   /** The sidecar's port number or name, where another container of the host already uses it. */

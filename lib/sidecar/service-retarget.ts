@@ -83,4 +83,9 @@ export function retargetService(service: ApiObject, ctx: RetargetContext, option
     ...(old.nodePort !== undefined ? { nodePort: old.nodePort } : {}),
   };
   service.addJsonPatch(JsonPatch.replace(`/spec/ports/${index}`, moved));
+  // Typed objects (cdk8s-plus' KubeService) re-filter their output after patches and read
+  // targetPort as an IntOrString ({ value }); a plain string is dropped there. Patch that shape.
+  if (service.toJson()?.spec?.ports?.[index]?.targetPort !== ctx.sidecarPortName) {
+    service.addJsonPatch(JsonPatch.replace(`/spec/ports/${index}/targetPort`, { value: ctx.sidecarPortName }));
+  }
 }

@@ -137,9 +137,9 @@ export class StaticContent {
     return { data, binaryData, items };
   }
 
-  /** A ConfigMap key: the mount path with `/` as `_` (keys may hold only `-._a-zA-Z0-9`). */
+  /** A ConfigMap key: the mount path with every character a key may not hold (`/`, `~`) as `_`. */
   public static keyOf(itemPath: string): string {
-    return itemPath.replace(/\//g, '_');
+    return itemPath.replace(/[^-._a-zA-Z0-9]/g, '_');
   }
 }
 
