@@ -1,0 +1,332 @@
+import { ApiObject, Chart, Cron, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { CHECKSUM_ANNOTATION, ISidecarHost, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import {
+  Manifest, STATEFUL_SET_YAML, TempDir, appDeployment, checksumOf, container, find, include, included, podTemplate,
+  rawDeployment, volume,
+} from './helpers';
+
+const APP: kplus.ContainerProps = { name: 'app', image: 'app:1.0.0', ports: [{ number: 5000, name: 'http' }] };
+const NGINX_CONF = '/etc/nginx/sidecar/nginx.conf';
+
+interface HostCase {
+  readonly name: string;
+  readonly kind: string;
+  readonly create: (chart: Chart, dir: TempDir) => ISidecarHost;
+}
+
+const HOSTS: HostCase[] = [
+  {
+    name: 'cdk8s-plus Deployment',
+    kind: 'Deployment',
+    create: (chart) => SidecarHost.fromWorkload(new kplus.Deployment(chart, 'web', { containers: [APP] })),
+  },
+  {
+    name: 'cdk8s-plus StatefulSet',
+    kind: 'StatefulSet',
+    create: (chart) => SidecarHost.fromWorkload(new kplus.StatefulSet(chart, 'web', { containers: [APP] })),
+  },
+  {
+    name: 'cdk8s-plus DaemonSet',
+    kind: 'DaemonSet',
+    create: (chart) => SidecarHost.fromWorkload(new kplus.DaemonSet(chart, 'web', { containers: [APP] })),
+  },
+  {
+    name: 'cdk8s-plus Job',
+    kind: 'Job',
+    create: (chart) => SidecarHost.fromWorkload(new kplus.Job(chart, 'web', { containers: [APP] })),
+  },
+  {
+    name: 'cdk8s-plus CronJob',
+    kind: 'CronJob',
+    create: (chart) => SidecarHost.fromWorkload(new kplus.CronJob(chart, 'web', { schedule: Cron.daily(), containers: [APP] })),
+  },
+  {
+    name: 'cdk8s-plus Pod',
+    kind: 'Pod',
+    create: (chart) => SidecarHost.fromWorkload(new kplus.Pod(chart, 'web', { containers: [APP] })),
+  },
+  {
+    name: 'StatefulSet loaded with Include',
+    kind: 'StatefulSet',
+    create: (chart, dir) => SidecarHost.fromApiObject(included(include(chart, dir, STATEFUL_SET_YAML), 'StatefulSet', 'am')),
+  },
+  {
+    name: 'raw Deployment without volumes or pod-template annotations',
+    kind: 'Deployment',
+    create: (chart) => SidecarHost.fromApiObject(rawDeployment(chart)),
+  },
+  {
+    name: 'raw CronJob whose pod template has no metadata',
+    kind: 'CronJob',
+    create: (chart) => SidecarHost.fromApiObject(new ApiObject(chart, 'raw', {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'raw' },
+      spec: {
+        schedule: '0 0 * * *',
+        jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'app:1.0.0' }] } } } },
+      },
+    })),
+  },
+];
+
+describe.each(HOSTS)('on a $name', ({ kind, create }) => {
+  let dir: TempDir;
+  let chart: Chart;
+  let host: ISidecarHost;
+  let appBefore: Manifest;
+  let sidecar: ReverseProxySidecar;
+  let manifest: Manifest;
+  let manifests: Manifest[];
+
+  beforeEach(() => {
+    // GIVEN a host, synthesized once without the sidecar
+    dir = new TempDir();
+    chart = Testing.chart();
+    host = create(chart, dir);
+    appBefore = container(find(Testing.synth(chart), kind), 'app');
+    // WHEN
+    sidecar = new ReverseProxySidecar(chart, 'proxy', { host, appPort: 5000, routes: [Route.proxy('/')] });
+    manifests = Testing.synth(chart);
+    manifest = find(manifests, kind);
+  });
+
+  afterEach(() => dir.cleanup());
+
+  test('appends the nginx container after the app container', () => {
+    expect(podTemplate(manifest).spec.containers.map((c: Manifest) => c.name)).toStrictEqual(['app', 'nginx']);
+  });
+
+  test('leaves the app container as it was', () => {
+    expect(container(manifest, 'app')).toStrictEqual(appBefore);
+  });
+
+  test('runs the pinned image with nginx.conf from the ConfigMap, on port 8080 named nginx-http', () => {
+    const c = container(manifest, 'nginx');
+    expect({ image: c.image, command: c.command, ports: c.ports }).toStrictEqual({
+      image: 'nginxinc/nginx-unprivileged:1.30.1-alpine',
+      command: ['nginx', '-c', NGINX_CONF, '-e', 'stderr'],
+      ports: [{ containerPort: 8080, name: 'nginx-http' }],
+    });
+  });
+
+  test('hardens the container: uid/gid 101, non-root, read-only root, no escalation, no capabilities, RuntimeDefault seccomp', () => {
+    expect(container(manifest, 'nginx').securityContext).toStrictEqual({
+      runAsNonRoot: true,
+      runAsUser: 101,
+      runAsGroup: 101,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  test('probes readiness and liveness with GET /_sidecar/healthz on 8080', () => {
+    const c = container(manifest, 'nginx');
+    expect(c.readinessProbe).toMatchObject({
+      httpGet: { path: '/_sidecar/healthz', port: 8080 }, periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 2,
+    });
+    expect(c.livenessProbe).toMatchObject({
+      httpGet: { path: '/_sidecar/healthz', port: 8080 }, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3,
+    });
+  });
+
+  test('drains on preStop: sleeps, then quits nginx gracefully through the same nginx.conf', () => {
+    const command: string[] = container(manifest, 'nginx').lifecycle.preStop.exec.command;
+    expect(command.slice(0, 2)).toStrictEqual(['/bin/sh', '-c']);
+    expect(command[2]).toMatch(/^sleep 5; nginx -c \/etc\/nginx\/sidecar\/nginx\.conf -e stderr -s quit; /);
+  });
+
+  test('adds a size-limited emptyDir cache volume and the nginx.conf ConfigMap volume, mounted in nginx', () => {
+    expect(volume(manifest, 'nginx-cache')).toStrictEqual({ name: 'nginx-cache', emptyDir: { sizeLimit: '96Mi' } });
+    expect(volume(manifest, 'nginx-config')).toStrictEqual({ name: 'nginx-config', configMap: { name: sidecar.configMap.name } });
+    expect(container(manifest, 'nginx').volumeMounts).toStrictEqual([
+      { name: 'nginx-cache', mountPath: '/var/cache/nginx', readOnly: false },
+      { name: 'nginx-config', mountPath: '/etc/nginx/sidecar', readOnly: true },
+    ]);
+  });
+
+  test('the config volume names a ConfigMap that is synthesized, holding nginx.conf', () => {
+    const configMap = find(manifests, 'ConfigMap', sidecar.configMap.name);
+    expect(configMap.data['nginx.conf']).toContain('listen 8080;');
+  });
+
+  test('annotates the pod template with the SHA-256 config checksum', () => {
+    expect(checksumOf(manifest)).toMatch(/^[0-9a-f]{64}$/);
+    expect(checksumOf(manifest)).toBe(sidecar.checksum);
+  });
+});
+
+describe('where the pod template is', () => {
+  test('a CronJob is annotated on its job template, not on spec.template or its own metadata', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const cronJob = new kplus.CronJob(chart, 'web', { schedule: Cron.daily(), containers: [APP] });
+    // WHEN
+    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(cronJob) });
+    // THEN
+    const m = find(Testing.synth(chart), 'CronJob');
+    expect(m.spec.jobTemplate.spec.template.metadata.annotations[CHECKSUM_ANNOTATION]).toMatch(/^[0-9a-f]{64}$/);
+    expect(m.spec.template).toBeUndefined();
+    expect(m.metadata.annotations?.[CHECKSUM_ANNOTATION]).toBeUndefined();
+  });
+
+  test('a Pod is annotated and gets the container at its root', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const pod = new kplus.Pod(chart, 'web', { containers: [APP] });
+    // WHEN
+    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(pod) });
+    // THEN
+    const m = find(Testing.synth(chart), 'Pod');
+    expect(m.metadata.annotations[CHECKSUM_ANNOTATION]).toMatch(/^[0-9a-f]{64}$/);
+    expect(m.spec.containers.map((c: Manifest) => c.name)).toStrictEqual(['app', 'nginx']);
+  });
+});
+
+describe('cdk8s-plus and raw hosts agree', () => {
+  let dir: TempDir;
+  beforeEach(() => { dir = new TempDir(); });
+  afterEach(() => dir.cleanup());
+
+  /** The nginx container and the pod volumes of a plus Deployment and of a raw Deployment with the same props. */
+  function synthBoth(): { plus: Manifest; raw: Manifest } {
+    const site = dir.write('site/index.html', '<h1>hi</h1>\n');
+    const props = () => ({
+      env: { B: '2', A: '1' },
+      routes: [Route.proxy('/api/'), Route.staticFiles('/', { directory: dir.path('site') }), Route.file('/x.html', { path: site })],
+    });
+    const chart = Testing.chart();
+    new ReverseProxySidecar(chart, 'plus-proxy', { host: SidecarHost.fromWorkload(appDeployment(chart, 'plus')), ...props() });
+    new ReverseProxySidecar(chart, 'raw-proxy', { host: SidecarHost.fromApiObject(rawDeployment(chart, 'raw')), ...props() });
+    const manifests = Testing.synth(chart);
+    const [plus, raw] = ['plus', 'raw'].map((id) => manifests.find((m) => m.kind === 'Deployment'
+      && (m.metadata.name === id || m.metadata.name.startsWith(`test-${id}-`))));
+    return { plus, raw };
+  }
+
+  test('the nginx container JSON is identical', () => {
+    // GIVEN / WHEN
+    const { plus, raw } = synthBoth();
+    // THEN
+    expect(container(plus, 'nginx')).toStrictEqual(container(raw, 'nginx'));
+  });
+
+  test('the sidecar volumes are identical but for the ConfigMap names', () => {
+    // GIVEN / WHEN
+    const { plus, raw } = synthBoth();
+    const anonymous = (m: Manifest) => podTemplate(m).spec.volumes.map((v: Manifest) =>
+      (v.configMap ? { ...v, configMap: { ...v.configMap, name: '<name>' } } : v));
+    // THEN
+    expect(anonymous(plus)).toStrictEqual(anonymous(raw));
+    expect(anonymous(plus).map((v: Manifest) => v.name)).toStrictEqual(['nginx-cache', 'nginx-config', 'nginx-static-1', 'nginx-static-2']);
+  });
+});
+
+describe('containers and volumes the host already has or gets later', () => {
+  test('the hardening patch stays on nginx when the plus workload gets another container afterwards', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const deployment = appDeployment(chart);
+    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(deployment) });
+    // WHEN
+    deployment.addContainer({ name: 'late', image: 'late:1', ports: [{ number: 9000 }] });
+    // THEN
+    const m = find(Testing.synth(chart), 'Deployment');
+    expect(podTemplate(m).spec.containers.map((c: Manifest) => c.name)).toStrictEqual(['app', 'nginx', 'late']);
+    expect(container(m, 'nginx').securityContext.capabilities).toStrictEqual({ drop: ['ALL'] });
+    expect(container(m, 'late').securityContext.capabilities).toBeUndefined();
+    expect(container(m, 'late').securityContext.seccompProfile).toBeUndefined();
+  });
+
+  test('a raw host keeps its own volumes and its pod-template annotations, and adds the sidecar\'s after them', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const raw = new ApiObject(chart, 'raw', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'raw' },
+      spec: {
+        selector: { matchLabels: { app: 'raw' } },
+        template: {
+          metadata: { labels: { app: 'raw' }, annotations: { 'example.com/keep': 'yes' } },
+          spec: {
+            containers: [{ name: 'app', image: 'app:1.0.0', ports: [{ containerPort: 5000 }] }],
+            volumes: [{ name: 'data', emptyDir: {} }],
+          },
+        },
+      },
+    });
+    // WHEN
+    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromApiObject(raw) });
+    // THEN
+    const template = podTemplate(find(Testing.synth(chart), 'Deployment'));
+    expect(template.spec.volumes.map((v: Manifest) => v.name)).toStrictEqual(['data', 'nginx-cache', 'nginx-config']);
+    expect(Object.keys(template.metadata.annotations)).toStrictEqual(['example.com/keep', CHECKSUM_ANNOTATION]);
+    expect(template.metadata.labels).toStrictEqual({ app: 'raw' });
+  });
+
+  test('a static route adds a ConfigMap volume with items, mounted read-only under /usr/share/nginx/html', () => {
+    // GIVEN
+    const dir = new TempDir();
+    try {
+      dir.write('site/index.html', '<h1>hi</h1>\n');
+      dir.write('site/css/app.css', 'body{}\n');
+      const chart = Testing.chart();
+      // WHEN
+      const sidecar = new ReverseProxySidecar(chart, 'proxy', {
+        host: SidecarHost.fromApiObject(rawDeployment(chart)),
+        routes: [Route.staticFiles('/www/', { directory: dir.path('site') })],
+      });
+      // THEN
+      const manifests = Testing.synth(chart);
+      const m = find(manifests, 'Deployment');
+      expect(volume(m, 'nginx-static-1')).toStrictEqual({
+        name: 'nginx-static-1',
+        configMap: {
+          name: sidecar.staticConfigMap.name,
+          items: [{ key: '1-www_css_app.css', path: 'www/css/app.css' }, { key: '1-www_index.html', path: 'www/index.html' }],
+        },
+      });
+      expect(container(m, 'nginx').volumeMounts[2]).toStrictEqual({ name: 'nginx-static-1', mountPath: '/usr/share/nginx/html/1', readOnly: true });
+      expect(find(manifests, 'ConfigMap', sidecar.staticConfigMap.name).data).toStrictEqual({
+        '1-www_css_app.css': 'body{}\n',
+        '1-www_index.html': '<h1>hi</h1>\n',
+      });
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
+describe('namespace of the ConfigMaps', () => {
+  test('an Include\'d object\'s metadata.namespace is used for both ConfigMaps', () => {
+    // GIVEN
+    const dir = new TempDir();
+    try {
+      const chart = Testing.chart();
+      const statefulSet = included(include(chart, dir, STATEFUL_SET_YAML), 'StatefulSet', 'am');
+      // WHEN
+      const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromApiObject(statefulSet) });
+      // THEN
+      const manifests = Testing.synth(chart);
+      expect(find(manifests, 'ConfigMap', sidecar.configMap.name).metadata.namespace).toBe('monitoring');
+      expect(find(manifests, 'ConfigMap', sidecar.staticConfigMap.name).metadata.namespace).toBe('monitoring');
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  test('a plus workload\'s own namespace is used', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const deployment = new kplus.Deployment(chart, 'web', { metadata: { namespace: 'apps' }, containers: [APP] });
+    // WHEN
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(deployment) });
+    // THEN
+    expect(find(Testing.synth(chart), 'ConfigMap', sidecar.configMap.name).metadata.namespace).toBe('apps');
+  });
+});
