@@ -77,15 +77,7 @@ export function checkHeaderName(field: string, value: string): string {
  * no backslash (nginx unescapes inside quotes) and no `$` (nginx would read a variable).
  */
 export function checkHeaderValue(field: string, value: string): string {
-  if (typeof value !== 'string') {
-    throw invalid(field, value, 'must be a string');
-  }
-  if (CONTROL.test(value)) {
-    throw invalid(field, value, 'must not contain control characters (CR, LF, tab, ...)');
-  }
-  if (value.includes('\\')) {
-    throw invalid(field, value, 'must not contain a backslash');
-  }
+  checkQuotable(field, value);
   if (value.includes('$')) {
     throw invalid(field, value, 'must not contain "$" (nginx would read it as a variable)');
   }
@@ -117,6 +109,11 @@ export function checkDirectiveName(field: string, value: string): string {
  * `$` is allowed here (and only here): variables are what extra directives are for.
  */
 export function checkDirectiveArg(field: string, value: string): string {
+  return checkQuotable(field, value);
+}
+
+/** A string that stays one literal token inside double quotes: no control characters, no backslash. */
+function checkQuotable(field: string, value: string): string {
   if (typeof value !== 'string') {
     throw invalid(field, value, 'must be a string');
   }

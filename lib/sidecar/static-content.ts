@@ -23,13 +23,7 @@ const FILE_NAME = /^[A-Za-z0-9._-]+$/;
  */
 export function readDirectory(field: string, directory: string): Array<{ relPath: string; source: string; bytes: Buffer }> {
   const root = path.resolve(directory);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(root);
-  } catch {
-    throw invalid(field, directory, `does not exist (resolved to ${root})`);
-  }
-  if (!stat.isDirectory()) {
+  if (!statOrThrow(field, directory).isDirectory()) {
     throw invalid(field, directory, 'is not a directory');
   }
   const out: Array<{ relPath: string; source: string; bytes: Buffer }> = [];
@@ -59,16 +53,18 @@ export function readDirectory(field: string, directory: string): Array<{ relPath
   return out;
 }
 
+function statOrThrow(field: string, local: string): fs.Stats {
+  try {
+    return fs.statSync(local);
+  } catch {
+    throw invalid(field, local, `does not exist (resolved to ${path.resolve(local)})`);
+  }
+}
+
 /** Reads one file. */
 export function readFile(field: string, file: string): { source: string; bytes: Buffer } {
   const abs = path.resolve(file);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(abs);
-  } catch {
-    throw invalid(field, file, `does not exist (resolved to ${abs})`);
-  }
-  if (!stat.isFile()) {
+  if (!statOrThrow(field, file).isFile()) {
     throw invalid(field, file, 'is not a regular file');
   }
   return { source: abs, bytes: fs.readFileSync(abs) };
