@@ -276,11 +276,10 @@ export class ReverseProxySidecar extends Construct {
 
   /** Mounts a new volume of the static ConfigMap holding `files`; returns the directory to serve from. */
   private addContentVolume(field: string, files: Array<{ relPath: string; source: string; bytes: Buffer }>): string {
-    const n = ++this.contentRoutes;
+    const n = this.contentRoutes + 1;
     const keyPrefix = `${n}-`;
-    for (const f of files) {
-      this.content.add(field, { itemPath: `${keyPrefix}${f.relPath}`, source: f.source, bytes: f.bytes });
-    }
+    this.content.addAll(field, files.map((f) => ({ itemPath: `${keyPrefix}${f.relPath}`, source: f.source, bytes: f.bytes })));
+    this.contentRoutes = n;
     const name = `${this.containerName}-static-${n}`;
     const dir = `${LAYOUT.staticDir}/${n}`;
     this.host.addSidecarVolume(this, {

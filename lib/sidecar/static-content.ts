@@ -75,62 +75,63 @@ export function readFile(field: string, file: string): { source: string; bytes: 
  * path with `items`. UTF-8 text goes to `data`, anything else to `binaryData`.
  */
 export class StaticContent {
-  private readonly files = new Map<string, ContentFile>();
+  /** By ConfigMap key. */
+  private files = new Map<string, ContentFile>();
 
-  /** Adds a file; a second file at the same mount path is an error that names both. */
-  public add(field: string, file: ContentFile): void {
-    const existing = this.files.get(file.itemPath);
-    if (existing) {
-      throw invalid(field, file.source,
-        `would be served at the same path as ${JSON.stringify(existing.source)} (${file.itemPath})`);
-    }
-    const key = StaticContent.keyOf(file.itemPath);
-    if (key.length > 253) {
-      throw invalid(field, file.source, `gives a ConfigMap key of ${key.length} characters, over the limit of 253`);
-    }
-    for (const other of this.files.values()) {
-      if (StaticContent.keyOf(other.itemPath) === key) {
-        throw invalid(field, file.source, `has the same ConfigMap key ${JSON.stringify(key)} as ${JSON.stringify(other.source)}`);
+  /**
+   * Adds a route's files, all or none: a clash of paths or keys, or going over 1 MiB, is an error
+   * that names the file, and leaves the content as it was.
+   */
+  public addAll(field: string, files: ContentFile[]): void {
+    const staged = new Map(this.files);
+    for (const file of files) {
+      const key = StaticContent.keyOf(file.itemPath);
+      if (key.length > 253) {
+        throw invalid(field, file.source, `gives a ConfigMap key of ${key.length} characters, over the limit of 253`);
       }
+      const other = staged.get(key);
+      if (other) {
+        throw invalid(field, file.source, other.itemPath === file.itemPath
+          ? `would be served at the same path as ${JSON.stringify(other.source)} (${file.itemPath})`
+          : `has the same ConfigMap key ${JSON.stringify(key)} as ${JSON.stringify(other.source)}`);
+      }
+      staged.set(key, file);
     }
-    this.files.set(file.itemPath, file);
-    const size = this.size();
+    const size = StaticContent.sizeOf(staged);
     if (size > CONFIG_MAP_MAX_BYTES) {
-      throw new ConfigError(`${field} ${JSON.stringify(file.source)} brings the static ConfigMap to ${size} bytes, `
+      throw new ConfigError(`${field} ${JSON.stringify(files[files.length - 1]?.source)} brings the static ConfigMap to ${size} bytes, `
         + `over the Kubernetes limit of ${CONFIG_MAP_MAX_BYTES} bytes (1 MiB); serve large assets from the app or an image`);
     }
+    this.files = staged;
   }
 
   /** Bytes counted the way the API server does: key plus value, raw bytes for binaryData. */
   public size(): number {
-    let total = 0;
-    for (const f of this.files.values()) {
-      total += StaticContent.keyOf(f.itemPath).length + f.bytes.length;
-    }
-    return total;
+    return StaticContent.sizeOf(this.files);
   }
 
-  public get isEmpty(): boolean {
-    return this.files.size === 0;
-  }
-
-  /** `data`, `binaryData` and `items`, sorted by key so the output is stable. */
-  public toConfigMap(): { data: Record<string, string>; binaryData: Record<string, string>; items: Array<{ key: string; path: string }> } {
+  /** `data` and `binaryData`, sorted by key so the output is stable. */
+  public toConfigMap(): { data: Record<string, string>; binaryData: Record<string, string> } {
     const data: Record<string, string> = {};
     const binaryData: Record<string, string> = {};
-    const items: Array<{ key: string; path: string }> = [];
-    const sorted = [...this.files.values()].sort((a, b) => cmp(a.itemPath, b.itemPath));
-    for (const f of sorted) {
-      const key = StaticContent.keyOf(f.itemPath);
-      const text = f.bytes.toString('utf8');
-      if (Buffer.from(text, 'utf8').equals(f.bytes)) {
+    for (const key of [...this.files.keys()].sort(cmp)) {
+      const bytes = this.files.get(key)!.bytes;
+      const text = bytes.toString('utf8');
+      if (Buffer.from(text, 'utf8').equals(bytes)) {
         data[key] = text;
       } else {
-        binaryData[key] = f.bytes.toString('base64');
+        binaryData[key] = bytes.toString('base64');
       }
-      items.push({ key, path: f.itemPath });
     }
-    return { data, binaryData, items };
+    return { data, binaryData };
+  }
+
+  private static sizeOf(files: Map<string, ContentFile>): number {
+    let total = 0;
+    for (const [key, f] of files) {
+      total += key.length + f.bytes.length;
+    }
+    return total;
   }
 
   /** A ConfigMap key: the mount path with every character a key may not hold (`/`, `~`) as `_`. */

@@ -271,6 +271,24 @@ describe('static content', () => {
         + 'over the Kubernetes limit of 1048576 bytes (1 MiB); serve large assets from the app or an image'));
   });
 
+  test('a route refused for its size leaves the sidecar as it was', () => {
+    // GIVEN a sidecar with one small file route
+    const small = dir.write('small.txt', 'hello\n');
+    const big = dir.write('too-big.bin', Buffer.alloc(1100 * 1024, 0xff));
+    const { chart, deployment } = deploymentChart();
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', {
+      host: SidecarHost.fromWorkload(deployment), routes: [Route.file('/small.txt', { path: small })],
+    });
+    // WHEN a route over the limit is refused
+    expect(() => sidecar.addRoute(Route.file('/big.bin', { path: big }))).toThrow(/brings the static ConfigMap to \d+ bytes/);
+    // THEN none of it is in the ConfigMap, nginx.conf or the pod, and the next route still works
+    sidecar.addRoute(Route.file('/next.txt', { path: small }));
+    const staticMap = Testing.synth(chart).find((o: any) => o.kind === 'ConfigMap' && o.metadata.name.includes('static'));
+    expect(Object.keys(staticMap.data)).toEqual(['1-small.txt', '2-next.txt']);
+    expect(staticMap.binaryData).toBeUndefined();
+    expect(sidecar.renderNginxConf()).not.toContain('/big.bin');
+  });
+
   test('a route path with "~" (allowed in paths) still gives valid ConfigMap keys', () => {
     // GIVEN paths that checkPath accepts
     const file = dir.write('site/index.html', 'hi');
