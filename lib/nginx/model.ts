@@ -98,6 +98,8 @@ export interface NginxConfModel {
   /** Headers added in every location (nginx drops outer add_header when a location has its own). */
   readonly headers: HeaderModel[];
   readonly accessLog: boolean;
+  /** Pass on the client's X-Forwarded-Proto (behind a TLS-terminating proxy you trust) instead of $scheme. */
+  readonly trustForwardedProto: boolean;
   readonly routes: RouteModel[];
   readonly httpDirectives: DirectiveModel[];
   readonly serverDirectives: DirectiveModel[];
@@ -112,4 +114,4 @@ export const SIDECAR_ENDPOINTS = {
 } as const;
 
 /** The 5xx codes answered with the sidecar's own error page. */
-export const ERROR_PAGE_CODES = [500, 502, 503, 504];
+export const ERROR_PAGE_CODES = [500, 501, 502, 503, 504];

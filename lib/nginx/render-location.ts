@@ -7,6 +7,8 @@ import { arg } from './tokens';
 
 /** Variables defined by `map` blocks in the http context (see render.ts). */
 export const VARS = {
+  /** 1 when the request carries one of the private cookies. */
+  privateCookie: '$sidecar_private_cookie',
   /** 1 when the request carries Authorization or a private cookie. */
   private: '$sidecar_private',
   /** 1 unless the upstream answered 200 or 301: such responses are never stored. */
@@ -38,7 +40,7 @@ function renderProxy(w: ConfWriter, conf: NginxConfModel, route: ProxyRouteModel
     w.directive('proxy_set_header', 'Host', '$host');
     w.directive('proxy_set_header', 'X-Real-IP', '$remote_addr');
     w.directive('proxy_set_header', 'X-Forwarded-For', '$proxy_add_x_forwarded_for');
-    w.directive('proxy_set_header', 'X-Forwarded-Proto', VARS.forwardedProto);
+    w.directive('proxy_set_header', 'X-Forwarded-Proto', conf.trustForwardedProto ? VARS.forwardedProto : '$scheme');
     w.directive('proxy_set_header', 'X-Forwarded-Host', '$host');
     if (route.stripPrefix) {
       w.directive('proxy_set_header', 'X-Forwarded-Prefix', arg(route.path.replace(/\/+$/, '')));
@@ -99,9 +101,10 @@ export function renderSidecarEndpoints(w: ConfWriter, conf: NginxConfModel): voi
   w.block(`location = ${SIDECAR_ENDPOINTS.errorPage}`, () => {
     w.directive('internal');
     w.directive('alias', arg(conf.layout.errorPage));
-    // add_header here replaces every outer one, so the sidecar-wide headers are repeated.
+    // add_header here replaces every outer one, so the sidecar-wide headers are repeated; an
+    // error is never to be cached, whatever Cache-Control the routes send.
     w.directive('add_header', 'Cache-Control', '"no-store"', 'always');
-    renderHeaders(w, conf.headers);
+    renderHeaders(w, conf.headers.filter((h) => h.name.toLowerCase() !== 'cache-control'));
   });
 }
 

@@ -112,16 +112,26 @@ function renderGzip(w: ConfWriter, conf: NginxConfModel): void {
 }
 
 function renderMaps(w: ConfWriter, conf: NginxConfModel): void {
-  w.block(`map $http_x_forwarded_proto ${VARS.forwardedProto}`, () => {
-    w.directive('default', '$http_x_forwarded_proto');
-    w.directive('""', '$scheme');
-  });
+  if (conf.trustForwardedProto) {
+    w.block(`map $http_x_forwarded_proto ${VARS.forwardedProto}`, () => {
+      w.directive('default', '$http_x_forwarded_proto');
+      w.directive('""', '$scheme');
+    });
+  }
   if (!conf.cache) {
     w.blank();
     return;
   }
   // A request with credentials is never answered from, nor stored in, the shared cache.
-  const source = ['$http_authorization', ...conf.cache.privateCookies.map((c) => `$cookie_${c}`)].join('');
+  let source = '$http_authorization';
+  if (conf.cache.privateCookies.length > 0) {
+    const names = conf.cache.privateCookies.map((c) => c.replace(/\./g, '\\.')).join('|');
+    w.block(`map $http_cookie ${VARS.privateCookie}`, () => {
+      w.directive('default', '""');
+      w.directive(`"~(^|;\\s*)(${names})="`, '1');
+    });
+    source += VARS.privateCookie;
+  }
   w.block(`map "${source}" ${VARS.private}`, () => {
     w.directive('default', '1');
     w.directive('""', '0');

@@ -31,7 +31,15 @@ function describe(value: unknown): string {
 const PATH_CHARS = /^\/[A-Za-z0-9._~\/-]*$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const COOKIE_NAME = /^[A-Za-z0-9_]+$/;
+const NOT_VISIBLE_ASCII = /[^\x20-\x7e]/;
+const COOKIE_NAME = /^[A-Za-z0-9._-]+$/;
+/** RFC 6838 restricted names, lower-case, without the "$" and "#" no real type uses. */
+const MIME_TYPE = /^[a-z0-9][a-z0-9!&^_.+-]*\/[a-z0-9][a-z0-9!&^_.+-]*$/;
+/** Headers nginx itself owns (framing, hop-by-hop, compression): adding them corrupts responses. */
+const NGINX_OWNED_HEADERS = new Set([
+  'connection', 'content-encoding', 'content-length', 'keep-alive', 'proxy-connection', 'te', 'trailer',
+  'transfer-encoding', 'upgrade',
+]);
 const DIRECTIVE_NAME = /^[a-z][a-z0-9_]*$/;
 const SAFE_BARE = /^[A-Za-z0-9_.:\/=*+,@^~%-]+$/;
 
@@ -69,6 +77,9 @@ export function checkHeaderName(field: string, value: string): string {
   if (typeof value !== 'string' || !HEADER_NAME.test(value)) {
     throw invalid(field, value, 'is not a valid header name (RFC 7230 token characters only)');
   }
+  if (NGINX_OWNED_HEADERS.has(value.toLowerCase())) {
+    throw invalid(field, value, 'is set by nginx itself (framing, hop-by-hop or compression); adding it would corrupt responses');
+  }
   return value;
 }
 
@@ -78,6 +89,9 @@ export function checkHeaderName(field: string, value: string): string {
  */
 export function checkHeaderValue(field: string, value: string): string {
   checkQuotable(field, value);
+  if (NOT_VISIBLE_ASCII.test(value)) {
+    throw invalid(field, value, 'must be printable ASCII');
+  }
   if (value.includes('$')) {
     throw invalid(field, value, 'must not contain "$" (nginx would read it as a variable)');
   }
@@ -87,10 +101,18 @@ export function checkHeaderValue(field: string, value: string): string {
   return value;
 }
 
-/** A cookie name that becomes the nginx variable `$cookie_<name>`. */
+/** A cookie name, matched in the Cookie header by a regular expression the renderer escapes. */
 export function checkCookieName(field: string, value: string): string {
   if (typeof value !== 'string' || !COOKIE_NAME.test(value)) {
-    throw invalid(field, value, 'may contain only letters, digits and "_"');
+    throw invalid(field, value, 'may contain only letters, digits and "._-"');
+  }
+  return value;
+}
+
+/** A MIME type such as `application/json`. */
+export function checkMimeType(field: string, value: string): string {
+  if (typeof value !== 'string' || !MIME_TYPE.test(value)) {
+    throw invalid(field, value, 'is not a MIME type (lower-case type/subtype)');
   }
   return value;
 }
