@@ -28,7 +28,7 @@ export class AlertmanagerChart extends Chart {
       // The alertmanager container also declares its cluster port (9094), so name the app's port.
       appPort: 9093,
       routes: [
-        Route.file('/script.js', { path: `${HERE}/overrides/script.js`, headers: { 'Cache-Control': 'no-cache' } }),
+        Route.file('/script.js', { path: `${HERE}/overrides/script.js` }),
         // The API and the health/reload endpoints are live data: never cached.
         Route.proxy('/api/'),
         Route.proxy('/-/'),

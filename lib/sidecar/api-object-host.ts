@@ -11,6 +11,7 @@ interface PodTemplateJson {
   spec?: {
     containers?: Array<{ name?: string; ports?: Array<{ containerPort?: number; name?: string }> }>;
     volumes?: Array<{ name?: string }>;
+    terminationGracePeriodSeconds?: number;
   };
 }
 
@@ -53,6 +54,10 @@ export class ApiObjectHost implements ISidecarHost {
 
   public volumeNames(): string[] {
     return (this.template.spec?.volumes ?? []).map((v) => v.name ?? '');
+  }
+
+  public terminationGracePeriodSeconds(): number {
+    return this.template.spec?.terminationGracePeriodSeconds ?? 30;
   }
 
   public addSidecar(spec: SidecarContainerSpec): void {

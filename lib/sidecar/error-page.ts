@@ -1,5 +1,5 @@
 /**
- * The page nginx answers 500, 502, 503 and 504 with. Self-contained (no external assets), small,
+ * The page nginx answers 500 to 504 with. Self-contained (no external assets), small,
  * and honest: it says the service is unavailable and to retry, nothing about internals.
  */
 export const DEFAULT_ERROR_PAGE = `<!DOCTYPE html>

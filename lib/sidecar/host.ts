@@ -71,6 +71,8 @@ export interface ISidecarHost {
   containerNames(): string[];
   /** Names of the volumes now on the pod template. */
   volumeNames(): string[];
+  /** The pod's terminationGracePeriodSeconds (30 when unset). */
+  terminationGracePeriodSeconds(): number;
   /** Adds the container, with the security settings the host's typed API cannot express. */
   addSidecar(spec: SidecarContainerSpec): void;
   /**

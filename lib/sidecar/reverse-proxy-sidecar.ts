@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { DirectiveModel, RouteModel, SIDECAR_ENDPOINTS } from '../nginx/model';
+import { DirectiveModel, HeaderModel, RouteModel, SIDECAR_ENDPOINTS } from '../nginx/model';
 import { renderNginxConf } from '../nginx/render';
 import { ConfigError, invalid } from '../nginx/tokens';
 import { Directive, DirectiveContext } from './directive';
@@ -44,8 +44,6 @@ export class ReverseProxySidecar extends Construct {
   public readonly containerName: string;
   /** The ConfigMap holding nginx.conf and the error page. */
   public readonly configMap: ApiObject;
-  /** The ConfigMap holding the static files of every static and file route. */
-  public readonly staticConfigMap: ApiObject;
 
   private readonly host: ISidecarHost;
   private readonly options: ResolvedOptions;
@@ -57,6 +55,7 @@ export class ReverseProxySidecar extends Construct {
   private readonly directives: Record<DirectiveContext, DirectiveModel[]> = { http: [], server: [] };
   private appPort?: number;
   private contentRoutes = 0;
+  private _staticConfigMap?: ApiObject;
 
   constructor(scope: Construct, id: string, props: ReverseProxySidecarProps) {
     super(scope, id);
@@ -83,13 +82,6 @@ export class ReverseProxySidecar extends Construct {
       metadata: { namespace },
       data: Lazy.any({ produce: () => ({ 'nginx.conf': this.renderNginxConf(), '50x.html': this.errorPage }) }),
     });
-    this.staticConfigMap = new ApiObject(this, 'static', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { namespace },
-      data: Lazy.any({ produce: () => omitEmpty(this.content.toConfigMap().data) }),
-      binaryData: Lazy.any({ produce: () => omitEmpty(this.content.toConfigMap().binaryData) }),
-    });
     this.attach();
     this.node.addValidation({ validate: () => this.validateAtSynth() });
     for (const route of props.routes ?? []) {
@@ -106,7 +98,7 @@ export class ReverseProxySidecar extends Construct {
       throw invalid(`${field} path`, route.path, `is already served by ${clash}`);
     }
     const o = route._options;
-    const common = { path: route.path, headers: route._headers, directives: (o.directives ?? []).map((d) => d._toModel()) };
+    const common = { path: route.path, headers: this.routeHeaders(route), directives: (o.directives ?? []).map((d) => d._toModel()) };
     switch (route.kind) {
       case RouteKind.PROXY:
         this.resolveAppPort(field);
@@ -146,6 +138,11 @@ export class ReverseProxySidecar extends Construct {
     if (!Object.values(DirectiveContext).includes(context)) {
       throw invalid('addDirective context', context, 'must be DirectiveContext.HTTP or DirectiveContext.SERVER');
     }
+    if (directive.name === 'add_header' || directive.name === 'proxy_set_header') {
+      // Every location sets its own, and nginx then ignores the outer level's: it would do nothing.
+      throw invalid(`addDirective(${context})`, directive.name, 'would be ignored in every location; use '
+        + (directive.name === 'add_header' ? 'responseHeaders or a route\'s headers' : 'a route\'s directives'));
+    }
     this.directives[context].push(directive._toModel());
   }
 
@@ -160,6 +157,11 @@ export class ReverseProxySidecar extends Construct {
       sidecarPort: this.port,
       sidecarPortName: this.portName,
     }, options);
+  }
+
+  /** The ConfigMap with the files of the static and file routes; created with the first such route. */
+  public get staticConfigMap(): ApiObject | undefined {
+    return this._staticConfigMap;
   }
 
   /** The routes, in the order they were added. */
@@ -184,6 +186,7 @@ export class ReverseProxySidecar extends Construct {
       cache: this.routeModels.some((r) => r.kind === 'proxy' && r.cache) ? this.options.cache : undefined,
       headers: this.options.headers,
       accessLog: this.options.accessLog,
+      trustForwardedProto: this.options.trustForwardedProto,
       routes: this.routeModels,
       httpDirectives: this.directives.http,
       serverDirectives: this.directives.server,
@@ -220,6 +223,11 @@ export class ReverseProxySidecar extends Construct {
     if (conflicts.length > 0) {
       throw new ConfigError(conflicts[0]);
     }
+    const grace = this.host.terminationGracePeriodSeconds();
+    if (this.options.drainSeconds + 5 > grace) {
+      throw invalid('drainDelay', `${this.options.drainSeconds}s`, `leaves less than 5s of ${this.host.description}'s `
+        + `terminationGracePeriodSeconds (${grace}) for the requests in flight; shorten it or raise the grace period`);
+    }
     for (const v of this.host.volumeNames()) {
       if (v.startsWith(`${this.containerName}-`)) {
         throw invalid('containerName', this.containerName,
@@ -247,6 +255,7 @@ export class ReverseProxySidecar extends Construct {
   private attach(): void {
     const o = this.options;
     const conf = `${LAYOUT.confDir}/nginx.conf`;
+    const pid = `${LAYOUT.varDir}/nginx.pid`;
     const nginx = ['nginx', '-c', conf, '-e', 'stderr'];
     this.host.addSidecar({
       name: o.containerName,
@@ -264,8 +273,9 @@ export class ReverseProxySidecar extends Construct {
       probePath: SIDECAR_ENDPOINTS.health,
       // Keep serving while endpoints drop the pod, then quit gracefully (SIGQUIT via the same -c)
       // and wait for the workers to finish their requests.
-      preStop: ['/bin/sh', '-c', `sleep ${o.drainSeconds}; ${nginx.join(' ')} -s quit; `
-        + `while [ -e ${LAYOUT.varDir}/nginx.pid ]; do sleep 1; done`],
+      // If the mounted config no longer parses, -s quit fails: signal the master from its pid file.
+      preStop: ['/bin/sh', '-c', `sleep ${o.drainSeconds}; ${nginx.join(' ')} -s quit `
+        + `|| kill -QUIT "$(cat ${pid})"; while [ -e ${pid} ]; do sleep 1; done`],
     });
     this.host.addSidecarVolume(this, { name: `${o.containerName}-cache`, emptyDirSizeMib: o.volumeSizeLimitMib },
       { volume: `${o.containerName}-cache`, path: LAYOUT.varDir, readOnly: false });
@@ -285,11 +295,36 @@ export class ReverseProxySidecar extends Construct {
     this.host.addSidecarVolume(this, {
       name,
       configMap: {
-        name: this.staticConfigMap.name,
+        name: this.staticConfigMapOrNew().name,
         items: files.map((f) => ({ key: StaticContent.keyOf(`${keyPrefix}${f.relPath}`), path: f.relPath })),
       },
     }, { volume: name, path: dir, readOnly: true });
     return dir;
+  }
+
+  /**
+   * A route's headers. Files from ConfigMaps change with a deploy under the same URL, so unless a
+   * Cache-Control is set, browsers are told to revalidate (cheap: nginx answers 304 by ETag).
+   */
+  private routeHeaders(route: Route): HeaderModel[] {
+    const all = [...this.options.headers, ...route._headers];
+    const ownCaching = all.some((h) => h.name.toLowerCase() === 'cache-control')
+      || (route._options.directives ?? []).some((d) => d.name === 'expires' || d.name === 'add_header');
+    if (route.kind === RouteKind.PROXY || ownCaching) {
+      return route._headers;
+    }
+    return [...route._headers, { name: 'Cache-Control', value: 'no-cache' }];
+  }
+
+  private staticConfigMapOrNew(): ApiObject {
+    this._staticConfigMap ??= new ApiObject(this, 'static', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { namespace: this.host.apiObject.metadata.namespace },
+      data: Lazy.any({ produce: () => omitEmpty(this.content.toConfigMap().data) }),
+      binaryData: Lazy.any({ produce: () => omitEmpty(this.content.toConfigMap().binaryData) }),
+    });
+    return this._staticConfigMap;
   }
 
   private resolveAppPort(field: string): void {

@@ -7,7 +7,7 @@ import { Directive } from './directive';
 export interface RouteBaseOptions {
   /**
    * Response headers added to this route's responses (after the sidecar-wide ones).
-   * @default - none
+   * @default - none; static and file routes send `Cache-Control: no-cache` unless a Cache-Control is set
    */
   readonly headers?: { [name: string]: string };
   /**

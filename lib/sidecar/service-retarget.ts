@@ -28,11 +28,12 @@ interface ServicePortJson {
   targetPort?: number | string;
   nodePort?: number;
   protocol?: string;
+  appProtocol?: string;
 }
 
 /**
  * Moves one port of a Service to the sidecar with a JSON patch: new number and name, targetPort
- * the sidecar's named port; nodePort and protocol are kept. Works on cdk8s-plus Services and on
+ * the sidecar's named port; nodePort and protocol are kept, and an appProtocol becomes `http`. Works on cdk8s-plus Services and on
  * raw objects from `Include` alike, because both are ApiObjects.
  */
 export function retargetService(service: ApiObject, ctx: RetargetContext, options: RetargetServiceOptions): void {
@@ -80,6 +81,8 @@ export function retargetService(service: ApiObject, ctx: RetargetContext, option
     port: newPort,
     targetPort: ctx.sidecarPortName,
     ...(old.protocol ? { protocol: old.protocol } : {}),
+    // nginx speaks plain HTTP/1.1 on its port, whatever the app spoke (h2c, grpc, https).
+    ...(old.appProtocol ? { appProtocol: 'http' } : {}),
     ...(old.nodePort !== undefined ? { nodePort: old.nodePort } : {}),
   };
   service.addJsonPatch(JsonPatch.replace(`/spec/ports/${index}`, moved));

@@ -1,7 +1,7 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { CacheZoneModel, GzipModel, HeaderModel } from '../nginx/model';
-import { checkCookieName, checkInt, checkPort, invalid } from '../nginx/tokens';
+import { checkCookieName, checkInt, checkMimeType, checkPort, invalid } from '../nginx/tokens';
 import { headersOf } from './route';
 import { DEFAULT_GZIP_TYPES, DEFAULT_IMAGE, ReverseProxySidecarProps } from './sidecar-props';
 
@@ -25,13 +25,13 @@ export interface ResolvedOptions {
   readonly volumeSizeLimitMib: number;
   readonly headers: HeaderModel[];
   readonly accessLog: boolean;
+  readonly trustForwardedProto: boolean;
   readonly drainSeconds: number;
 }
 
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
 const IMAGE = /^[a-z0-9][a-z0-9._\/:@-]*$/i;
 
 /** Checks every prop and converts sizes and times. Throws a `ConfigError` naming the prop. */
@@ -107,6 +107,7 @@ export function resolveOptions(props: ReverseProxySidecarProps): ResolvedOptions
     volumeSizeLimitMib,
     headers: headersOf('responseHeaders', props.responseHeaders ?? { 'X-Content-Type-Options': 'nosniff' }),
     accessLog: props.accessLog ?? true,
+    trustForwardedProto: props.trustForwardedProto ?? false,
     drainSeconds,
   };
 }
@@ -118,9 +119,7 @@ function resolveGzip(props: ReverseProxySidecarProps): GzipModel | undefined {
   }
   const types = g.types ?? DEFAULT_GZIP_TYPES;
   for (const t of types) {
-    if (!MIME.test(t)) {
-      throw invalid('gzip.types', t, 'is not a MIME type');
-    }
+    checkMimeType('gzip.types', t);
     if (t.startsWith('image/') && t !== 'image/svg+xml') {
       throw invalid('gzip.types', t, 'is an already-compressed image type; gzip only costs CPU for it');
     }

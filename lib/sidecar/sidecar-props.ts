@@ -94,11 +94,21 @@ export interface ReverseProxySidecarProps {
   readonly volumeSizeLimit?: Size;
   /** Headers added to every response. @default { 'X-Content-Type-Options': 'nosniff' } */
   readonly responseHeaders?: { [name: string]: string };
-  /** Local HTML file served for 500, 502, 503 and 504. @default - a small built-in page */
+  /** Local HTML file served for 500 to 504. @default - a small built-in page */
   readonly errorPage?: string;
   /** Log each request to stdout. @default true */
   readonly accessLog?: boolean;
-  /** How long preStop waits, serving, while endpoints drop the pod, before the graceful quit. @default Duration.seconds(5) */
+  /**
+   * Pass the client's `X-Forwarded-Proto` on to the app. Only behind a TLS-terminating proxy you
+   * trust: anyone can send the header.
+   * @default false - the app gets `$scheme`
+   */
+  readonly trustForwardedProto?: boolean;
+  /**
+   * How long preStop waits, serving, while endpoints drop the pod, before the graceful quit.
+   * At least 5 s of the pod's terminationGracePeriodSeconds must remain after it.
+   * @default Duration.seconds(5)
+   */
   readonly drainDelay?: Duration;
   /**
    * Your own complete nginx.conf, used as it is instead of the rendered one. It must listen on

@@ -31,8 +31,12 @@ export function readDirectory(field: string, directory: string): Array<{ relPath
     for (const name of fs.readdirSync(dir).sort()) {
       const abs = path.join(dir, name);
       const relPath = rel ? `${rel}/${name}` : name;
-      if (!FILE_NAME.test(name) || name === '.' || name === '..') {
+      if (!FILE_NAME.test(name)) {
         throw invalid(field, directory, `holds ${JSON.stringify(relPath)}, whose name may contain only letters, digits and "._-"`);
+      }
+      if (name.startsWith('.') && !(name === '.well-known' && rel === '')) {
+        // .env, .git, .htpasswd: hidden files are not meant to be published.
+        throw invalid(field, directory, `holds the hidden ${JSON.stringify(relPath)}; remove it (only a top-level .well-known is served)`);
       }
       const real = fs.realpathSync(abs);
       if (real !== root && !real.startsWith(fs.realpathSync(root) + path.sep)) {
@@ -89,11 +93,9 @@ export class StaticContent {
       if (key.length > 253) {
         throw invalid(field, file.source, `gives a ConfigMap key of ${key.length} characters, over the limit of 253`);
       }
-      const other = staged.get(key);
+      const other = staged.get(key); // keys are injective, so the same key is the same path
       if (other) {
-        throw invalid(field, file.source, other.itemPath === file.itemPath
-          ? `would be served at the same path as ${JSON.stringify(other.source)} (${file.itemPath})`
-          : `has the same ConfigMap key ${JSON.stringify(key)} as ${JSON.stringify(other.source)}`);
+        throw invalid(field, file.source, `would be served at the same path as ${JSON.stringify(other.source)} (${file.itemPath})`);
       }
       staged.set(key, file);
     }
@@ -134,9 +136,12 @@ export class StaticContent {
     return total;
   }
 
-  /** A ConfigMap key: the mount path with every character a key may not hold (`/`, `~`) as `_`. */
+  /**
+   * A ConfigMap key for a mount path. Keys may hold only `-._a-zA-Z0-9`, so `_` escapes: `__` is
+   * `_`, `_-` is `/`, `_.` is `~`. Different paths always give different keys.
+   */
   public static keyOf(itemPath: string): string {
-    return itemPath.replace(/[^-._a-zA-Z0-9]/g, '_');
+    return itemPath.replace(/[_/~]/g, (c) => ({ '_': '__', '/': '_-', '~': '_.' } as Record<string, string>)[c]);
   }
 }
 

@@ -30,6 +30,10 @@ export class WorkloadHost implements ISidecarHost {
     return this.pod.volumes.map((v) => v.name);
   }
 
+  public terminationGracePeriodSeconds(): number {
+    return this.pod.terminationGracePeriod?.toSeconds() ?? 30;
+  }
+
   public addSidecar(spec: SidecarContainerSpec): void {
     const probe = (timing: { periodSeconds: number; timeoutSeconds: number; failureThreshold: number }) =>
       kplus.Probe.fromHttpGet(spec.probePath, {
