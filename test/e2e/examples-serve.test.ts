@@ -31,6 +31,8 @@ describeWithTools(['nginx', 'unshare', 'setpriv', 'ip', 'curl', 'gunicorn'], 'fl
     const page = pod.http('http://127.0.0.1:8080/');
     expect(page.status).toBe(200);
     expect(page.body).toContain('<p id="message"');
+    // ConfigMap files change under the same URL with a deploy: browsers must revalidate.
+    expect(page.headers['cache-control']).toBe('no-cache');
     const script = pod.http('http://127.0.0.1:8080/script.js');
     expect(script.body).toBe(fs.readFileSync(path.join(ROOT, 'apps', 'flask-hello', 'site', 'script.js'), 'utf8'));
   });

@@ -61,13 +61,13 @@ describeWithTools(['nginx', 'unshare', 'setpriv'], 'real nginx -t on generated c
       Route.proxy('/api/', { stripPrefix: true }),
     ]],
     ['cached routes with private cookies and ignored upstream headers', {
-      cache: { maxSize: Size.mebibytes(16), keys: 20000, inactive: Duration.minutes(30), privateCookies: ['session', 'sid'] },
+      cache: { maxSize: Size.mebibytes(16), keys: 20000, inactive: Duration.minutes(30), privateCookies: ['session', 'connect.sid', 'session-id'] },
     }, () => [
       Route.proxy('/assets/', { cache: { validFor: Duration.hours(1), ignoreUpstreamCacheHeaders: true } }),
       Route.proxy('/api/', { cache: { validFor: Duration.seconds(30) } }),
     ]],
-    ['gzip off, access log off, custom port and 2 CPUs', {
-      gzip: { enabled: false }, accessLog: false, port: 9000, portName: 'web',
+    ['gzip off, access log off, trusted X-Forwarded-Proto, custom port and 2 CPUs', {
+      gzip: { enabled: false }, accessLog: false, trustForwardedProto: true, port: 9000, portName: 'web',
       resources: { cpuLimit: kplus.Cpu.units(2) },
     }, () => [Route.proxy('/', { interceptErrors: true, readTimeout: Duration.millis(2500) })]],
     ['SPA fallback, headers and directives everywhere', {
@@ -90,7 +90,7 @@ describeWithTools(['nginx', 'unshare', 'setpriv'], 'real nginx -t on generated c
     const deployment = new kplus.Deployment(chart, 'web', { containers: [{ image: 'app:1', portNumber: 5000 }] });
     const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(deployment), routes: [Route.proxy('/')] });
     sidecar.addDirective(DirectiveContext.HTTP, Directive.of('server_names_hash_bucket_size', '128'));
-    sidecar.addDirective(DirectiveContext.SERVER, Directive.of('add_header', 'X-Server', 'yes'));
+    sidecar.addDirective(DirectiveContext.SERVER, Directive.of('client_header_timeout', '10s'));
     const r = nginxTest(Testing.synth(chart) as K8sObject[]);
     expect(r.output).toContain('test is successful');
   });

@@ -1,6 +1,6 @@
 import { nginxSize, nginxTime } from '../../lib/nginx/conf-writer';
 import {
-  CacheZoneModel, FileRouteModel, GzipModel, NginxConfModel, ProxyRouteModel, StaticRouteModel,
+  CacheZoneModel, ERROR_PAGE_CODES, FileRouteModel, GzipModel, NginxConfModel, ProxyRouteModel, StaticRouteModel,
 } from '../../lib/nginx/model';
 import { renderNginxConf } from '../../lib/nginx/render';
 import { ConfigError } from '../../lib/nginx/tokens';
@@ -59,6 +59,7 @@ function baseModel(over: Partial<NginxConfModel> = {}): NginxConfModel {
     clientMaxBodySizeKib: 1024,
     headers: [],
     accessLog: false,
+    trustForwardedProto: false,
     routes: [proxyRoute()],
     httpDirectives: [],
     serverDirectives: [],
@@ -73,6 +74,7 @@ function fullModel(): NginxConfModel {
     cache: { ...CACHE, privateCookies: ['session'] },
     headers: [{ name: 'X-Content-Type-Options', value: 'nosniff' }],
     accessLog: true,
+    trustForwardedProto: true,
     routes: [
       proxyRoute({ path: '/api/', stripPrefix: true, interceptErrors: true, cache: { validMs: 60000, ignoreUpstreamCacheHeaders: true } }),
       proxyRoute({ path: '/' }),
@@ -202,8 +204,14 @@ describe('renderNginxConf: http context', () => {
     expect(block(on, 'http').direct).not.toContain('access_log off;');
   });
 
-  it('maps X-Forwarded-Proto to the scheme when the request has none', () => {
-    const map = block(renderNginxConf(baseModel()), 'map $http_x_forwarded_proto $sidecar_forwarded_proto');
+  it('does not map X-Forwarded-Proto unless the client\'s header is trusted', () => {
+    const conf = renderNginxConf(baseModel({ trustForwardedProto: false }));
+    expect(conf).not.toContain('$http_x_forwarded_proto');
+    expect(conf).not.toContain('$sidecar_forwarded_proto');
+  });
+
+  it('maps a trusted X-Forwarded-Proto to the scheme when the request has none', () => {
+    const map = block(renderNginxConf(baseModel({ trustForwardedProto: true })), 'map $http_x_forwarded_proto $sidecar_forwarded_proto');
     expect(map.all).toStrictEqual(['default $http_x_forwarded_proto;', '"" $scheme;']);
   });
 });
@@ -231,9 +239,11 @@ describe('renderNginxConf: server', () => {
     expect(server).toContain('server_name _;');
   });
 
-  it('answers 500 502 503 504 with the sidecar error page, an internal location', () => {
+  it('answers 500 501 502 503 504 with the sidecar error page, an internal location', () => {
+    expect(ERROR_PAGE_CODES).toStrictEqual([500, 501, 502, 503, 504]);
     const conf = renderNginxConf(baseModel());
-    expect(block(conf, 'server').direct).toContain('error_page 500 502 503 504 /_sidecar/50x.html;');
+    expect(block(conf, 'server').direct).toContain('error_page 500 501 502 503 504 /_sidecar/50x.html;');
+    expect(lines(conf).filter((l) => l.startsWith('error_page '))).toStrictEqual(['error_page 500 501 502 503 504 /_sidecar/50x.html;']);
     const page = block(conf, 'location = /_sidecar/50x.html').all;
     expect(page).toContain('internal;');
     expect(page).toContain('alias /etc/nginx/sidecar/50x.html;');
@@ -260,9 +270,20 @@ describe('renderNginxConf: proxy routes', () => {
       'proxy_set_header Host $host;',
       'proxy_set_header X-Real-IP $remote_addr;',
       'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
-      'proxy_set_header X-Forwarded-Proto $sidecar_forwarded_proto;',
+      'proxy_set_header X-Forwarded-Proto $scheme;',
       'proxy_set_header X-Forwarded-Host $host;',
     ]));
+  });
+
+  it('passes the client\'s X-Forwarded-Proto on only when it is trusted', () => {
+    const routes = [proxyRoute({ path: '/api/' }), proxyRoute({ path: '/' })];
+    const proto = (conf: string, head: string) => block(conf, head).all.filter((l) => l.includes('X-Forwarded-Proto'));
+    const untrusted = renderNginxConf(baseModel({ routes, trustForwardedProto: false }));
+    const trusted = renderNginxConf(baseModel({ routes, trustForwardedProto: true }));
+    for (const head of ['location /api/', 'location /']) {
+      expect(proto(untrusted, head)).toStrictEqual(['proxy_set_header X-Forwarded-Proto $scheme;']);
+      expect(proto(trusted, head)).toStrictEqual(['proxy_set_header X-Forwarded-Proto $sidecar_forwarded_proto;']);
+    }
   });
 
   it('strips the prefix with proxy_pass http://app/ and tells the app the prefix', () => {
@@ -324,6 +345,7 @@ describe('renderNginxConf: caching', () => {
     expect(conf).not.toContain('proxy_no_cache');
     expect(conf).not.toContain('proxy_ignore_headers');
     expect(conf).not.toContain('$sidecar_private');
+    expect(conf).not.toContain('$http_cookie');
     expect(conf).not.toContain('X-Cache-Status');
     expect(conf).not.toContain('proxy_cache_path');
   });
@@ -358,8 +380,11 @@ describe('renderNginxConf: caching', () => {
 
     it('neither stores nor serves from cache requests with Authorization or a private cookie', () => {
       const conf = cachedConf();
-      expect(block(conf, 'map "$http_authorization$cookie_session$cookie_grafana_sess" $sidecar_private').all)
+      expect(block(conf, 'map $http_cookie $sidecar_private_cookie').all)
+        .toStrictEqual(['default "";', '"~(^|;\\s*)(session|grafana_sess)=" 1;']);
+      expect(block(conf, 'map "$http_authorization$sidecar_private_cookie" $sidecar_private').all)
         .toStrictEqual(['default 1;', '"" 0;']);
+      expect(conf).not.toContain('$cookie_');
       const loc = block(conf, 'location /assets/').all;
       expect(loc).toContain('proxy_no_cache $sidecar_private $sidecar_uncacheable_status;');
       expect(loc).toContain('proxy_cache_bypass $sidecar_private;');
@@ -369,6 +394,49 @@ describe('renderNginxConf: caching', () => {
     it('keys the private map on Authorization alone without private cookies', () => {
       const conf = cachedConf({ cache: { ...CACHE, privateCookies: [] } });
       expect(block(conf, 'map "$http_authorization" $sidecar_private').all).toStrictEqual(['default 1;', '"" 0;']);
+      expect(conf).not.toContain('$http_cookie');
+      expect(conf).not.toContain('$sidecar_private_cookie');
+      expect(conf).not.toContain('$cookie_');
+    });
+
+    it('escapes "." in cookie names and keeps "-" and "_" as they are', () => {
+      const conf = cachedConf({ cache: { ...CACHE, privateCookies: ['connect.sid', 'session-id', 'a_b'] } });
+      expect(block(conf, 'map $http_cookie $sidecar_private_cookie').all)
+        .toStrictEqual(['default "";', '"~(^|;\\s*)(connect\\.sid|session-id|a_b)=" 1;']);
+    });
+
+    describe('the private cookie regex, as nginx reads it', () => {
+      /** The regex of the cookie map: the quoted map key without its quotes and the leading "~". */
+      function cookieRegex(privateCookies: string[]): RegExp {
+        const map = block(cachedConf({ cache: { ...CACHE, privateCookies } }), 'map $http_cookie $sidecar_private_cookie').all;
+        const m = /^"~(.*)" 1;$/.exec(map[1]);
+        if (!m) {
+          throw new Error(`no regex in ${map[1]}`);
+        }
+        return new RegExp(m[1]);
+      }
+
+      it.each([
+        'session=abc',
+        'theme=dark; session=abc',
+        'theme=dark;session=abc',
+        'a=1; connect.sid=s%3Ax',
+        'session=',
+      ])('matches %j', (cookie) => {
+        expect(cookieRegex(['session', 'connect.sid']).test(cookie)).toBe(true);
+      });
+
+      it.each([
+        '',
+        'theme=dark',
+        'mysession=abc', // another cookie that ends with the name
+        'session_id=abc', // another cookie that starts with the name
+        'theme=session=abc', // the name inside a value
+        'connectXsid=abc', // "." is not a wildcard
+        'Session=abc', // cookie names are case-sensitive
+      ])('does not match %j', (cookie) => {
+        expect(cookieRegex(['session', 'connect.sid']).test(cookie)).toBe(false);
+      });
     });
 
     it('serves stale on errors, updates in the background and locks', () => {

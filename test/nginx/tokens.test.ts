@@ -1,6 +1,6 @@
 import {
   ConfigError, RESERVED_PREFIX, arg, checkCookieName, checkDirectiveArg, checkDirectiveName, checkHeaderName,
-  checkHeaderValue, checkInt, checkPath, checkPort, invalid,
+  checkHeaderValue, checkInt, checkMimeType, checkPath, checkPort, invalid,
 } from '../../lib/nginx/tokens';
 
 /** A regex matching exactly `message`, so `toThrow` cannot pass on a mere substring. */
@@ -140,8 +140,41 @@ describe('checkHeaderName', () => {
     'X-Cache-Status',
     'A',
     "!#$%&'*+.^_`|~-09azAZ", // every RFC 7230 tchar
+    // only whole names are owned by nginx
+    'Content-Type',
+    'Content-Security-Policy',
+    'X-Connection',
+    'Connection-Id',
+    'Upgrade-Insecure-Requests',
+    'TE-X',
+    'Trailers',
   ])('accepts %j', (name) => {
     expect(checkHeaderName('header name', name)).toBe(name);
+  });
+
+  it.each([
+    'Connection',
+    'Content-Encoding',
+    'Content-Length',
+    'Keep-Alive',
+    'Proxy-Connection',
+    'TE',
+    'Trailer',
+    'Transfer-Encoding',
+    'Upgrade',
+    // case-insensitive
+    'connection',
+    'CONTENT-LENGTH',
+    'transfer-encoding',
+    'Te',
+    'content-ENCODING',
+  ])('rejects %j, which nginx sets itself', (name) => {
+    expectConfigError(() => checkHeaderName('header name', name), `header name ${JSON.stringify(name)} `
+      + 'is set by nginx itself (framing, hop-by-hop or compression); adding it would corrupt responses');
+  });
+
+  it('reports invalid characters before an owned name', () => {
+    expectConfigError(() => checkHeaderName('header name', 'Connection:'), `header name "Connection:" ${REASON}`);
   });
 
   it.each<[string, string]>([
@@ -179,8 +212,28 @@ describe('checkHeaderValue', () => {
     'SAMEORIGIN',
     '',
     'a  b', // inner whitespace is fine
+    '! "#%&\'()*+,-./09:;<=>?@AZ[]^_`az{|}~', // every printable ASCII symbol (and space) but "$" and "\\"
   ])('accepts %j', (value) => {
     expect(checkHeaderValue('header value', value)).toBe(value);
+  });
+
+  it.each<[string, string]>([
+    ['café', '"café"'],
+    ['a\u0080b', '"a\u0080b"'],
+    ['a\u00a0b', '"a\u00a0b"'], // no-break space
+    ['a\u00a0', '"a\u00a0"'], // trim() would call it whitespace; it is refused as non-ASCII first
+    ['\u2028', '"\u2028"'], // line separator
+    ['😀', '"😀"'],
+    ['é$host', '"é$host"'], // before "$"
+    [' é', '" é"'], // before leading whitespace
+  ])('rejects the character outside printable ASCII in %j', (value, shown) => {
+    expectConfigError(() => checkHeaderValue('header value', value), `header value ${shown} must be printable ASCII`);
+  });
+
+  it('reports control characters and backslashes before non-ASCII characters', () => {
+    expectConfigError(() => checkHeaderValue('header value', 'é\n'),
+      'header value "é\\n" must not contain control characters (CR, LF, tab, ...)');
+    expectConfigError(() => checkHeaderValue('header value', 'é\\'), 'header value "é\\\\" must not contain a backslash');
   });
 
   it.each<[string, string]>([
@@ -230,14 +283,12 @@ describe('checkHeaderValue', () => {
 });
 
 describe('checkCookieName', () => {
-  it.each(['session', 'SESSION_ID', 'grafana_session', 'a1', '_'])('accepts %j', (name) => {
+  it.each(['session', 'SESSION_ID', 'grafana_session', 'a1', '_', 'session-id', 'connect.sid'])('accepts %j', (name) => {
     expect(checkCookieName('cookie', name)).toBe(name);
   });
 
   it.each<[string, string]>([
     ['', '""'],
-    ['a-b', '"a-b"'],
-    ['a.b', '"a.b"'],
     ['a b', '"a b"'],
     ['a;b', '"a;b"'],
     ['a$b', '"a$b"'],
@@ -247,8 +298,70 @@ describe('checkCookieName', () => {
     ['a\\b', '"a\\\\b"'],
     ['a\nb', '"a\\nb"'],
     ['a=b', '"a=b"'],
+    ['a/b', '"a/b"'],
+    ['a,b', '"a,b"'],
+    ['é', '"é"'],
+    // regular expression syntax: only "." may reach the renderer, which escapes it
+    ['a|b', '"a|b"'],
+    ['(a)', '"(a)"'],
+    ['a*', '"a*"'],
+    ['a+', '"a+"'],
+    ['a?', '"a?"'],
+    ['^a', '"^a"'],
+    ['[a]', '"[a]"'],
   ])('rejects %j', (name, shown) => {
-    expectConfigError(() => checkCookieName('cookie', name), `cookie ${shown} may contain only letters, digits and "_"`);
+    expectConfigError(() => checkCookieName('cookie', name), `cookie ${shown} may contain only letters, digits and "._-"`);
+  });
+
+  it('rejects a non-string', () => {
+    expectConfigError(() => checkCookieName('cookie', 7 as unknown as string), 'cookie 7 may contain only letters, digits and "._-"');
+  });
+});
+
+describe('checkMimeType', () => {
+  const REASON = 'is not a MIME type (lower-case type/subtype)';
+
+  it.each([
+    'text/css',
+    'application/javascript',
+    'application/rss+xml',
+    'image/svg+xml',
+    'application/vnd.api+json',
+    'application/x-www-form-urlencoded',
+    'font/woff2',
+    'application/vnd.ms-fontobject',
+    '3gpp/x.1',
+  ])('accepts %j and returns it unchanged', (type) => {
+    expect(checkMimeType('gzip.types', type)).toBe(type);
+  });
+
+  it.each<[string, string]>([
+    ['', '""'],
+    ['text', '"text"'],
+    ['text/', '"text/"'],
+    ['/css', '"/css"'],
+    ['Text/CSS', '"Text/CSS"'],
+    ['Text/css', '"Text/css"'],
+    ['text/CSS', '"text/CSS"'],
+    ['text/css; charset=utf-8', '"text/css; charset=utf-8"'],
+    ['text/css text/html', '"text/css text/html"'],
+    ['text/*', '"text/*"'],
+    ['*/*', '"*/*"'],
+    ['a/b/c', '"a/b/c"'],
+    ['-text/css', '"-text/css"'],
+    ['text/.css', '"text/.css"'],
+    ['text/c$s', '"text/c$s"'],
+    ['text/css;', '"text/css;"'],
+    ['text/css{', '"text/css{"'],
+    ['text/css\n', '"text/css\\n"'],
+    ['text/cs\\s', '"text/cs\\\\s"'],
+    ['text/cssé', '"text/cssé"'],
+  ])('rejects %j', (type, shown) => {
+    expectConfigError(() => checkMimeType('gzip.types', type), `gzip.types ${shown} ${REASON}`);
+  });
+
+  it('rejects a non-string', () => {
+    expectConfigError(() => checkMimeType('gzip.types', null as unknown as string), `gzip.types null ${REASON}`);
   });
 });
 

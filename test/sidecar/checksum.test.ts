@@ -39,6 +39,8 @@ describe('the checksum changes', () => {
   test('when an option that reaches nginx.conf changes', () => {
     expect(checksum(build({ gzip: { level: 6 } }).chart)).not.toBe(checksum(build({ gzip: { level: 5 } }).chart));
     expect(checksum(build({ workerConnections: 2048 }).chart)).not.toBe(checksum(build().chart));
+    const proxy = () => [Route.proxy('/')];
+    expect(checksum(build({ trustForwardedProto: true, routes: proxy() }).chart)).not.toBe(checksum(build({ routes: proxy() }).chart));
   });
 
   test('when a directive is added after construction', () => {
@@ -179,7 +181,7 @@ describe('routes added after construction reach nginx.conf and the checksum (laz
     expect(conf).toContain('location /late/ {');
     expect(conf).toContain('location /static/ {');
     expect(sum).toBe(sidecar.checksum);
-    expect(find(manifests, 'ConfigMap', sidecar.staticConfigMap.name).data).toStrictEqual({ '1-static_index.html': 'hi' });
+    expect(find(manifests, 'ConfigMap', sidecar.staticConfigMap!.name).data).toStrictEqual({ '1-static_-index.html': 'hi' });
   });
 
   test('on a raw host loaded with Include', () => {

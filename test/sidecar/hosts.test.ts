@@ -9,6 +9,10 @@ import {
 const APP: kplus.ContainerProps = { name: 'app', image: 'app:1.0.0', ports: [{ number: 5000, name: 'http' }] };
 const NGINX_CONF = '/etc/nginx/sidecar/nginx.conf';
 
+/** The preStop shell script for a drain of `seconds`. */
+const PRE_STOP = (seconds: number) => `sleep ${seconds}; nginx -c ${NGINX_CONF} -e stderr -s quit`
+  + ' || kill -QUIT "$(cat /var/cache/nginx/nginx.pid)"; while [ -e /var/cache/nginx/nginx.pid ]; do sleep 1; done';
+
 interface HostCase {
   readonly name: string;
   readonly kind: string;
@@ -134,10 +138,8 @@ describe.each(HOSTS)('on a $name', ({ kind, create }) => {
     });
   });
 
-  test('drains on preStop: sleeps, then quits nginx gracefully through the same nginx.conf', () => {
-    const command: string[] = container(manifest, 'nginx').lifecycle.preStop.exec.command;
-    expect(command.slice(0, 2)).toStrictEqual(['/bin/sh', '-c']);
-    expect(command[2]).toMatch(/^sleep 5; nginx -c \/etc\/nginx\/sidecar\/nginx\.conf -e stderr -s quit; /);
+  test('drains on preStop: sleeps, quits nginx gracefully through the same nginx.conf (else by the pid file), waits for the workers', () => {
+    expect(container(manifest, 'nginx').lifecycle.preStop.exec.command).toStrictEqual(['/bin/sh', '-c', PRE_STOP(5)]);
   });
 
   test('adds a size-limited emptyDir cache volume and the nginx.conf ConfigMap volume, mounted in nginx', () => {
@@ -287,14 +289,14 @@ describe('containers and volumes the host already has or gets later', () => {
       expect(volume(m, 'nginx-static-1')).toStrictEqual({
         name: 'nginx-static-1',
         configMap: {
-          name: sidecar.staticConfigMap.name,
-          items: [{ key: '1-www_css_app.css', path: 'www/css/app.css' }, { key: '1-www_index.html', path: 'www/index.html' }],
+          name: sidecar.staticConfigMap!.name,
+          items: [{ key: '1-www_-css_-app.css', path: 'www/css/app.css' }, { key: '1-www_-index.html', path: 'www/index.html' }],
         },
       });
       expect(container(m, 'nginx').volumeMounts[2]).toStrictEqual({ name: 'nginx-static-1', mountPath: '/usr/share/nginx/html/1', readOnly: true });
-      expect(find(manifests, 'ConfigMap', sidecar.staticConfigMap.name).data).toStrictEqual({
-        '1-www_css_app.css': 'body{}\n',
-        '1-www_index.html': '<h1>hi</h1>\n',
+      expect(find(manifests, 'ConfigMap', sidecar.staticConfigMap!.name).data).toStrictEqual({
+        '1-www_-css_-app.css': 'body{}\n',
+        '1-www_-index.html': '<h1>hi</h1>\n',
       });
     } finally {
       dir.cleanup();
@@ -309,12 +311,15 @@ describe('namespace of the ConfigMaps', () => {
     try {
       const chart = Testing.chart();
       const statefulSet = included(include(chart, dir, STATEFUL_SET_YAML), 'StatefulSet', 'am');
+      const file = dir.write('robots.txt', 'User-agent: *\n');
       // WHEN
-      const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromApiObject(statefulSet) });
+      const sidecar = new ReverseProxySidecar(chart, 'proxy', {
+        host: SidecarHost.fromApiObject(statefulSet), routes: [Route.file('/robots.txt', { path: file })],
+      });
       // THEN
       const manifests = Testing.synth(chart);
       expect(find(manifests, 'ConfigMap', sidecar.configMap.name).metadata.namespace).toBe('monitoring');
-      expect(find(manifests, 'ConfigMap', sidecar.staticConfigMap.name).metadata.namespace).toBe('monitoring');
+      expect(find(manifests, 'ConfigMap', sidecar.staticConfigMap!.name).metadata.namespace).toBe('monitoring');
     } finally {
       dir.cleanup();
     }
@@ -328,5 +333,111 @@ describe('namespace of the ConfigMaps', () => {
     const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(deployment) });
     // THEN
     expect(find(Testing.synth(chart), 'ConfigMap', sidecar.configMap.name).metadata.namespace).toBe('apps');
+  });
+
+  test('the static ConfigMap created by a route added after construction is in the workload\'s namespace too', () => {
+    // GIVEN
+    const dir = new TempDir();
+    try {
+      const chart = Testing.chart();
+      const deployment = new kplus.Deployment(chart, 'web', { metadata: { namespace: 'apps' }, containers: [APP] });
+      const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(deployment) });
+      // WHEN
+      sidecar.addRoute(Route.file('/robots.txt', { path: dir.write('robots.txt', 'User-agent: *\n') }));
+      // THEN
+      expect(find(Testing.synth(chart), 'ConfigMap', sidecar.staticConfigMap!.name).metadata.namespace).toBe('apps');
+    } finally {
+      dir.cleanup();
+    }
+  });
+});
+
+describe('the static ConfigMap is created with the first static or file route', () => {
+  let dir: TempDir;
+  beforeEach(() => { dir = new TempDir(); });
+  afterEach(() => dir.cleanup());
+
+  /** The names of the ConfigMaps a chart synthesizes. */
+  function configMapNames(chart: Chart): string[] {
+    return Testing.synth(chart).filter((m) => m.kind === 'ConfigMap').map((m) => m.metadata.name);
+  }
+
+  test.each<[string, () => ISidecarHost]>([
+    ['a plus Deployment', () => SidecarHost.fromWorkload(new kplus.Deployment(Testing.chart(), 'web', { containers: [APP] }))],
+    ['a raw Deployment', () => SidecarHost.fromApiObject(rawDeployment(Testing.chart()))],
+  ])('a sidecar with only proxy routes on %s has none, and no static volume', (_name, create) => {
+    // GIVEN
+    const host = create();
+    const chart = Chart.of(host.apiObject);
+    // WHEN
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', { host, appPort: 5000, routes: [Route.proxy('/'), Route.proxy('/api/')] });
+    // THEN
+    expect(sidecar.staticConfigMap).toBeUndefined();
+    expect(configMapNames(chart)).toStrictEqual([sidecar.configMap.name]);
+    const m = find(Testing.synth(chart), 'Deployment');
+    expect(podTemplate(m).spec.volumes.map((v: Manifest) => v.name)).toStrictEqual(['nginx-cache', 'nginx-config']);
+    expect(sidecar.node.tryFindChild('static')).toBeUndefined();
+  });
+
+  test('a sidecar without any route has none', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(appDeployment(chart)) });
+    // THEN
+    expect(sidecar.staticConfigMap).toBeUndefined();
+    expect(configMapNames(chart)).toStrictEqual([sidecar.configMap.name]);
+  });
+
+  test('the first static route added later creates it, and its volume refers to it', () => {
+    // GIVEN a sidecar with a proxy route only
+    dir.write('site/index.html', 'hi');
+    const chart = Testing.chart();
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', {
+      host: SidecarHost.fromWorkload(appDeployment(chart)), routes: [Route.proxy('/api/')],
+    });
+    expect(sidecar.staticConfigMap).toBeUndefined();
+    // WHEN
+    sidecar.addRoute(Route.staticFiles('/', { directory: dir.path('site') }));
+    // THEN
+    const staticConfigMap = sidecar.staticConfigMap!;
+    expect(staticConfigMap).toBeInstanceOf(ApiObject);
+    expect(staticConfigMap.kind).toBe('ConfigMap');
+    const manifests = Testing.synth(chart);
+    expect(configMapNames(chart)).toStrictEqual([sidecar.configMap.name, staticConfigMap.name]);
+    expect(find(manifests, 'ConfigMap', staticConfigMap.name).data).toStrictEqual({ '1-index.html': 'hi' });
+    expect(volume(find(manifests, 'Deployment'), 'nginx-static-1').configMap.name).toBe(staticConfigMap.name);
+  });
+
+  test('later static and file routes share it: one static ConfigMap, each route its own volume', () => {
+    // GIVEN
+    dir.write('site/index.html', 'hi');
+    const robots = dir.write('robots.txt', 'User-agent: *\n');
+    const chart = Testing.chart();
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', {
+      host: SidecarHost.fromWorkload(appDeployment(chart)), routes: [Route.file('/robots.txt', { path: robots })],
+    });
+    const first = sidecar.staticConfigMap;
+    // WHEN
+    sidecar.addRoute(Route.staticFiles('/site/', { directory: dir.path('site') }));
+    // THEN
+    expect(sidecar.staticConfigMap).toBe(first);
+    const manifests = Testing.synth(chart);
+    expect(configMapNames(chart)).toHaveLength(2);
+    expect(find(manifests, 'ConfigMap', first!.name).data).toStrictEqual({ '1-robots.txt': 'User-agent: *\n', '2-site_-index.html': 'hi' });
+    const m = find(manifests, 'Deployment');
+    expect(volume(m, 'nginx-static-1').configMap).toStrictEqual({ name: first!.name, items: [{ key: '1-robots.txt', path: 'robots.txt' }] });
+    expect(volume(m, 'nginx-static-2').configMap).toStrictEqual({ name: first!.name, items: [{ key: '2-site_-index.html', path: 'site/index.html' }] });
+  });
+
+  test('a static route refused for its files creates none', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(appDeployment(chart)) });
+    // WHEN
+    expect(() => sidecar.addRoute(Route.staticFiles('/', { directory: dir.path('missing') }))).toThrow(/does not exist/);
+    // THEN
+    expect(sidecar.staticConfigMap).toBeUndefined();
+    expect(configMapNames(chart)).toStrictEqual([sidecar.configMap.name]);
   });
 });

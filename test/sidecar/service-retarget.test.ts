@@ -93,6 +93,45 @@ describe('a cdk8s-plus Service', () => {
   });
 });
 
+describe('appProtocol', () => {
+  test('a raw Service\'s port keeps its appProtocol, with protocol and nodePort', () => {
+    // GIVEN
+    const { chart, sidecar } = withSidecar();
+    const service = rawService(chart, [
+      { name: 'metrics', port: 9100, targetPort: 9100, appProtocol: 'http' },
+      { name: 'web', port: 80, targetPort: 5000, protocol: 'TCP', appProtocol: 'http', nodePort: 30080 },
+    ]);
+    // WHEN
+    sidecar.retargetService(service);
+    // THEN
+    expect(servicePorts(chart, 'svc')).toStrictEqual([
+      { name: 'metrics', port: 9100, targetPort: 9100, appProtocol: 'http' },
+      { name: 'nginx-http', port: 8080, targetPort: 'nginx-http', protocol: 'TCP', appProtocol: 'http', nodePort: 30080 },
+    ]);
+  });
+
+  test('an appProtocol other than http becomes http: nginx speaks plain HTTP/1.1', () => {
+    const chart = Testing.chart();
+    const svc = new ApiObject(chart, 'svc', {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc' },
+      spec: { ports: [{ name: 'grpc', port: 9000, targetPort: 5000, appProtocol: 'kubernetes.io/h2c' }] },
+    });
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(appDeployment(chart)) });
+    sidecar.retargetService(svc);
+    expect(servicePorts(chart, 'svc')).toEqual([{ name: 'nginx-http', port: 8080, targetPort: 'nginx-http', appProtocol: 'http' }]);
+  });
+
+  test('a port without appProtocol gets none', () => {
+    // GIVEN
+    const { chart, sidecar } = withSidecar();
+    const service = rawService(chart, [{ name: 'web', port: 80, targetPort: 5000, protocol: 'TCP' }]);
+    // WHEN
+    sidecar.retargetService(service);
+    // THEN
+    expect(servicePorts(chart, 'svc')[0]).not.toHaveProperty('appProtocol');
+  });
+});
+
 describe('the `port` option on a raw Service', () => {
   test('sets the new port number; the target stays the sidecar\'s named port', () => {
     // GIVEN

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
-import { ApiObject, Chart, Size, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import {
-  ConfigError, Directive, ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost,
+  ConfigError, Directive, DirectiveContext, ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost,
 } from '../../lib';
 import {
   Manifest, STATEFUL_SET_YAML, TempDir, appDeployment, exactly, find, include, included, podTemplate, rawDeployment,
@@ -300,8 +300,8 @@ describe('static content', () => {
     });
     // THEN the API server accepts only keys of [-._a-zA-Z0-9]
     const manifests = Testing.synth(chart);
-    const keys = Object.keys(find(manifests, 'ConfigMap', sidecar.staticConfigMap.name).data);
-    expect(keys).toHaveLength(2);
+    const keys = Object.keys(find(manifests, 'ConfigMap', sidecar.staticConfigMap!.name).data);
+    expect(keys).toStrictEqual(['1-_.me.txt', '2-_.docs_-index.html']);
     for (const key of keys) {
       expect(key).toMatch(/^[-._a-zA-Z0-9]+$/);
     }
@@ -309,6 +309,108 @@ describe('static content', () => {
     const items = podTemplate(find(manifests, 'Deployment')).spec.volumes
       .flatMap((v: Manifest) => v.configMap?.items ?? []).map((i: Manifest) => i.path);
     expect(items).toStrictEqual(['~me.txt', '~docs/index.html']);
+  });
+
+  test('a file in a subdirectory: "/" in the key is escaped as "_-"', () => {
+    // GIVEN
+    dir.write('site/js/app.js', 'x');
+    const { chart, deployment } = deploymentChart();
+    // WHEN
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', {
+      host: SidecarHost.fromWorkload(deployment), routes: [Route.staticFiles('/', { directory: dir.path('site') })],
+    });
+    // THEN
+    const manifests = Testing.synth(chart);
+    expect(find(manifests, 'ConfigMap', sidecar.staticConfigMap!.name).data).toStrictEqual({ '1-js_-app.js': 'x' });
+    expect(podTemplate(find(manifests, 'Deployment')).spec.volumes[2].configMap.items)
+      .toStrictEqual([{ key: '1-js_-app.js', path: 'js/app.js' }]);
+  });
+
+  test('"a/b.txt" and "a_b.txt" in one directory get distinct keys and are both served', () => {
+    // GIVEN two paths that an escape of "/" as "_" alone would give the same key
+    dir.write('site/a/b.txt', 'slash');
+    dir.write('site/a_b.txt', 'underscore');
+    const { chart, deployment } = deploymentChart();
+    // WHEN
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', {
+      host: SidecarHost.fromWorkload(deployment), routes: [Route.staticFiles('/', { directory: dir.path('site') })],
+    });
+    // THEN
+    const manifests = Testing.synth(chart);
+    expect(find(manifests, 'ConfigMap', sidecar.staticConfigMap!.name).data).toStrictEqual({
+      '1-a_-b.txt': 'slash',
+      '1-a__b.txt': 'underscore',
+    });
+    expect(podTemplate(find(manifests, 'Deployment')).spec.volumes[2].configMap.items).toStrictEqual([
+      { key: '1-a_-b.txt', path: 'a/b.txt' },
+      { key: '1-a__b.txt', path: 'a_b.txt' },
+    ]);
+  });
+
+  test('a hidden file at the top of the directory', () => {
+    dir.write('site/index.html', 'hi');
+    dir.write('site/.env', 'SECRET=1\n');
+    const site = dir.path('site');
+    expect(() => attach({ routes: [Route.staticFiles('/', { directory: site })] }))
+      .toThrow(exactly(`routes[0] Route.staticFiles("/") directory ${JSON.stringify(site)} holds the hidden ".env"; `
+        + 'remove it (only a top-level .well-known is served)'));
+  });
+
+  test('a hidden directory below the root', () => {
+    dir.write('site/index.html', 'hi');
+    dir.write('site/sub/.git/config', '[core]\n');
+    const site = dir.path('site');
+    expect(() => attach({ routes: [Route.staticFiles('/docs/', { directory: site })] }))
+      .toThrow(exactly(`routes[0] Route.staticFiles("/docs/") directory ${JSON.stringify(site)} holds the hidden "sub/.git"; `
+        + 'remove it (only a top-level .well-known is served)'));
+  });
+
+  test.each<[string, string]>([
+    ['sub/.well-known/security.txt', 'sub/.well-known'],
+    ['.well-known/.htpasswd', '.well-known/.htpasswd'],
+  ])('a hidden entry other than the top-level .well-known: %s', (file, hidden) => {
+    dir.write('site/index.html', 'hi');
+    dir.write(`site/${file}`, 'x');
+    const site = dir.path('site');
+    expect(() => attach({ routes: [Route.staticFiles('/', { directory: site })] }))
+      .toThrow(exactly(`routes[0] Route.staticFiles("/") directory ${JSON.stringify(site)} holds the hidden ${JSON.stringify(hidden)}; `
+        + 'remove it (only a top-level .well-known is served)'));
+  });
+
+  test('a top-level .well-known directory is served', () => {
+    // GIVEN
+    dir.write('site/index.html', 'hi');
+    dir.write('site/.well-known/security.txt', 'Contact: mailto:security@example.com\n');
+    const { chart, deployment } = deploymentChart();
+    // WHEN
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', {
+      host: SidecarHost.fromWorkload(deployment), routes: [Route.staticFiles('/', { directory: dir.path('site') })],
+    });
+    // THEN
+    const manifests = Testing.synth(chart);
+    expect(find(manifests, 'ConfigMap', sidecar.staticConfigMap!.name).data).toStrictEqual({
+      '1-.well-known_-security.txt': 'Contact: mailto:security@example.com\n',
+      '1-index.html': 'hi',
+    });
+    expect(podTemplate(find(manifests, 'Deployment')).spec.volumes[2].configMap.items).toStrictEqual([
+      { key: '1-.well-known_-security.txt', path: '.well-known/security.txt' },
+      { key: '1-index.html', path: 'index.html' },
+    ]);
+  });
+
+  test('a route refused for a hidden file leaves the sidecar as it was', () => {
+    // GIVEN
+    dir.write('site/.env', 'SECRET=1\n');
+    dir.write('site/index.html', 'hi');
+    const { chart, deployment } = deploymentChart();
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(deployment) });
+    // WHEN
+    expect(() => sidecar.addRoute(Route.staticFiles('/', { directory: dir.path('site') }))).toThrow(/holds the hidden "\.env"/);
+    // THEN
+    expect(sidecar.routeList).toStrictEqual([]);
+    expect(sidecar.staticConfigMap).toBeUndefined();
+    expect(podTemplate(find(Testing.synth(chart), 'Deployment')).spec.volumes.map((v: Manifest) => v.name))
+      .toStrictEqual(['nginx-cache', 'nginx-config']);
   });
 
   test('an error page too large for the ConfigMap surfaces at synthesis', () => {
@@ -379,9 +481,46 @@ describe('headers and cookies', () => {
       .toThrow(exactly('Route.staticFiles("/") header "Cache-Control" "no-cache\\n" must not contain control characters (CR, LF, tab, ...)'));
   });
 
-  test('a private cookie name with "-"', () => {
-    expect(() => attach({ cache: { privateCookies: ['session-id'] } }))
-      .toThrow(exactly('cache.privateCookies "session-id" may contain only letters, digits and "_"'));
+  test.each(['session;x', 'a b', 'a|b', '(a)', 'a=b'])('a private cookie name %j', (name) => {
+    expect(() => attach({ cache: { privateCookies: [name] } }))
+      .toThrow(exactly(`cache.privateCookies ${JSON.stringify(name)} may contain only letters, digits and "._-"`));
+  });
+
+  test('private cookie names with "-" and "." are accepted and matched in the Cookie header', () => {
+    // GIVEN / WHEN
+    const sidecar = attach({
+      cache: { privateCookies: ['session-id', 'connect.sid'] },
+      routes: [Route.proxy('/', { cache: {} })],
+    });
+    // THEN
+    const conf = sidecar.renderNginxConf();
+    expect(conf).toContain('"~(^|;\\s*)(session-id|connect\\.sid)=" 1;');
+    expect(conf).toContain('map "$http_authorization$sidecar_private_cookie" $sidecar_private {');
+    expect(conf).not.toContain('$cookie_');
+  });
+
+  test.each([
+    'Connection', 'Content-Encoding', 'Content-Length', 'Keep-Alive', 'Proxy-Connection', 'TE', 'Trailer',
+    'Transfer-Encoding', 'Upgrade',
+  ])('a response header nginx sets itself: %s', (name) => {
+    expect(() => attach({ responseHeaders: { [name]: 'x' } })).toThrow(exactly(`responseHeaders header name ${JSON.stringify(name)} `
+      + 'is set by nginx itself (framing, hop-by-hop or compression); adding it would corrupt responses'));
+  });
+
+  test('a route header nginx sets itself, in any case', () => {
+    expect(() => Route.file('/x.js', { path: 'x', headers: { 'content-length': '0' } }))
+      .toThrow(exactly('Route.file("/x.js") header name "content-length" '
+        + 'is set by nginx itself (framing, hop-by-hop or compression); adding it would corrupt responses'));
+    expect(() => Route.proxy('/', { headers: { 'TRANSFER-ENCODING': 'chunked' } }))
+      .toThrow(exactly('Route.proxy("/") header name "TRANSFER-ENCODING" '
+        + 'is set by nginx itself (framing, hop-by-hop or compression); adding it would corrupt responses'));
+  });
+
+  test('a header value outside printable ASCII', () => {
+    expect(() => attach({ responseHeaders: { 'X-Team': 'Café' } }))
+      .toThrow(exactly('responseHeaders header "X-Team" "Café" must be printable ASCII'));
+    expect(() => Route.staticFiles('/', { directory: 'x', headers: { 'X-A': 'a\u00a0' } }))
+      .toThrow(exactly('Route.staticFiles("/") header "X-A" "a\u00a0" must be printable ASCII'));
   });
 });
 
@@ -393,6 +532,16 @@ describe('gzip', () => {
 
   test.each([0, 10])('level %d', (level) => {
     expect(() => attach({ gzip: { level } })).toThrow(exactly(`gzip.level ${level} must be an integer from 1 to 9`));
+  });
+
+  test.each(['Text/css', 'text/CSS', 'text/css; charset=utf-8', 'text/*', 'javascript', 'image/PNG'])('a type %j that is not a MIME type', (type) => {
+    expect(() => attach({ gzip: { types: ['text/css', type] } }))
+      .toThrow(exactly(`gzip.types ${JSON.stringify(type)} is not a MIME type (lower-case type/subtype)`));
+  });
+
+  test('MIME types with "+", "." and "-" are accepted', () => {
+    const sidecar = attach({ gzip: { types: ['application/vnd.api+json', 'application/x-ndjson', 'image/svg+xml'] } });
+    expect(sidecar.renderNginxConf()).toContain('gzip_types application/vnd.api+json application/x-ndjson image/svg+xml;');
   });
 
   test('a disabled gzip is not checked', () => {
@@ -483,6 +632,141 @@ describe('directives', () => {
     expect(() => Directive.of('add_header', 'X-A\\n'))
       .toThrow(exactly('Directive "add_header" argument 1 "X-A\\\\n" must not contain a backslash'));
   });
+
+  test.each([DirectiveContext.HTTP, DirectiveContext.SERVER])('add_header at %s level', (context) => {
+    const sidecar = attach({ routes: [Route.proxy('/')] });
+    expect(() => sidecar.addDirective(context, Directive.of('add_header', 'X-A', 'b', 'always')))
+      .toThrow(exactly(`addDirective(${context}) "add_header" would be ignored in every location; use responseHeaders or a route's headers`));
+  });
+
+  test.each([DirectiveContext.HTTP, DirectiveContext.SERVER])('proxy_set_header at %s level', (context) => {
+    const sidecar = attach({ routes: [Route.proxy('/')] });
+    expect(() => sidecar.addDirective(context, Directive.of('proxy_set_header', 'X-A', 'b')))
+      .toThrow(exactly(`addDirective(${context}) "proxy_set_header" would be ignored in every location; use a route's directives`));
+  });
+
+  test('a refused directive leaves nginx.conf as it was', () => {
+    // GIVEN
+    const sidecar = attach({ routes: [Route.proxy('/')] });
+    const before = sidecar.renderNginxConf();
+    // WHEN
+    expect(() => sidecar.addDirective(DirectiveContext.SERVER, Directive.of('add_header', 'X-A', 'b'))).toThrow(ConfigError);
+    expect(() => sidecar.addDirective(DirectiveContext.HTTP, Directive.of('proxy_set_header', 'X-A', 'b'))).toThrow(ConfigError);
+    // THEN
+    expect(sidecar.renderNginxConf()).toBe(before);
+    expect(before).not.toContain('X-A');
+  });
+
+  test('add_header and proxy_set_header are still accepted as a route\'s directives', () => {
+    // GIVEN / WHEN
+    const sidecar = attach({
+      routes: [Route.proxy('/', { directives: [Directive.of('add_header', 'X-A', 'b'), Directive.of('proxy_set_header', 'X-B', 'c')] })],
+    });
+    // THEN
+    const lines = sidecar.renderNginxConf().split('\n').map((l) => l.trim());
+    expect(lines).toContain('add_header X-A b;');
+    expect(lines).toContain('proxy_set_header X-B c;');
+  });
+
+  test('other directives are still accepted at http and server level', () => {
+    // GIVEN
+    const sidecar = attach({ routes: [Route.proxy('/')] });
+    // WHEN
+    sidecar.addDirective(DirectiveContext.HTTP, Directive.of('map_hash_bucket_size', '128'));
+    sidecar.addDirective(DirectiveContext.SERVER, Directive.of('keepalive_requests', '500'));
+    // THEN
+    const lines = sidecar.renderNginxConf().split('\n').map((l) => l.trim());
+    expect(lines).toContain('map_hash_bucket_size 128;');
+    expect(lines).toContain('keepalive_requests 500;');
+  });
+});
+
+describe('drainDelay and the host\'s terminationGracePeriodSeconds', () => {
+  /** The preStop script's leading sleep, for the one nginx container of the synthesized `kind`. */
+  function drainOf(chart: Chart, kind: string): string {
+    const nginx = podTemplate(find(Testing.synth(chart), kind)).spec.containers.find((c: Manifest) => c.name === 'nginx');
+    return nginx.lifecycle.preStop.exec.command[2].split(';')[0];
+  }
+
+  /** STATEFUL_SET_YAML with `terminationGracePeriodSeconds` set on its pod template. */
+  function statefulSetWithGrace(seconds: number): string {
+    const yaml = STATEFUL_SET_YAML.replace('    spec:\n      containers:', `    spec:\n      terminationGracePeriodSeconds: ${seconds}\n      containers:`);
+    expect(yaml).not.toBe(STATEFUL_SET_YAML);
+    return yaml;
+  }
+
+  test('more than the default grace period of 30 s less 5 s, on a plus Deployment', () => {
+    expect(() => attach({ drainDelay: Duration.seconds(26) })).toThrow(exactly('drainDelay "26s" leaves less than 5s of '
+      + 'Deployment "test/web"\'s terminationGracePeriodSeconds (30) for the requests in flight; shorten it or raise the grace period'));
+  });
+
+  test('exactly 5 s left of the default grace period is accepted', () => {
+    const sidecar = attach({ drainDelay: Duration.seconds(25) });
+    expect(drainOf(Chart.of(sidecar), 'Deployment')).toBe('sleep 25');
+  });
+
+  test('a plus Deployment with a longer terminationGracePeriod allows a longer drain', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const deployment = new kplus.Deployment(chart, 'web', {
+      containers: [{ name: 'app', image: 'app:1', ports: [{ number: 5000 }] }], terminationGracePeriod: Duration.seconds(60),
+    });
+    // WHEN
+    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(deployment), drainDelay: Duration.seconds(30) });
+    // THEN
+    expect(drainOf(chart, 'Deployment')).toBe('sleep 30');
+  });
+
+  test('a plus Deployment with a longer terminationGracePeriod still needs 5 s of it', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const deployment = new kplus.Deployment(chart, 'web', {
+      containers: [{ name: 'app', image: 'app:1', ports: [{ number: 5000 }] }], terminationGracePeriod: Duration.seconds(60),
+    });
+    // WHEN / THEN
+    expect(() => new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(deployment), drainDelay: Duration.seconds(56) }))
+      .toThrow(exactly('drainDelay "56s" leaves less than 5s of Deployment "test/web"\'s terminationGracePeriodSeconds (60) '
+        + 'for the requests in flight; shorten it or raise the grace period'));
+  });
+
+  test('an Include\'d object whose pod template sets terminationGracePeriodSeconds', () => {
+    // GIVEN a StatefulSet with 10 s
+    const chart = Testing.chart();
+    const statefulSet = included(include(chart, dir, statefulSetWithGrace(10)), 'StatefulSet', 'am');
+    // WHEN / THEN
+    expect(() => new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromApiObject(statefulSet), drainDelay: Duration.seconds(6) }))
+      .toThrow(exactly('drainDelay "6s" leaves less than 5s of StatefulSet "am"\'s terminationGracePeriodSeconds (10) '
+        + 'for the requests in flight; shorten it or raise the grace period'));
+    // AND the default drain of 5 s fits, on the host the failed attempt left free
+    new ReverseProxySidecar(chart, 'proxy2', { host: SidecarHost.fromApiObject(statefulSet) });
+    expect(drainOf(chart, 'StatefulSet')).toBe('sleep 5');
+  });
+
+  test('the default drain of 5 s on an Include\'d object with a grace period under 10 s', () => {
+    const chart = Testing.chart();
+    const statefulSet = included(include(chart, dir, statefulSetWithGrace(8)), 'StatefulSet', 'am');
+    expect(() => new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromApiObject(statefulSet) }))
+      .toThrow(exactly('drainDelay "5s" leaves less than 5s of StatefulSet "am"\'s terminationGracePeriodSeconds (8) '
+        + 'for the requests in flight; shorten it or raise the grace period'));
+  });
+
+  test('an Include\'d object with a longer grace period allows a longer drain', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const statefulSet = included(include(chart, dir, statefulSetWithGrace(120)), 'StatefulSet', 'am');
+    // WHEN
+    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromApiObject(statefulSet), drainDelay: Duration.seconds(60) });
+    // THEN
+    expect(drainOf(chart, 'StatefulSet')).toBe('sleep 60');
+  });
+
+  test('a raw object without terminationGracePeriodSeconds gets the default of 30 s', () => {
+    const chart = Testing.chart();
+    expect(() => new ReverseProxySidecar(chart, 'proxy', {
+      host: SidecarHost.fromApiObject(rawDeployment(chart)), drainDelay: Duration.seconds(26),
+    })).toThrow(exactly('drainDelay "26s" leaves less than 5s of Deployment "raw"\'s terminationGracePeriodSeconds (30) '
+      + 'for the requests in flight; shorten it or raise the grace period'));
+  });
 });
 
 describe('retargetService', () => {
@@ -534,6 +818,7 @@ describe('rules checked at synthesis', () => {
   test('without later changes, synthesis succeeds', () => {
     const { chart, deployment } = deploymentChart();
     new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(deployment), routes: [Route.proxy('/')] });
-    expect(Testing.synth(chart).map((m) => m.kind)).toStrictEqual(['Deployment', 'ConfigMap', 'ConfigMap']);
+    // only nginx.conf's ConfigMap: nothing is static
+    expect(Testing.synth(chart).map((m) => m.kind)).toStrictEqual(['Deployment', 'ConfigMap']);
   });
 });
