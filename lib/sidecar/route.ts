@@ -146,11 +146,6 @@ export class Route {
     return this.kind === RouteKind.FILE;
   }
 
-  /** Whether this route caches responses. */
-  public get cached(): boolean {
-    return this.kind === RouteKind.PROXY && this._options.cache !== undefined;
-  }
-
   /** A readable name for messages, e.g. `Route.proxy("/api/")`. */
   public toString(): string {
     const factory = { [RouteKind.PROXY]: 'proxy', [RouteKind.STATIC_FILES]: 'staticFiles', [RouteKind.FILE]: 'file' }[this.kind];
