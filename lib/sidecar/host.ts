@@ -84,18 +84,25 @@ export interface ISidecarHost {
   annotatePodTemplate(key: string, value: IAnyProducer): void;
 }
 
+/** How often a probe runs, how long it may take, and how many failures count. */
+export interface ProbeTiming {
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+}
+
 /** Probe timings, shared by both host kinds so their output agrees. */
-export const PROBES = {
+export const PROBES: { readonly readiness: ProbeTiming; readonly liveness: ProbeTiming } = {
   readiness: { periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 2 },
   liveness: { periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 },
-} as const;
+};
 
 /**
  * The sidecar container as Kubernetes JSON. The raw-object host adds exactly this; the cdk8s-plus
  * host builds the same container through the typed API (the tests compare the two).
  */
 export function containerJson(spec: SidecarContainerSpec): Record<string, unknown> {
-  const probe = (timing: { periodSeconds: number; timeoutSeconds: number; failureThreshold: number }) => ({
+  const probe = (timing: ProbeTiming) => ({
     httpGet: { path: spec.probePath, port: spec.port, scheme: 'HTTP' },
     ...timing,
   });

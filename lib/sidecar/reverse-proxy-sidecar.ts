@@ -80,7 +80,7 @@ export class ReverseProxySidecar extends Construct {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { namespace },
-      data: Lazy.any({ produce: () => ({ 'nginx.conf': this.renderNginxConf(), '50x.html': this.errorPage }) }),
+      data: Lazy.any({ produce: () => this.configData() }),
     });
     this.attach();
     this.node.addValidation({ validate: () => this.validateAtSynth() });
@@ -193,13 +193,17 @@ export class ReverseProxySidecar extends Construct {
     });
   }
 
+  /** The config ConfigMap's data: nginx.conf and the error page, by file name. */
+  private configData(): Record<string, string> {
+    return { 'nginx.conf': this.renderNginxConf(), '50x.html': this.errorPage };
+  }
+
   /** SHA-256 of everything rendered into the ConfigMaps: nginx.conf, the error page and the static files. */
   public get checksum(): string {
     const hash = createHash('sha256');
     const { data, binaryData } = this.content.toConfigMap();
     const parts: Array<[string, string]> = [
-      ['conf:nginx.conf', this.renderNginxConf()],
-      ['conf:50x.html', this.errorPage],
+      ...Object.entries(this.configData()).map(([k, v]) => [`conf:${k}`, v] as [string, string]),
       ...Object.entries(data).map(([k, v]) => [`data:${k}`, v] as [string, string]),
       ...Object.entries(binaryData).map(([k, v]) => [`binary:${k}`, v] as [string, string]),
     ];
@@ -346,7 +350,8 @@ export class ReverseProxySidecar extends Construct {
     if (this.appPort === this.port) {
       errors.push(invalid('appPort', this.appPort, 'is the sidecar\'s own port').message);
     }
-    const confBytes = Buffer.byteLength(this.renderNginxConf()) + Buffer.byteLength(this.errorPage) + 18;
+    const confBytes = Object.entries(this.configData())
+      .reduce((sum, [key, value]) => sum + key.length + Buffer.byteLength(value), 0);
     if (confBytes > CONFIG_MAP_MAX_BYTES) {
       errors.push(`nginx.conf and the error page take ${confBytes} bytes, over the ConfigMap limit of ${CONFIG_MAP_MAX_BYTES} bytes`);
     }

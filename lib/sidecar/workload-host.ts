@@ -2,7 +2,7 @@ import { ApiObject, Duration, IAnyProducer, JsonPatch, Lazy, Size } from 'cdk8s'
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  HARDENED_SECURITY_EXTRAS, HostPort, ISidecarHost, PROBES, SidecarContainerSpec, SidecarMount, SidecarVolume,
+  HARDENED_SECURITY_EXTRAS, HostPort, ISidecarHost, PROBES, ProbeTiming, SidecarContainerSpec, SidecarMount, SidecarVolume,
   podTemplatePath,
 } from './host';
 
@@ -35,7 +35,7 @@ export class WorkloadHost implements ISidecarHost {
   }
 
   public addSidecar(spec: SidecarContainerSpec): void {
-    const probe = (timing: { periodSeconds: number; timeoutSeconds: number; failureThreshold: number }) =>
+    const probe = (timing: ProbeTiming) =>
       kplus.Probe.fromHttpGet(spec.probePath, {
         port: spec.port,
         periodSeconds: Duration.seconds(timing.periodSeconds),
