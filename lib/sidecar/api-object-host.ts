@@ -2,14 +2,14 @@ import { ApiObject, IAnyProducer, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { invalid } from '../nginx/tokens';
 import {
-  DeferredValue, HostPort, ISidecarHost, SidecarContainerSpec, SidecarMount, SidecarVolume, containerJson,
-  jsonPointerKey, podTemplatePath, volumeJson,
+  ContainerLifecycleJson, DeferredValue, HostPort, ISidecarHost, SidecarContainerSpec, SidecarMount, SidecarVolume,
+  containerJson, jsonPointerKey, podTemplatePath, preStopPatch, volumeJson,
 } from './host';
 
 interface PodTemplateJson {
   metadata?: { annotations?: Record<string, string> };
   spec?: {
-    containers?: Array<{ name?: string; ports?: Array<{ containerPort?: number; name?: string }> }>;
+    containers?: Array<ContainerLifecycleJson & { ports?: Array<{ containerPort?: number; name?: string }> }>;
     volumes?: Array<{ name?: string }>;
     terminationGracePeriodSeconds?: number;
   };
@@ -88,6 +88,14 @@ export class ApiObjectHost implements ISidecarHost {
       this.apiObject.addJsonPatch(JsonPatch.add(`${meta}/annotations`, {}));
     }
     this.apiObject.addJsonPatch(JsonPatch.add(`${meta}/annotations/${jsonPointerKey(key)}`, new DeferredValue(value)));
+  }
+
+  public delayContainerStop(container: string, command: string[]): boolean {
+    const patch = preStopPatch(this.specPath, this.template.spec?.containers ?? [], container, command);
+    if (patch) {
+      this.apiObject.addJsonPatch(patch);
+    }
+    return patch !== undefined;
   }
 }
 

@@ -1,4 +1,4 @@
-import { ApiObject, IAnyProducer } from 'cdk8s';
+import { ApiObject, IAnyProducer, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 
 /** A container port found on the host's pod template. */
@@ -82,6 +82,11 @@ export interface ISidecarHost {
   addSidecarVolume(scope: Construct, volume: SidecarVolume, mount: SidecarMount): void;
   /** Sets a pod-template annotation whose value is produced at synthesis. */
   annotatePodTemplate(key: string, value: IAnyProducer): void;
+  /**
+   * Gives one of the host's own containers a preStop exec hook, so it outlives the sidecar's drain.
+   * Returns false, changing nothing, when that container already has a preStop hook.
+   */
+  delayContainerStop(container: string, command: string[]): boolean;
 }
 
 /** How often a probe runs, how long it may take, and how many failures count. */
@@ -180,4 +185,26 @@ export class DeferredValue {
   public toJSON(): unknown {
     return this.producer.produce();
   }
+}
+
+/** A container of a pod template as JSON, as far as its lifecycle goes. */
+export interface ContainerLifecycleJson {
+  readonly name?: string;
+  readonly lifecycle?: { readonly preStop?: unknown };
+}
+
+/**
+ * The JSON patch that gives the named container a preStop exec hook, or undefined when it has one
+ * already (the user's own hook wins) or there is no such container.
+ */
+export function preStopPatch(specPath: string, containers: ContainerLifecycleJson[], name: string,
+  command: string[]): JsonPatch | undefined {
+  const index = containers.findIndex((c) => c.name === name);
+  if (index < 0 || containers[index].lifecycle?.preStop) {
+    return undefined;
+  }
+  const preStop = { exec: { command } };
+  return containers[index].lifecycle
+    ? JsonPatch.add(`${specPath}/containers/${index}/lifecycle/preStop`, preStop)
+    : JsonPatch.add(`${specPath}/containers/${index}/lifecycle`, { preStop });
 }

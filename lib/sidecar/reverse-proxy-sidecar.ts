@@ -54,6 +54,7 @@ export class ReverseProxySidecar extends Construct {
   private readonly content = new StaticContent();
   private readonly directives: Record<DirectiveContext, DirectiveModel[]> = { http: [], server: [] };
   private appPort?: number;
+  private appKept = false;
   private contentRoutes = 0;
   private _staticConfigMap?: ApiObject;
 
@@ -102,6 +103,7 @@ export class ReverseProxySidecar extends Construct {
     switch (route.kind) {
       case RouteKind.PROXY:
         this.resolveAppPort(field);
+        this.keepAppDuringDrain();
         this.routeModels.push({
           kind: 'proxy',
           ...common,
@@ -342,6 +344,20 @@ export class ReverseProxySidecar extends Construct {
         + `${distinct.length === 0 ? 'no container ports' : `ports ${distinct.join(', ')}`}, so the app's port is not known`);
     }
     this.appPort = distinct[0];
+  }
+
+  /**
+   * Once the app's port is known: the containers declaring it sleep in preStop while nginx drains,
+   * so requests nginx still takes are not answered with errors.
+   */
+  private keepAppDuringDrain(): void {
+    if (this.appKept || !this.options.keepAppDuringDrain) {
+      return;
+    }
+    this.appKept = true;
+    const hold = ['sleep', String(this.options.drainSeconds + 1)];
+    const app = this.host.containerPorts().filter((p) => p.port === this.appPort && p.container !== this.containerName);
+    new Set(app.map((p) => p.container)).forEach((c) => this.host.delayContainerStop(c, hold));
   }
 
   /** Rules that containers or files added after construction can break; they surface at synthesis. */

@@ -27,6 +27,7 @@ export interface ResolvedOptions {
   readonly accessLog: boolean;
   readonly trustForwardedProto: boolean;
   readonly drainSeconds: number;
+  readonly keepAppDuringDrain: boolean;
 }
 
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -109,6 +110,7 @@ export function resolveOptions(props: ReverseProxySidecarProps): ResolvedOptions
     accessLog: props.accessLog ?? true,
     trustForwardedProto: props.trustForwardedProto ?? false,
     drainSeconds,
+    keepAppDuringDrain: props.keepAppDuringDrain ?? true,
   };
 }
 

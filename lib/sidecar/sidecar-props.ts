@@ -111,6 +111,14 @@ export interface ReverseProxySidecarProps {
    */
   readonly drainDelay?: Duration;
   /**
+   * Give the app's containers (those declaring `appPort`) a preStop `sleep` of `drainDelay` + 1 s,
+   * unless they have a preStop hook already. Kubernetes stops every container of a pod at once: an
+   * app that exits on SIGTERM would answer nginx with errors for the whole drain. The image needs a
+   * `sleep` on its PATH; without one the kubelet reports FailedPreStopHook and stops the app at once.
+   * @default true
+   */
+  readonly keepAppDuringDrain?: boolean;
+  /**
    * Your own complete nginx.conf, used as it is instead of the rendered one. It must listen on
    * `port`, answer `GET /_sidecar/healthz`, and keep the pid and temp paths under /var/cache/nginx.
    * @default - rendered from the options and routes

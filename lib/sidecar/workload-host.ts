@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   HARDENED_SECURITY_EXTRAS, HostPort, ISidecarHost, PROBES, ProbeTiming, SidecarContainerSpec, SidecarMount, SidecarVolume,
-  podTemplatePath,
+  podTemplatePath, preStopPatch,
 } from './host';
 
 /** A cdk8s-plus-27 workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod) as a host. */
@@ -95,5 +95,18 @@ export class WorkloadHost implements ISidecarHost {
   public annotatePodTemplate(key: string, value: IAnyProducer): void {
     // cdk8s resolves Lazy values anywhere in the object at synthesis, annotations included.
     this.pod.podMetadata.addAnnotation(key, Lazy.any(value) as unknown as string);
+  }
+
+  public delayContainerStop(container: string, command: string[]): boolean {
+    // cdk8s-plus-27 keeps a container's lifecycle private: read it from the rendered object. The
+    // containers render in the order they were added, so the index holds at synthesis.
+    const path = podTemplatePath(this.apiObject.kind)!;
+    const json = this.apiObject.toJson();
+    const template = path === '' ? json : path.split('/').slice(1).reduce((node, k) => node?.[k], json);
+    const patch = preStopPatch(`${path}/spec`, template?.spec?.containers ?? [], container, command);
+    if (patch) {
+      this.apiObject.addJsonPatch(patch);
+    }
+    return patch !== undefined;
   }
 }

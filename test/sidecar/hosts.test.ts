@@ -102,8 +102,11 @@ describe.each(HOSTS)('on a $name', ({ kind, create }) => {
     expect(podTemplate(manifest).spec.containers.map((c: Manifest) => c.name)).toStrictEqual(['app', 'nginx']);
   });
 
-  test('leaves the app container as it was', () => {
-    expect(container(manifest, 'app')).toStrictEqual(appBefore);
+  test('leaves the app container as it was, but for a preStop sleep when it declares the app port', () => {
+    const declares = (appBefore.ports ?? []).some((p: Manifest) => p.containerPort === 5000);
+    expect(container(manifest, 'app')).toStrictEqual(declares
+      ? { ...appBefore, lifecycle: { preStop: { exec: { command: ['sleep', '6'] } } } }
+      : appBefore);
   });
 
   test('runs the pinned image with nginx.conf from the ConfigMap, on port 8080 named nginx-http', () => {

@@ -1,0 +1,90 @@
+import { ApiObject, Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { ISidecarHost, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import { appDeployment, container, find, rawDeployment } from './helpers';
+
+/**
+ * Kubernetes stops all of a pod's containers at once: the app containers get a preStop sleep so
+ * they outlive nginx's drain (the graceful-stop end-to-end test shows the 502s without it).
+ */
+describe('keepAppDuringDrain', () => {
+  const hosts: Array<[string, (chart: any) => ISidecarHost]> = [
+    ['cdk8s-plus Deployment', (chart) => SidecarHost.fromWorkload(appDeployment(chart))],
+    ['raw Deployment', (chart) => SidecarHost.fromApiObject(rawDeployment(chart))],
+  ];
+
+  it.each(hosts)('gives the app container of a %s a preStop sleep of drainDelay + 1 s', (_name, host) => {
+    const chart = Testing.chart();
+    new ReverseProxySidecar(chart, 'proxy', { host: host(chart), drainDelay: Duration.seconds(7), routes: [Route.proxy('/')] });
+    const app = container(find(Testing.synth(chart), 'Deployment'), 'app');
+    expect(app.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '8'] } } });
+  });
+
+  it.each(hosts)('leaves a %s alone with keepAppDuringDrain: false', (_name, host) => {
+    const chart = Testing.chart();
+    new ReverseProxySidecar(chart, 'proxy', { host: host(chart), keepAppDuringDrain: false, routes: [Route.proxy('/')] });
+    expect(container(find(Testing.synth(chart), 'Deployment'), 'app').lifecycle).toBeUndefined();
+  });
+
+  it('adds nothing until a proxy route needs the app', () => {
+    const chart = Testing.chart();
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(appDeployment(chart)) });
+    expect(container(find(Testing.synth(chart), 'Deployment'), 'app').lifecycle).toBeUndefined();
+    sidecar.addRoute(Route.proxy('/api/'));
+    expect(container(find(Testing.synth(chart), 'Deployment'), 'app').lifecycle.preStop.exec.command).toEqual(['sleep', '6']);
+  });
+
+  it('keeps a preStop hook the app already has (cdk8s-plus)', () => {
+    const chart = Testing.chart();
+    const web = new kplus.Deployment(chart, 'web', {
+      containers: [{
+        name: 'app', image: 'app:1', portNumber: 5000,
+        lifecycle: { preStop: kplus.Handler.fromCommand(['/bin/drain']) },
+      }],
+    });
+    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web), routes: [Route.proxy('/')] });
+    expect(container(find(Testing.synth(chart), 'Deployment'), 'app').lifecycle.preStop).toEqual({ exec: { command: ['/bin/drain'] } });
+  });
+
+  it('adds preStop beside a postStart hook the raw app has, and keeps its own preStop', () => {
+    const chart = Testing.chart();
+    const raw = new ApiObject(chart, 'raw', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'raw' },
+      spec: {
+        selector: { matchLabels: { app: 'raw' } },
+        template: {
+          metadata: { labels: { app: 'raw' } },
+          spec: {
+            containers: [
+              { name: 'app', image: 'app:1', ports: [{ containerPort: 5000 }], lifecycle: { postStart: { exec: { command: ['/bin/warm'] } } } },
+              { name: 'other', image: 'x', ports: [{ containerPort: 5000 }], lifecycle: { preStop: { exec: { command: ['/bin/own'] } } } },
+            ],
+          },
+        },
+      },
+    });
+    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromApiObject(raw), routes: [Route.proxy('/')] });
+    const d = find(Testing.synth(chart), 'Deployment');
+    expect(container(d, 'app').lifecycle).toEqual({
+      postStart: { exec: { command: ['/bin/warm'] } },
+      preStop: { exec: { command: ['sleep', '6'] } },
+    });
+    expect(container(d, 'other').lifecycle).toEqual({ preStop: { exec: { command: ['/bin/own'] } } });
+  });
+
+  it('holds only the containers that declare the app port', () => {
+    const chart = Testing.chart();
+    const web = new kplus.Deployment(chart, 'web', {
+      containers: [
+        { name: 'app', image: 'app:1', portNumber: 5000 },
+        { name: 'metrics', image: 'exporter:1', portNumber: 9100 },
+      ],
+    });
+    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web), appPort: 5000, routes: [Route.proxy('/')] });
+    const d = find(Testing.synth(chart), 'Deployment');
+    expect(container(d, 'app').lifecycle.preStop.exec.command).toEqual(['sleep', '6']);
+    expect(container(d, 'metrics').lifecycle).toBeUndefined();
+  });
+});
