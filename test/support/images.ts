@@ -6,16 +6,29 @@ const ROOT = path.join(__dirname, '..', '..');
 /** Where the AlertManager image would have its UI; Debian's build reads it from --web.ui-path. */
 const AM_UI = '/usr/share/prometheus/alertmanager/ui';
 
-/** The example images, mapped to Debian's binaries and this repository's sources. */
+/**
+ * The images the tests run, mapped to Debian's binaries and this repository's sources, with the
+ * USER and STOPSIGNAL each real image declares.
+ */
 export const EXAMPLE_IMAGES: Record<string, ImageMapping> = {
-  'nginxinc/nginx-unprivileged': { entrypoint: ['nginx', '-g', 'daemon off;'] },
+  // The nginx images stop with SIGQUIT: a graceful quit.
+  'nginxinc/nginx-unprivileged': { entrypoint: ['nginx', '-g', 'daemon off;'], user: 101, stopSignal: 'SIGQUIT' },
   'flask-hello': {
     entrypoint: ['gunicorn', '-c', 'gunicorn.conf.py', 'hello:app'],
     files: [{ hostPath: path.join(ROOT, 'apps', 'flask-hello', 'app'), mountPath: '/app' }],
+    user: 10001,
   },
   'quay.io/prometheus/alertmanager': {
     entrypoint: ['prometheus-alertmanager'],
     extraArgs: [`--web.ui-path=${AM_UI}/`],
     files: [{ hostPath: path.join(ROOT, 'test', 'fixtures', 'alertmanager-ui'), mountPath: AM_UI }],
+    user: 65534,
+  },
+  // A small Flask app with slow, counting and error endpoints (test/fixtures/test-app).
+  'sidecar-test-app': {
+    entrypoint: ['gunicorn', '--bind', '0.0.0.0:5000', '--worker-class', 'gthread', '--threads', '16',
+      '--worker-tmp-dir', '/tmp', '--graceful-timeout', '20', 'app:app'],
+    files: [{ hostPath: path.join(ROOT, 'test', 'fixtures', 'test-app'), mountPath: '/app' }],
+    user: 10001,
   },
 };

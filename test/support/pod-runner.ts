@@ -1,9 +1,12 @@
-import { ChildProcess, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { K8sObject, podTemplateOf } from './manifests';
-import { ImageMapping, PreparedContainer, prepareContainer, startInContainer } from './pod-sandbox';
+import { K8sObject, loadYaml, podTemplateOf } from './manifests';
+import { HttpOptions, HttpResult, LoadOptions, LoadRun, httpAsync, httpSync, startLoad } from './pod-http';
+import { ImageMapping, PreparedContainer, StartedContainer, execInContainer, prepareContainer, startInContainer } from './pod-sandbox';
+
+export { HttpResult, LoadSample } from './pod-http';
 
 export interface PodRunOptions {
   /** How to run each image here, by image name without tag (e.g. `nginxinc/nginx-unprivileged`). */
@@ -14,48 +17,74 @@ export interface PodRunOptions {
   readonly readyTimeoutMs?: number;
 }
 
-/** The answer of one HTTP request made inside the pod's network namespace. */
-export interface HttpResult {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-  readonly seconds: number;
+/** How one container ended in `terminate()`. */
+export interface ContainerStop {
+  readonly container: string;
+  /** The preStop hook's exit status (undefined without a hook) and output. */
+  readonly hookStatus?: number | null;
+  readonly hookOutput?: string;
+  /** When the container's main process exited, in ms after termination began. */
+  readonly exitedAfterMs: number;
+  /** Whether the grace period ran out and the container was killed. */
+  readonly killed: boolean;
 }
 
+/** Where pod logs are kept after a run (git-ignored). */
+const LOG_DIR = path.join(__dirname, '..', '..', 'test-output', 'pods');
+
+const live = new Set<RunningPod>();
 let counter = 0;
 
+// A test that fails or times out must not leave processes or namespaces behind.
+process.on('exit', () => live.forEach((pod) => pod.teardownSync()));
+
 /**
- * A synthesized pod run on this machine: one network namespace (loopback up) shared by all
- * containers, each container in its own mount namespace with the pod's volumes, as its uid.
+ * A synthesized pod run on this machine as a kubelet would: one network namespace (loopback up)
+ * shared by the containers, each container in its own mount namespace with the pod's volumes, as
+ * its uid, with its env; readiness from probes; termination with preStop hooks, the image's
+ * STOPSIGNAL and the grace period.
  */
 export class RunningPod {
-  private readonly processes = new Map<string, ChildProcess>();
+  private readonly started = new Map<string, StartedContainer>();
   private readonly logs = new Map<string, string[]>();
   private readonly prepared: PreparedContainer[] = [];
+  private readonly spec: any;
 
-  private constructor(public readonly netns: string, private readonly podDir: string) {}
+  private constructor(public readonly netns: string, private readonly podDir: string, workload: K8sObject) {
+    this.spec = podTemplateOf(workload).spec;
+  }
+
+  /** Loads a YAML file (e.g. one in dist/) and starts the pod of the workload `kind`/`name` in it. */
+  public static fromYaml(file: string, kind: string, name: string, opts: PodRunOptions): Promise<RunningPod> {
+    const objects = loadYaml(file);
+    const workload = objects.find((o) => o.kind === kind && o.metadata.name === name);
+    if (!workload) {
+      throw new Error(`${file} has no ${kind} "${name}"`);
+    }
+    return RunningPod.start(objects, workload, opts);
+  }
 
   /** Starts every container of the workload's pod template and waits until each is ready. */
   public static async start(objects: K8sObject[], workload: K8sObject, opts: PodRunOptions): Promise<RunningPod> {
     const netns = `pod-${process.pid}-${++counter}`;
-    run('ip', ['netns', 'add', netns]);
-    run('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
     const podDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pod-'));
-    const pod = new RunningPod(netns, podDir);
+    const pod = new RunningPod(netns, podDir, workload);
+    live.add(pod);
     try {
-      const spec = podTemplateOf(workload).spec;
-      for (const c of spec.containers) {
+      run('ip', ['netns', 'add', netns]);
+      run('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
+      // Prepare all first, so a refusal starts nothing (the kubelet starts no container of such a pod).
+      for (const c of pod.spec.containers) {
         const image = String(c.image).replace(/[:@].*$/, '');
-        const mapping = opts.images[image];
-        const prepared = prepareContainer(objects, workload, c.name, {
+        pod.prepared.push(prepareContainer(objects, workload, c.name, {
           podDir,
-          image: mapping,
+          image: opts.images[image],
           fieldRefs: opts.fieldRefs ?? { 'status.podIP': '127.0.0.1' },
-        });
-        pod.prepared.push(prepared);
-        pod.launch(prepared);
+        }));
       }
-      await pod.waitReady(spec.containers, opts.readyTimeoutMs ?? 20000);
+      pod.prepared.forEach((c) => pod.launch(c));
+      const deadline = Date.now() + (opts.readyTimeoutMs ?? 20000);
+      await Promise.all(pod.prepared.map((c) => pod.waitReady(c, deadline)));
       return pod;
     } catch (e) {
       await pod.stop();
@@ -70,106 +99,180 @@ export class RunningPod {
 
   /** Whether the container's main process is still running. */
   public isRunning(container: string): boolean {
-    const p = this.processes.get(container);
+    const p = this.started.get(container)?.child;
     return p !== undefined && p.exitCode === null && p.signalCode === null;
   }
 
-  /** Makes an HTTP request from inside the pod's network namespace (curl). */
-  public http(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; timeoutSeconds?: number } = {}): HttpResult {
-    const args = ['netns', 'exec', this.netns, 'curl', '-sS', '-D', '-', '-w', '\n%{time_total}',
-      '--max-time', String(opts.timeoutSeconds ?? 10), '-X', opts.method ?? 'GET'];
-    for (const [k, v] of Object.entries(opts.headers ?? {})) {
-      args.push('-H', `${k}: ${v}`);
-    }
-    if (opts.body !== undefined) {
-      args.push('--data-binary', opts.body);
-    }
-    args.push(url);
-    const r = spawnSync('ip', args, { encoding: 'latin1' });
-    const out = r.stdout ?? '';
-    // Headers come first (-D -), then the body, then the time (-w).
-    const headEnd = out.indexOf('\r\n\r\n');
-    const head = headEnd < 0 ? '' : out.slice(0, headEnd);
-    const rest = headEnd < 0 ? out : out.slice(headEnd + 4);
-    const cut = rest.lastIndexOf('\n');
-    const headers: Record<string, string> = {};
-    for (const line of head.split('\r\n').slice(1)) {
-      const m = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(line);
-      if (m) {
-        headers[m[1].toLowerCase()] = m[2];
-      }
-    }
-    return {
-      status: Number(head.split(' ')[1] ?? 0),
-      headers,
-      body: Buffer.from(rest.slice(0, cut), 'latin1').toString('utf8'),
-      seconds: Number(rest.slice(cut + 1)),
-    };
+  /** An HTTP request from inside the pod's network namespace (curl); blocks. */
+  public http(url: string, opts: HttpOptions = {}): HttpResult {
+    return httpSync(this.netns, url, opts);
   }
 
-  /** Kills one container's processes (as if it crashed). */
+  /** An HTTP request from inside the pod's network namespace (curl), without blocking. */
+  public request(url: string, opts: HttpOptions = {}): Promise<HttpResult> {
+    return httpAsync(this.netns, url, opts);
+  }
+
+  /** Starts a steady load from inside the pod's network namespace. */
+  public load(opts: LoadOptions): LoadRun {
+    return startLoad(this.netns, opts);
+  }
+
+  /** Runs a command in a running container, as `kubectl exec` would. */
+  public async exec(container: string, argv: string[], timeoutMs = 10000): Promise<{ status: number | null; output: string }> {
+    const c = this.container(container);
+    return execInContainer(c, await this.started.get(container)!.mainPid(), argv, timeoutMs);
+  }
+
+  /** Kills every process of one container at once (as if it crashed or was OOM-killed). */
   public async kill(container: string): Promise<void> {
-    const p = this.processes.get(container);
+    await this.signalAll(container, 'SIGKILL');
+  }
+
+  /** Stops (SIGSTOP) or resumes (SIGCONT) every process of one container: a hung app. */
+  public freeze(container: string, frozen: boolean): void {
+    const p = this.started.get(container)?.child;
+    if (p) {
+      signalGroup(p.pid!, frozen ? 'SIGSTOP' : 'SIGCONT');
+    }
+  }
+
+  /** Starts a container again after `kill`; resolves once it is ready. */
+  public async restart(container: string, timeoutMs = 20000): Promise<void> {
+    const c = this.container(container);
+    if (this.isRunning(container)) {
+      throw new Error(`container "${container}" is still running`);
+    }
+    this.launch(c);
+    await this.waitReady(c, Date.now() + timeoutMs);
+  }
+
+  /**
+   * Terminates the pod as the kubelet does: in every container at once, the preStop hook, then the
+   * image's STOPSIGNAL, then SIGKILL when the grace period (terminationGracePeriodSeconds, with at
+   * least 2 s after a hook) runs out. Then tears everything down.
+   */
+  public async terminate(): Promise<ContainerStop[]> {
+    const graceMs = (this.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+    const t0 = Date.now();
+    try {
+      return await Promise.all(this.prepared.map(async (c): Promise<ContainerStop> => {
+        const started = this.started.get(c.name);
+        if (!started || !this.isRunning(c.name)) {
+          return { container: c.name, exitedAfterMs: 0, killed: false };
+        }
+        const exited = new Promise<void>((resolve) => started.child.once('exit', () => resolve()));
+        let hook: { status: number | null; output: string } | undefined;
+        const preStop = c.spec.lifecycle?.preStop;
+        if (preStop?.exec) {
+          hook = await execInContainer(c, await started.mainPid(), preStop.exec.command, graceMs);
+        } else if (preStop) {
+          throw new Error(`container "${c.name}": preStop ${Object.keys(preStop).join(', ')} is not modelled`);
+        }
+        if (this.isRunning(c.name)) {
+          signalPid(await started.mainPid(), c.stopSignal);
+        }
+        const left = Math.max(graceMs - (Date.now() - t0), hook ? 2000 : 0);
+        let killed = false;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([exited, new Promise((resolve) => { timer = setTimeout(resolve, left); })]);
+        clearTimeout(timer);
+        if (this.isRunning(c.name)) {
+          killed = true;
+          await this.kill(c.name);
+        }
+        return { container: c.name, hookStatus: hook?.status, hookOutput: hook?.output, exitedAfterMs: Date.now() - t0, killed };
+      }));
+    } finally {
+      await this.stop();
+    }
+  }
+
+  /** Kills whatever still runs, removes the namespace and the pod's directories, keeps the logs. Safe to call twice. */
+  public async stop(): Promise<void> {
+    await Promise.all([...this.started.keys()].map((name) => this.kill(name)));
+    this.teardownSync();
+  }
+
+  /** @internal the synchronous part of `stop`, also run when the test process exits. */
+  public teardownSync(): void {
+    if (!live.delete(this)) {
+      return;
+    }
+    for (const s of this.started.values()) {
+      signalGroup(s.child.pid!, 'SIGKILL');
+    }
+    spawnSync('ip', ['netns', 'del', this.netns]);
+    this.prepared.forEach((c) => c.cleanup());
+    fs.rmSync(this.podDir, { recursive: true, force: true });
+    fs.mkdirSync(path.join(LOG_DIR, this.netns), { recursive: true });
+    for (const [name, lines] of this.logs) {
+      fs.writeFileSync(path.join(LOG_DIR, this.netns, `${name}.log`), lines.join(''));
+    }
+  }
+
+  private container(name: string): PreparedContainer {
+    const c = this.prepared.find((x) => x.name === name);
+    if (!c) {
+      throw new Error(`no container "${name}"`);
+    }
+    return c;
+  }
+
+  private async signalAll(container: string, signal: NodeJS.Signals): Promise<void> {
+    const p = this.started.get(container)?.child;
     if (p && this.isRunning(container)) {
       const exited = new Promise((resolve) => p.once('exit', resolve));
-      killGroup(p, 'SIGKILL');
+      signalGroup(p.pid!, 'SIGCONT');
+      signalGroup(p.pid!, signal);
       await exited;
     }
   }
 
-  /** Starts a container again after `kill`. */
-  public restart(container: string): void {
-    const prepared = this.prepared.find((c) => c.name === container);
-    if (!prepared) {
-      throw new Error(`no container "${container}"`);
-    }
-    this.launch(prepared);
-  }
-
-  /** Stops every container and removes the namespace and the pod's directories. Safe to call twice. */
-  public async stop(): Promise<void> {
-    await Promise.all([...this.processes.keys()].map((name) => this.kill(name)));
-    this.processes.clear();
-    spawnSync('ip', ['netns', 'del', this.netns]);
-    this.prepared.forEach((c) => c.cleanup());
-    fs.rmSync(this.podDir, { recursive: true, force: true });
-  }
-
   private launch(c: PreparedContainer): void {
-    const child = startInContainer(c, c.command, { netns: this.netns, detached: true });
+    const started = startInContainer(c, this.netns);
     const log = this.logs.get(c.name) ?? [];
     this.logs.set(c.name, log);
-    child.stdout?.on('data', (d) => log.push(String(d)));
-    child.stderr?.on('data', (d) => log.push(String(d)));
-    this.processes.set(c.name, child);
+    started.child.stdout?.on('data', (d) => log.push(String(d)));
+    started.child.stderr?.on('data', (d) => log.push(String(d)));
+    this.started.set(c.name, started);
   }
 
-  private async waitReady(containers: any[], timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (const c of containers) {
-      const probe = c.readinessProbe?.httpGet;
-      const portOf = (p: number | string) => typeof p === 'number' ? p
-        : (c.ports ?? []).find((x: any) => x.name === p)?.containerPort;
-      const port = probe ? portOf(probe.port) : c.ports?.[0]?.containerPort;
-      if (!port) {
-        continue;
+  /** Waits until the readinessProbe passes (httpGet, tcpSocket or exec), else until a declared port accepts. */
+  private async waitReady(c: PreparedContainer, deadline: number): Promise<void> {
+    const probe = c.spec.readinessProbe;
+    const portOf = (p: number | string) => typeof p === 'number' ? p
+      : (c.spec.ports ?? []).find((x: any) => x.name === p)?.containerPort;
+    let check: () => Promise<boolean>;
+    let what: string;
+    if (probe?.httpGet) {
+      what = `http://127.0.0.1:${portOf(probe.httpGet.port)}${probe.httpGet.path ?? '/'}`;
+      check = async () => {
+        const r = await httpAsync(this.netns, what, { timeoutSeconds: probe.timeoutSeconds ?? 1 });
+        return r.status >= 200 && r.status < 400;
+      };
+    } else if (probe?.exec) {
+      what = `exec ${probe.exec.command.join(' ')}`;
+      check = async () => (await this.exec(c.name, probe.exec.command, (probe.timeoutSeconds ?? 1) * 1000)).status === 0;
+    } else if (probe?.tcpSocket || c.spec.ports?.length) {
+      const port = probe?.tcpSocket ? portOf(probe.tcpSocket.port) : c.spec.ports[0].containerPort;
+      what = `tcp 127.0.0.1:${port}`;
+      check = async () => spawnSync('ip', ['netns', 'exec', this.netns, 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`],
+        { stdio: 'ignore' }).status === 0;
+    } else {
+      return;
+    }
+    for (;;) {
+      if (!this.isRunning(c.name)) {
+        throw new Error(`container "${c.name}" exited before it was ready:\n${this.log(c.name)}`);
       }
-      const url = `http://127.0.0.1:${port}${probe?.path ?? '/'}`;
-      for (;;) {
-        if (!this.isRunning(c.name)) {
-          throw new Error(`container "${c.name}" exited before it was ready:\n${this.log(c.name)}`);
-        }
-        const r = spawnSync('ip', ['netns', 'exec', this.netns, 'curl', '-s', '-o', '/dev/null', '-w', '%{http_code}',
-          '--max-time', '1', url], { encoding: 'utf8' });
-        const code = Number(r.stdout);
-        if ((probe && code >= 200 && code < 400) || (!probe && code > 0)) {
-          break;
-        }
-        if (Date.now() > deadline) {
-          throw new Error(`container "${c.name}" not ready at ${url} within ${timeoutMs} ms:\n${this.log(c.name)}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      if (await check()) {
+        return;
       }
+      if (Date.now() > deadline) {
+        throw new Error(`container "${c.name}" not ready (${what}) in time:\n${this.log(c.name)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 }
@@ -181,9 +284,13 @@ function run(cmd: string, args: string[]): void {
   }
 }
 
-function killGroup(p: ChildProcess, signal: NodeJS.Signals): void {
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  signalPid(-pgid, signal);
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(-p.pid!, signal);
+    process.kill(pid, signal);
   } catch {
     // already gone
   }

@@ -1,18 +1,11 @@
-import { SpawnOptions, spawn, spawnSync } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { K8sObject, podTemplateOf } from './manifests';
+import { KubeletRefusal, PreparedMount, prepareMounts } from './pod-volumes';
 
-/** One of the container's mounts, ready to bind: a materialized ConfigMap/Secret or an emptyDir. */
-interface PreparedMount {
-  readonly mountPath: string;
-  readonly readOnly: boolean;
-  /** A directory (or file, with subPath) on the host. */
-  readonly source: string;
-  /** An emptyDir (read-write) rather than a ConfigMap, Secret or image file (read-only). */
-  readonly writable?: boolean;
-}
+export { KubeletRefusal } from './pod-volumes';
 
 /** What an image provides on this machine: a Debian binary, and files the image would hold. */
 export interface ImageMapping {
@@ -22,12 +15,16 @@ export interface ImageMapping {
   readonly extraArgs?: string[];
   /** Host directories bind-mounted read-only where the image would have them. */
   readonly files?: Array<{ hostPath: string; mountPath: string }>;
+  /** The image's numeric USER, used when the pod sets no runAsUser. @default 0 */
+  readonly user?: number;
+  /** The image's STOPSIGNAL. @default 'SIGTERM' */
+  readonly stopSignal?: NodeJS.Signals;
 }
 
 export interface PrepareOptions {
   /** Per-pod directory for emptyDirs, so containers of one pod share them. @default - a private one */
   readonly podDir?: string;
-  /** How to run the container's image here. @default - the container's own command */
+  /** How to run the container's image here. @default - the container's own command, as root */
   readonly image?: ImageMapping;
   /** Values of `fieldRef` env sources, e.g. `{ 'status.podIP': '127.0.0.1' }`. */
   readonly fieldRefs?: Record<string, string>;
@@ -36,7 +33,9 @@ export interface PrepareOptions {
 /** A container of a synthesized pod, laid out on this machine the way the kubelet would. */
 export interface PreparedContainer {
   readonly name: string;
-  /** Environment from `env` (values and fieldRefs). */
+  /** The container as synthesized. */
+  readonly spec: any;
+  /** Environment from `env` (values, fieldRefs, ConfigMap and Secret keys), `$(VAR)` expanded. */
   readonly env: Record<string, string>;
   readonly uid: number;
   readonly gid: number;
@@ -44,75 +43,41 @@ export interface PreparedContainer {
   readonly command: string[];
   readonly workingDir?: string;
   readonly mounts: PreparedMount[];
+  readonly stopSignal: NodeJS.Signals;
   /** Removes the materialized volumes. */
   cleanup(): void;
 }
 
-/** The error the kubelet reports when a pod cannot start; the tests assert its reason. */
-export class KubeletRefusal extends Error {}
-
 /**
- * Materializes the volumes a container mounts: ConfigMaps with their `items` (or all keys) and
- * `defaultMode`, emptyDirs as per-pod directories. Refuses what the kubelet refuses.
+ * Lays out one container of a workload's pod template: its volumes, uid/gid, env and command.
+ * Refuses, with the kubelet's reason, what the kubelet refuses.
  */
 export function prepareContainer(objects: K8sObject[], workload: K8sObject, containerName: string,
   opts: PrepareOptions = {}): PreparedContainer {
-  const template = podTemplateOf(workload);
-  const spec = template.spec;
+  const spec = podTemplateOf(workload).spec;
   const container = (spec.containers ?? []).find((c: any) => c.name === containerName);
   if (!container) {
     throw new Error(`${workload.kind} "${workload.metadata.name}" has no container "${containerName}"`);
   }
   const sc = { ...(spec.securityContext ?? {}), ...(container.securityContext ?? {}) };
-  const uid: number = sc.runAsUser ?? 0;
+  const uid: number = sc.runAsUser ?? opts.image?.user ?? 0;
+  // Without runAsGroup, the image user's primary group; the images here give their users a same-numbered one.
   const gid: number = sc.runAsGroup ?? uid;
   if (sc.runAsNonRoot && uid === 0) {
-    throw new KubeletRefusal('container has runAsNonRoot and image will run as root');
+    throw new KubeletRefusal(`container has runAsNonRoot and image will run as root (container: ${containerName})`);
   }
-  const env = containerEnv(container, opts.fieldRefs ?? {});
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `pod-${containerName}-`));
-  fs.chmodSync(workDir, 0o755);
-  const podDir = opts.podDir ?? workDir;
-  const namespace = workload.metadata.namespace;
-  const volumes = new Map<string, any>((spec.volumes ?? []).map((v: any) => [v.name, v]));
-  // A StatefulSet's volumeClaimTemplates become fresh, empty volumes.
-  for (const claim of workload.spec?.volumeClaimTemplates ?? []) {
-    volumes.set(claim.metadata.name, { name: claim.metadata.name, emptyDir: {} });
-  }
-  const mounts: PreparedMount[] = [];
+  const env = containerEnv(objects, workload.metadata.namespace, container, opts.fieldRefs ?? {});
+  const containerDir = fs.mkdtempSync(path.join(os.tmpdir(), `pod-${containerName}-`));
+  fs.chmodSync(containerDir, 0o755);
+  let mounts: PreparedMount[];
   try {
-    for (const m of container.volumeMounts ?? []) {
-      const volume = volumes.get(m.name);
-      if (!volume) {
-        throw new KubeletRefusal(`volumeMount "${m.name}" references a volume that does not exist`);
-      }
-      const readOnly = m.readOnly === true;
-      if (volume.emptyDir) {
-        // One directory per pod and volume, world-writable like the kubelet's, shared by containers.
-        const dir = path.join(podDir, `emptydir-${m.name}`);
-        fs.mkdirSync(dir, { recursive: true });
-        fs.chmodSync(dir, 0o1777);
-        mounts.push({ mountPath: m.mountPath, readOnly, source: dir, writable: !readOnly });
-        continue;
-      }
-      const source = volume.configMap ?? volume.secret;
-      if (!source) {
-        throw new Error(`volume "${m.name}" is of a kind the sandbox does not model`);
-      }
-      const dir = path.join(workDir, m.name);
-      materialize(objects, namespace, volume, dir);
-      mounts.push({
-        mountPath: m.mountPath,
-        readOnly: true, // ConfigMap and Secret volumes are always read-only
-        source: m.subPath ? path.join(dir, m.subPath) : dir,
-      });
-    }
-    for (const f of opts.image?.files ?? []) {
-      mounts.push({ mountPath: f.mountPath, readOnly: true, source: f.hostPath });
-    }
+    mounts = prepareMounts(objects, workload, spec, container, { podDir: opts.podDir ?? containerDir, containerDir });
   } catch (e) {
-    fs.rmSync(workDir, { recursive: true, force: true });
+    fs.rmSync(containerDir, { recursive: true, force: true });
     throw e;
+  }
+  for (const f of opts.image?.files ?? []) {
+    mounts.push({ mountPath: f.mountPath, readOnly: true, source: f.hostPath });
   }
   const expand = (s: string) => expandVars(s, env);
   const args: string[] = (container.args ?? []).map(expand);
@@ -127,6 +92,7 @@ export function prepareContainer(objects: K8sObject[], workload: K8sObject, cont
   command.push(...(opts.image?.extraArgs ?? []));
   return {
     name: containerName,
+    spec: container,
     env,
     uid,
     gid,
@@ -134,48 +100,43 @@ export function prepareContainer(objects: K8sObject[], workload: K8sObject, cont
     command,
     workingDir: container.workingDir,
     mounts,
-    cleanup: () => fs.rmSync(workDir, { recursive: true, force: true }),
+    stopSignal: opts.image?.stopSignal ?? 'SIGTERM',
+    cleanup: () => fs.rmSync(containerDir, { recursive: true, force: true }),
   };
 }
 
-function materialize(objects: K8sObject[], namespace: string | undefined, volume: any, dir: string): void {
-  const ref = volume.configMap ?? volume.secret;
-  const kind = volume.configMap ? 'ConfigMap' : 'Secret';
-  const name = ref.name ?? ref.secretName;
-  const obj = objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
-  if (!obj) {
-    throw new KubeletRefusal(`${kind.toLowerCase()} "${name}" not found`);
+/** The container's env: values, fieldRefs and ConfigMap/Secret keys, each expanding `$(VAR)` of earlier ones. */
+function containerEnv(objects: K8sObject[], namespace: string | undefined, container: any,
+  fieldRefs: Record<string, string>): Record<string, string> {
+  if (container.envFrom) {
+    throw new Error(`container "${container.name}" uses envFrom, which the pod runner does not model`);
   }
-  const text: Record<string, string> = obj.data ?? {};
-  const binary: Record<string, string> = obj.binaryData ?? {};
-  const read = (key: string): Buffer | undefined => key in text ? Buffer.from(text[key], 'utf8')
-    : key in binary ? Buffer.from(binary[key], 'base64') : undefined;
-  const items: Array<{ key: string; path: string; mode?: number }> = ref.items
-    ?? [...Object.keys(text), ...Object.keys(binary)].map((key) => ({ key, path: key }));
-  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
-  for (const item of items) {
-    const bytes = read(item.key);
-    if (bytes === undefined) {
-      throw new KubeletRefusal(`configmap references non-existent config key: ${item.key}`);
-    }
-    const file = path.join(dir, item.path);
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
-    fs.writeFileSync(file, bytes, { mode: item.mode ?? ref.defaultMode ?? 0o644 });
-  }
-}
-
-/** The container's env: literal values and fieldRefs, each expanding `$(VAR)` of earlier ones. */
-function containerEnv(container: any, fieldRefs: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const e of container.env ?? []) {
-    const ref = e.valueFrom?.fieldRef?.fieldPath;
-    if (ref !== undefined) {
+    const from = e.valueFrom;
+    if (!from) {
+      env[e.name] = expandVars(e.value ?? '', env);
+    } else if (from.fieldRef) {
+      const ref = from.fieldRef.fieldPath;
       if (!(ref in fieldRefs)) {
         throw new Error(`env ${e.name} needs fieldRef ${ref}: pass it in fieldRefs`);
       }
       env[e.name] = fieldRefs[ref];
+    } else if (from.configMapKeyRef || from.secretKeyRef) {
+      const ref = from.configMapKeyRef ?? from.secretKeyRef;
+      const kind = from.configMapKeyRef ? 'ConfigMap' : 'Secret';
+      const obj = objects.find((o) => o.kind === kind && o.metadata.name === ref.name && o.metadata.namespace === namespace);
+      const raw = obj?.data?.[ref.key];
+      if (raw === undefined) {
+        if (ref.optional) {
+          continue;
+        }
+        throw new KubeletRefusal(obj ? `couldn't find key ${ref.key} in ${kind} ${namespace ?? 'default'}/${ref.name}`
+          : `${kind.toLowerCase()} "${ref.name}" not found`);
+      }
+      env[e.name] = kind === 'Secret' ? Buffer.from(raw, 'base64').toString('utf8') : raw;
     } else {
-      env[e.name] = expandVars(e.value ?? '', env);
+      throw new Error(`env ${e.name}: ${Object.keys(from).join(', ')} is not modelled by the pod runner`);
     }
   }
   return env;
@@ -199,11 +160,13 @@ function q(s: string): string {
  * The bash script that builds the container's view inside a new mount namespace: an overlay of
  * the host's root (so mount points can be created without touching the host), the pod's volumes
  * at their mountPaths, then the root made read-only, then the command run as the container's
- * uid/gid with stdout/stderr pipes owned by that uid (as runc does), so `/dev/stdout` opens.
+ * uid/gid. Its stdout/stderr go through a pipe that uid owns (as runc's do), so `/dev/stdout`
+ * opens; the command is exec'd, so the pid written to `pidFile` is the container's main process.
  */
-function sandboxScript(c: PreparedContainer, scratch: string): string {
+function sandboxScript(c: PreparedContainer, scratch: string, pidFile: string): string {
   const lines = [
     'set -euo pipefail',
+    `echo $$ > ${q(pidFile)}`,
     `T=${q(scratch)}`,
     'mount -t tmpfs tmpfs "$T"',
     'mkdir "$T/u" "$T/w" "$T/r"',
@@ -223,11 +186,14 @@ function sandboxScript(c: PreparedContainer, scratch: string): string {
     }
   }
   lines.push('mount --rbind /dev "$R/dev"', 'mount -t proc proc "$R/proc"');
+  if (c.workingDir) {
+    lines.push(`mkdir -p "$R"${q(c.workingDir)}`);
+  }
   if (c.readOnlyRoot) {
     lines.push('mount -o remount,ro "$R"');
   }
   lines.push(`exec chroot "$R" setpriv --reuid=${c.uid} --regid=${c.gid} --clear-groups -- `
-    + `bash -c 'set -o pipefail; cd "$0"; "$@" 2>&1 | cat' ${q(c.workingDir ?? '/')} "$@"`);
+    + `bash -c 'cd "$0" && exec > >(exec cat) 2>&1 && exec "$@"' ${q(c.workingDir ?? '/')} "$@"`);
   return lines.join('\n');
 }
 
@@ -240,20 +206,75 @@ function containerProcessEnv(c: PreparedContainer): NodeJS.ProcessEnv {
 export function runInContainer(c: PreparedContainer, argv: string[], timeoutMs = 20000): { status: number | null; output: string } {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-'));
   try {
-    const r = spawnSync('unshare', ['--mount', '--net', '--propagation', 'private', '--fork', 'bash', '-c', sandboxScript(c, scratch), 'sandbox', ...argv],
-      { encoding: 'utf8', timeout: timeoutMs, env: containerProcessEnv(c) });
+    const r = spawnSync('unshare', ['--mount', '--net', '--propagation', 'private', '--fork', 'bash', '-c',
+      sandboxScript(c, scratch, `${scratch}/pid`), 'sandbox', ...argv],
+    { encoding: 'utf8', timeout: timeoutMs, env: containerProcessEnv(c) });
     return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-/** Starts a command in the container's sandbox (optionally inside a network namespace) and returns the child. */
-export function startInContainer(c: PreparedContainer, argv: string[], opts: { netns?: string } & SpawnOptions = {}) {
+/** A container's main process started in its sandbox. */
+export interface StartedContainer {
+  /** The `unshare` process: leader of the process group that holds every process of the container. */
+  readonly child: ChildProcess;
+  /** The container's main process (its command, exec'd), once it is known. */
+  mainPid(): Promise<number>;
+}
+
+/** Starts the container's command in its sandbox inside a network namespace, in a process group of its own. */
+export function startInContainer(c: PreparedContainer, netns: string): StartedContainer {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-'));
-  const inner = ['unshare', '--mount', '--propagation', 'private', '--fork', 'bash', '-c', sandboxScript(c, scratch), 'sandbox', ...argv];
-  const cmd = opts.netns ? ['ip', 'netns', 'exec', opts.netns, ...inner] : inner;
-  const child = spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env: containerProcessEnv(c), ...opts });
-  child.on('exit', () => fs.rmSync(scratch, { recursive: true, force: true }));
-  return child;
+  // Outside the scratch directory, which the sandbox covers with a tmpfs.
+  const pidFile = `${scratch}.pid`;
+  const child = spawn('ip', ['netns', 'exec', netns, 'unshare', '--mount', '--propagation', 'private', '--fork',
+    'bash', '-c', sandboxScript(c, scratch, pidFile), 'sandbox', ...c.command],
+  { stdio: ['ignore', 'pipe', 'pipe'], env: containerProcessEnv(c), detached: true });
+  child.on('exit', () => {
+    fs.rmSync(scratch, { recursive: true, force: true });
+    fs.rmSync(pidFile, { force: true });
+  });
+  let pid: number | undefined;
+  const mainPid = async (): Promise<number> => {
+    for (let i = 0; pid === undefined; i++) {
+      const text = fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8').trim() : '';
+      if (/^\d+$/.test(text)) {
+        pid = Number(text);
+      } else if (child.exitCode !== null || child.signalCode !== null || i > 200) {
+        throw new Error(`container "${c.name}" has no main process`);
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+    return pid;
+  };
+  return { child, mainPid };
+}
+
+/**
+ * Runs a command inside a running container, as the kubelet runs exec hooks and probes: in its
+ * mount and network namespaces, at its root and working directory, as its uid, with its env.
+ */
+export function execInContainer(c: PreparedContainer, mainPid: number, argv: string[],
+  timeoutMs: number): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('nsenter', ['--target', String(mainPid), '--mount', '--net', '--root', '--wd', '--',
+      'setpriv', `--reuid=${c.uid}`, `--regid=${c.gid}`, '--clear-groups', '--', ...argv],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: containerProcessEnv(c), detached: true });
+    let output = '';
+    child.stdout.on('data', (d) => { output += String(d); });
+    child.stderr.on('data', (d) => { output += String(d); });
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, timeoutMs);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, output });
+    });
+  });
 }

@@ -5,6 +5,7 @@ export const PACKAGE_OF: Record<string, string> = {
   nginx: 'nginx-light',
   unshare: 'util-linux',
   setpriv: 'util-linux',
+  nsenter: 'util-linux',
   ip: 'iproute2',
   gunicorn: 'gunicorn',
   'prometheus-alertmanager': 'prometheus-alertmanager',

@@ -1,0 +1,117 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { K8sObject } from './manifests';
+
+/** The error the kubelet (or the API server, before it) reports when a pod cannot start; tests assert its reason. */
+export class KubeletRefusal extends Error {}
+
+/** One of the container's mounts, ready to bind: a materialized ConfigMap/Secret or an emptyDir. */
+export interface PreparedMount {
+  readonly mountPath: string;
+  readonly readOnly: boolean;
+  /** A directory (or a file, with subPath) on the host. */
+  readonly source: string;
+  /** An emptyDir mounted read-write, rather than a ConfigMap, Secret or image file (read-only). */
+  readonly writable?: boolean;
+}
+
+/** Where a container's volumes are laid out on this machine. */
+export interface VolumeDirs {
+  /** Per-pod directory: emptyDirs live here, so the containers of one pod share them. */
+  readonly podDir: string;
+  /** Per-container directory: ConfigMaps and Secrets are materialized here. */
+  readonly containerDir: string;
+}
+
+/**
+ * The container's volumeMounts, laid out the way the kubelet would: ConfigMaps and Secrets
+ * materialized with their `items` (or every key), `mode`/`defaultMode` and `subPath`; emptyDirs and
+ * a StatefulSet's volumeClaimTemplates as fresh, shared, world-writable directories.
+ */
+export function prepareMounts(objects: K8sObject[], workload: K8sObject, spec: any, container: any, dirs: VolumeDirs): PreparedMount[] {
+  const namespace = workload.metadata.namespace;
+  const volumes = new Map<string, any>((spec.volumes ?? []).map((v: any) => [v.name, v]));
+  for (const claim of workload.spec?.volumeClaimTemplates ?? []) {
+    volumes.set(claim.metadata.name, { name: claim.metadata.name, emptyDir: {} });
+  }
+  const mounts: PreparedMount[] = [];
+  (container.volumeMounts ?? []).forEach((m: any, i: number) => {
+    const volume = volumes.get(m.name);
+    if (!volume) {
+      // The API server rejects the pod before a kubelet sees it, with this message.
+      throw new KubeletRefusal(`spec.containers[${container.name}].volumeMounts[${i}].name: Not found: "${m.name}"`);
+    }
+    const readOnly = m.readOnly === true;
+    let dir: string;
+    let writable = false;
+    if (volume.emptyDir) {
+      dir = path.join(dirs.podDir, `emptydir-${m.name}`);
+      if (!fs.existsSync(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        fs.chmodSync(dir, 0o1777);
+      }
+      writable = !readOnly;
+    } else if (volume.configMap || volume.secret) {
+      dir = path.join(dirs.containerDir, `volume-${m.name}`);
+      if (!fs.existsSync(dir)) {
+        materialize(objects, namespace, volume, dir);
+      }
+    } else {
+      throw new Error(`volume "${m.name}" is of a kind the pod runner does not model: ${Object.keys(volume).join(', ')}`);
+    }
+    let source = dir;
+    if (m.subPath) {
+      source = path.join(dir, m.subPath);
+      if (!fs.existsSync(source)) {
+        if (!writable) {
+          throw new KubeletRefusal(`failed to prepare subPath for volumeMount "${m.name}" of container "${container.name}"`);
+        }
+        // The kubelet creates a missing subPath directory in a writable volume.
+        fs.mkdirSync(source, { recursive: true, mode: 0o777 });
+      }
+    }
+    // ConfigMap and Secret volumes are always read-only, whatever the mount says.
+    mounts.push({ mountPath: m.mountPath, readOnly: writable ? readOnly : true, source, writable });
+  });
+  return mounts;
+}
+
+/** Writes a ConfigMap's or Secret's keys as files, with `items`, `mode` and `defaultMode`. */
+function materialize(objects: K8sObject[], namespace: string | undefined, volume: any, dir: string): void {
+  const isSecret = volume.secret !== undefined;
+  const ref = volume.configMap ?? volume.secret;
+  const kind = isSecret ? 'Secret' : 'ConfigMap';
+  const name = isSecret ? ref.secretName : ref.name;
+  const obj = objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+  if (!obj) {
+    if (ref.optional) {
+      return;
+    }
+    throw new KubeletRefusal(`MountVolume.SetUp failed for volume "${volume.name}" : ${kind.toLowerCase()} "${name}" not found`);
+  }
+  // Secret data is base64; a ConfigMap's is text, with binaryData in base64.
+  const text: Record<string, string> = isSecret ? {} : obj.data ?? {};
+  const binary: Record<string, string> = isSecret ? obj.data ?? {} : obj.binaryData ?? {};
+  const stringData: Record<string, string> = isSecret ? obj.stringData ?? {} : {};
+  const read = (key: string): Buffer | undefined => key in stringData ? Buffer.from(stringData[key], 'utf8')
+    : key in text ? Buffer.from(text[key], 'utf8')
+      : key in binary ? Buffer.from(binary[key], 'base64') : undefined;
+  const allKeys = [...Object.keys(text), ...Object.keys(binary), ...Object.keys(stringData)];
+  const items: Array<{ key: string; path: string; mode?: number }> = ref.items ?? allKeys.map((key) => ({ key, path: key }));
+  const defaultMode = ref.defaultMode ?? 0o644;
+  for (const item of items) {
+    const bytes = read(item.key);
+    if (bytes === undefined) {
+      if (ref.optional) {
+        continue;
+      }
+      throw new KubeletRefusal(`MountVolume.SetUp failed for volume "${volume.name}" : `
+        + `${kind.toLowerCase()} references non-existent ${isSecret ? 'secret' : 'config'} key: ${item.key}`);
+    }
+    const file = path.join(dir, item.path);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+    fs.writeFileSync(file, bytes);
+    fs.chmodSync(file, item.mode ?? defaultMode);
+  }
+}

@@ -1,0 +1,34 @@
+import { Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { ReverseProxySidecar, ReverseProxySidecarProps, SidecarHost } from '../../lib';
+import { K8sObject } from './manifests';
+
+/** A synthesized chart: its objects and the workload whose pod the tests run. */
+export interface TestPod {
+  readonly objects: K8sObject[];
+  readonly workload: K8sObject;
+}
+
+/**
+ * A Deployment of the test app (test/fixtures/test-app: gunicorn on 5000, uid 10001, /tmp
+ * emptyDir, readiness on /healthz) with the sidecar, synthesized.
+ */
+export function testAppPod(props: Omit<ReverseProxySidecarProps, 'host'>,
+  opts: { terminationGracePeriod?: Duration } = {}): TestPod {
+  const chart = Testing.chart();
+  const web = new kplus.Deployment(chart, 'web', {
+    terminationGracePeriod: opts.terminationGracePeriod,
+    containers: [{
+      name: 'app',
+      image: 'sidecar-test-app:1',
+      workingDir: '/app',
+      ports: [{ number: 5000, name: 'http' }],
+      securityContext: { user: 10001, group: 10001 },
+      readiness: kplus.Probe.fromHttpGet('/healthz', { port: 5000 }),
+    }],
+  });
+  web.containers[0].mount('/tmp', kplus.Volume.fromEmptyDir(chart, 'tmp', 'app-tmp'));
+  new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web), ...props });
+  const objects = Testing.synth(chart) as K8sObject[];
+  return { objects, workload: objects.find((o) => o.kind === 'Deployment')! };
+}
