@@ -6,19 +6,18 @@
 const http = require('http');
 
 const { base, paths, concurrency, timeoutMs } = JSON.parse(process.argv[2]);
-const t0 = Date.now();
 const samples = [];
 let stopping = false;
 let next = 0;
 
 function once(path) {
   return new Promise((resolve) => {
-    const startMs = Date.now() - t0;
+    const startAt = Date.now();
     let settled = false;
     const finish = (status, cache, error) => {
       if (!settled) {
         settled = true;
-        samples.push({ path, status, startMs, endMs: Date.now() - t0, cache, error });
+        samples.push({ path, status, startAt, endAt: Date.now(), cache, error });
         resolve();
       }
     };

@@ -76,9 +76,9 @@ export interface LoadSample {
   readonly path: string;
   /** 0 when no answer came. */
   readonly status: number;
-  /** When it was sent and answered, in ms since the run began. */
-  readonly startMs: number;
-  readonly endMs: number;
+  /** When it was sent and answered (epoch ms, the same clock as the test's `Date.now()`). */
+  readonly startAt: number;
+  readonly endAt: number;
   readonly cache?: string;
   readonly error?: string;
 }
