@@ -8,7 +8,7 @@ import { Directive, DirectiveContext } from './directive';
 import { DEFAULT_ERROR_PAGE } from './error-page';
 import { ISidecarHost } from './host';
 import { Route, RouteKind } from './route';
-import { RetargetServiceOptions, retargetService } from './service-retarget';
+import { RetargetServiceOptions, retargetSelectorErrors, retargetService } from './service-retarget';
 import { ResolvedOptions, resolveOptions } from './sidecar-options';
 import { ReverseProxySidecarProps } from './sidecar-props';
 import { CONFIG_MAP_MAX_BYTES, StaticContent, readDirectory, readFile } from './static-content';
@@ -120,6 +120,10 @@ export class ReverseProxySidecar extends Construct {
         break;
       case RouteKind.STATIC_FILES: {
         const files = readDirectory(`${field} directory`, o.directory!);
+        if (o.spaFallback && !files.some((f) => f.relPath === (o.index ?? 'index.html'))) {
+          throw invalid(`${field} index`, o.index ?? 'index.html', `is not a file at the top of directory ${JSON.stringify(o.directory)}; `
+            + 'spaFallback would answer unknown paths with a redirect loop (500)');
+        }
         const prefix = route.path.slice(1);
         const root = this.addContentVolume(field, files.map((f) => ({ ...f, relPath: `${prefix}${f.relPath}` })));
         this.routeModels.push({ kind: 'static', ...common, root, index: o.index ?? 'index.html', spaFallback: o.spaFallback ?? false });
@@ -153,12 +157,15 @@ export class ReverseProxySidecar extends Construct {
    * gets the sidecar's port number and name, and targets the sidecar's named port.
    */
   public retargetService(service: IConstruct, options: RetargetServiceOptions = {}): void {
-    retargetService(ApiObject.of(service), {
+    const target = ApiObject.of(service);
+    retargetService(target, {
       appPort: this.appPort,
       appPortNames: this.host.containerPorts().filter((p) => p.port === this.appPort && p.name).map((p) => p.name!),
       sidecarPort: this.port,
       sidecarPortName: this.portName,
     }, options);
+    // Selectors can still change (e.g. kplus Service.select), so this is checked at synthesis.
+    this.node.addValidation({ validate: () => retargetSelectorErrors(target, this.host) });
   }
 
   /** The ConfigMap with the files of the static and file routes; created with the first such route. */
@@ -363,6 +370,9 @@ export class ReverseProxySidecar extends Construct {
   /** Rules that containers or files added after construction can break; they surface at synthesis. */
   private validateAtSynth(): string[] {
     const errors = this.portConflicts();
+    if (this.host.containerNames().filter((n) => n === this.containerName).length > 1) {
+      errors.push(invalid('containerName', this.containerName, `is also the name of a container added to ${this.host.description} later`).message);
+    }
     if (this.appPort === this.port) {
       errors.push(invalid('appPort', this.appPort, 'is the sidecar\'s own port').message);
     }

@@ -89,7 +89,9 @@ export class Route {
     checkPath(`${field} path`, path);
     for (const [name, d] of [['connectTimeout', options.connectTimeout], ['readTimeout', options.readTimeout],
       ['sendTimeout', options.sendTimeout], ['cache.validFor', options.cache?.validFor]] as const) {
-      if (d !== undefined && (d.toMilliseconds() < 1 || !Number.isInteger(d.toMilliseconds()))) {
+      // integral: false, so a fractional value gets this message rather than cdk8s' own, which names no field.
+      const ms = d?.toMilliseconds({ integral: false });
+      if (d !== undefined && (ms! < 1 || !Number.isInteger(ms))) {
         throw invalid(`${field} ${name}`, d.toHumanString(), 'must be a whole number of milliseconds, at least 1ms');
       }
     }
@@ -155,8 +157,14 @@ export class Route {
 
 /** Checks a header map and returns it as a list in the given order. */
 export function headersOf(field: string, headers: { [name: string]: string } | undefined): HeaderModel[] {
-  return Object.entries(headers ?? {}).map(([name, value]) => ({
-    name: checkHeaderName(`${field} header name`, name),
-    value: checkHeaderValue(`${field} header ${JSON.stringify(name)}`, value),
-  }));
+  const seen = new Map<string, string>();
+  return Object.entries(headers ?? {}).map(([name, value]) => {
+    checkHeaderName(`${field} header name`, name);
+    const first = seen.get(name.toLowerCase());
+    if (first !== undefined) {
+      throw invalid(`${field} header name`, name, `repeats ${JSON.stringify(first)} (header names are case-insensitive); nginx would send both`);
+    }
+    seen.set(name.toLowerCase(), name);
+    return { name, value: checkHeaderValue(`${field} header ${JSON.stringify(name)}`, value) };
+  });
 }

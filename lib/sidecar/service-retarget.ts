@@ -1,5 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { checkPort, invalid } from '../nginx/tokens';
+import { ISidecarHost, podTemplatePath } from './host';
 
 export interface RetargetServiceOptions {
   /**
@@ -66,6 +67,10 @@ export function retargetService(service: ApiObject, ctx: RetargetContext, option
         `must be set: the Service has ports ${list} and ${targetsApp.length} of them target the app`);
     }
   }
+  const protocol = ports[index].protocol ?? 'TCP';
+  if (protocol !== 'TCP') {
+    throw invalid(`${field} fromPort`, ports[index].port, `is a ${protocol} port; nginx serves HTTP over TCP`);
+  }
   const newPort = checkPort(`${field} port`, options.port ?? ctx.sidecarPort);
   ports.forEach((p, i) => {
     if (i !== index && p.port === newPort) {
@@ -91,4 +96,30 @@ export function retargetService(service: ApiObject, ctx: RetargetContext, option
   if (service.toJson()?.spec?.ports?.[index]?.targetPort !== ctx.sidecarPortName) {
     service.addJsonPatch(JsonPatch.replace(`/spec/ports/${index}/targetPort`, { value: ctx.sidecarPortName }));
   }
+}
+
+/**
+ * Checked at synthesis, when selectors are final: a retargeted Service that selects pods must select
+ * the host's, in its namespace; else the moved port leads to pods without the sidecar's named port.
+ * A Service without a selector (endpoints managed elsewhere) is left alone.
+ */
+export function retargetSelectorErrors(service: ApiObject, host: ISidecarHost): string[] {
+  const field = `retargetService(${service.kind} "${service.name}")`;
+  const namespace = service.metadata.namespace;
+  const hostNamespace = host.apiObject.metadata.namespace;
+  if (namespace && hostNamespace && namespace !== hostNamespace) {
+    return [invalid(`${field} namespace`, namespace, `is not the namespace of ${host.description} ("${hostNamespace}")`).message];
+  }
+  const selector: Record<string, string> = service.toJson()?.spec?.selector ?? {};
+  if (Object.keys(selector).length === 0) {
+    return [];
+  }
+  const templatePath = podTemplatePath(host.apiObject.kind) ?? '';
+  const template = templatePath.split('/').slice(1).reduce((node: any, key) => node?.[key], host.apiObject.toJson());
+  const labels: Record<string, string> = template?.metadata?.labels ?? {};
+  if (Object.entries(selector).every(([k, v]) => labels[k] === v)) {
+    return [];
+  }
+  return [`${field} selector ${JSON.stringify(selector)} does not select the pods of ${host.description} `
+    + `(their labels: ${JSON.stringify(labels)})`];
 }

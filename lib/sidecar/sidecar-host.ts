@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { invalid } from '../nginx/tokens';
 import { ApiObjectHost } from './api-object-host';
 import { ISidecarHost } from './host';
 import { WorkloadHost } from './workload-host';
@@ -8,6 +9,11 @@ import { WorkloadHost } from './workload-host';
 export class SidecarHost {
   /** A cdk8s-plus-27 workload you create: Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod. */
   public static fromWorkload(workload: kplus.AbstractPod): ISidecarHost {
+    const w = workload as unknown as { containers?: unknown; addContainer?: unknown; node?: { path?: string } } | undefined;
+    if (!w || !Array.isArray(w.containers) || typeof w.addContainer !== 'function') {
+      throw invalid('SidecarHost.fromWorkload', w?.node?.path ?? w, 'is not a cdk8s-plus-27 workload (Deployment, StatefulSet, '
+        + 'DaemonSet, Job, CronJob or Pod); use SidecarHost.fromApiObject for a raw object');
+    }
     return new WorkloadHost(workload);
   }
 
@@ -16,6 +22,10 @@ export class SidecarHost {
    * Throws if the object has no pod template.
    */
   public static fromApiObject(apiObject: ApiObject): ISidecarHost {
+    const o = apiObject as unknown as { toJson?: unknown; addJsonPatch?: unknown; node?: { path?: string } } | undefined;
+    if (!o || typeof o.toJson !== 'function' || typeof o.addJsonPatch !== 'function') {
+      throw invalid('SidecarHost.fromApiObject', o?.node?.path ?? o, 'is not an ApiObject; use SidecarHost.fromWorkload for a cdk8s-plus-27 workload');
+    }
     return new ApiObjectHost(apiObject);
   }
 

@@ -33,7 +33,10 @@ export interface ResolvedOptions {
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const IMAGE = /^[a-z0-9][a-z0-9._\/:@-]*$/i;
+/** An image reference as container runtimes parse it (distribution/reference): [registry/]lower-case path[:tag][@digest]. */
+const IMAGE = new RegExp('^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?'
+  + '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*'
+  + '(?::\\w[\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$');
 
 /** Checks every prop and converts sizes and times. Throws a `ConfigError` naming the prop. */
 export function resolveOptions(props: ReverseProxySidecarProps): ResolvedOptions {
@@ -85,7 +88,7 @@ export function resolveOptions(props: ReverseProxySidecarProps): ResolvedOptions
       `must exceed cache.maxSize (${cache.maxSizeKib / 1024}Mi): the cache and temp files share the emptyDir`);
   }
   const drain = props.drainDelay ?? Duration.seconds(5);
-  const drainSeconds = drain.toSeconds();
+  const drainSeconds = drain.toSeconds({ integral: false });
   if (!Number.isInteger(drainSeconds) || drainSeconds < 0 || drainSeconds > 300) {
     throw invalid('drainDelay', drain.toHumanString(), 'must be whole seconds from 0 to 300');
   }
@@ -128,6 +131,9 @@ function resolveGzip(props: ReverseProxySidecarProps): GzipModel | undefined {
     if (t === 'text/html') {
       throw invalid('gzip.types', t, 'is always compressed by nginx; listing it makes nginx warn');
     }
+    if (types.indexOf(t) !== types.lastIndexOf(t)) {
+      throw invalid('gzip.types', t, 'is listed more than once; nginx warns about a duplicate MIME type');
+    }
   }
   return {
     level: checkInt('gzip.level', g.level ?? 5, 1, 9),
@@ -140,7 +146,7 @@ function resolveCache(props: ReverseProxySidecarProps): CacheZoneModel {
   const c = props.cache ?? {};
   const keys = checkInt('cache.keys', c.keys ?? 8000, 1, 80_000_000);
   const inactive = c.inactive ?? Duration.minutes(10);
-  const inactiveMs = inactive.toMilliseconds();
+  const inactiveMs = inactive.toMilliseconds({ integral: false });
   if (!Number.isInteger(inactiveMs) || inactiveMs < 1000) {
     throw invalid('cache.inactive', inactive.toHumanString(), 'must be at least 1 second, in whole milliseconds');
   }

@@ -1,0 +1,212 @@
+/**
+ * The bad-input catalogue, part 2: headers, cookies and MIME types, directives, the container,
+ * hosts and Service retargeting. Part 1: bad-input-catalogue.test.ts. How a row runs: see
+ * catalogue-harness.ts.
+ */
+import { ApiObject, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Directive, DirectiveContext, ISidecarHost, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import { appDeployment } from '../sidecar/helpers';
+import { Catalogue, attach, later, proxy, rawService, runCatalogue, sidecar, statefulSet, synthError } from './catalogue-harness';
+
+const NO_POD_TEMPLATE = 'has no pod template with containers (expected a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)';
+const OWNED = 'is set by nginx itself (framing, hop-by-hop or compression); adding it would corrupt responses';
+
+const CATALOGUE: Catalogue = {
+  'headers, cookies, MIME types': [
+    {
+      name: 'a header name with a space', build: attach(() => ({ responseHeaders: { 'X Bad': 'v' } })),
+      message: 'responseHeaders header name "X Bad" is not a valid header name (RFC 7230 token characters only)',
+    },
+    {
+      name: 'CR/LF in a header value', build: attach(proxy('/', { headers: { 'X-A': 'a\r\nSet-Cookie: x=1' } })),
+      message: 'Route.proxy("/") header "X-A" "a\\r\\nSet-Cookie: x=1" must not contain control characters (CR, LF, tab, ...)',
+    },
+    {
+      name: '"$" in a header value', build: attach(() => ({ responseHeaders: { 'X-A': 'v$host' } })),
+      message: 'responseHeaders header "X-A" "v$host" must not contain "$" (nginx would read it as a variable)',
+    },
+    {
+      name: 'a non-ASCII header value', build: attach(() => ({ routes: [Route.file('/x', { path: 'x', headers: { 'X-Team': 'Café' } })] })),
+      message: 'Route.file("/x") header "X-Team" "Café" must be printable ASCII',
+    },
+    { name: 'a backslash in a header value', build: attach(() => ({ responseHeaders: { 'X-A': 'a\\n' } })), message: 'responseHeaders header "X-A" "a\\\\n" must not contain a backslash' },
+    { name: 'a header value with a leading space', build: attach(() => ({ responseHeaders: { 'X-A': ' v' } })), message: 'responseHeaders header "X-A" " v" must not start or end with whitespace' },
+    { name: 'a header nginx owns', build: attach(() => ({ responseHeaders: { 'Content-Length': '0' } })), message: `responseHeaders header name "Content-Length" ${OWNED}` },
+    {
+      name: 'a hop-by-hop header in any case', build: attach(proxy('/', { headers: { 'TRANSFER-ENCODING': 'chunked' } })),
+      message: `Route.proxy("/") header name "TRANSFER-ENCODING" ${OWNED}`,
+    },
+    {
+      name: 'the same header twice in different case', build: attach(() => ({ responseHeaders: { 'X-Frame-Options': 'DENY', 'x-frame-options': 'SAMEORIGIN' } })),
+      message: 'responseHeaders header name "x-frame-options" repeats "X-Frame-Options" (header names are case-insensitive); nginx would send both',
+    },
+    {
+      name: 'a private cookie name with ";"', build: attach(() => ({ cache: { privateCookies: ['session;x'] } })),
+      message: 'cache.privateCookies "session;x" may contain only letters, digits and "._-"',
+    },
+    { name: 'a wildcard MIME type', build: attach(() => ({ gzip: { types: ['text/*'] } })), message: 'gzip.types "text/*" is not a MIME type (lower-case type/subtype)' },
+    {
+      name: 'a raster image MIME type', build: attach(() => ({ gzip: { types: ['image/png'] } })),
+      message: 'gzip.types "image/png" is an already-compressed image type; gzip only costs CPU for it',
+    },
+    { name: 'text/html in gzip types', build: attach(() => ({ gzip: { types: ['text/html'] } })), message: 'gzip.types "text/html" is always compressed by nginx; listing it makes nginx warn' },
+    {
+      name: 'a MIME type listed twice', build: attach(() => ({ gzip: { types: ['text/css', 'application/json', 'text/css'] } })),
+      message: 'gzip.types "text/css" is listed more than once; nginx warns about a duplicate MIME type',
+    },
+  ],
+  'directives': [
+    {
+      name: 'a directive name with "-"', build: attach(() => ({ routes: [Route.proxy('/', { directives: [Directive.of('proxy-buffers', '8')] })] })),
+      message: 'Directive name "proxy-buffers" is not a directive name (lower-case letters, digits and "_")',
+    },
+    {
+      name: 'a block directive', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.SERVER, Directive.of('location', '/x'))),
+      message: 'Directive name "location" opens a block; only simple directives can be added',
+    },
+    {
+      name: 'LF in a directive argument', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('map_hash_bucket_size', '64\nuser root'))),
+      message: 'Directive "map_hash_bucket_size" argument 1 "64\\nuser root" must not contain control characters (CR, LF, tab, ...)',
+    },
+    {
+      name: 'add_header at server level', build: later(proxy('/'), (s) => s.addDirective(DirectiveContext.SERVER, Directive.of('add_header', 'X-A', 'b'))),
+      message: 'addDirective(server) "add_header" would be ignored in every location; use responseHeaders or a route\'s headers',
+    },
+    {
+      name: 'proxy_set_header at http level', build: later(proxy('/'), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('proxy_set_header', 'X-A', 'b'))),
+      message: 'addDirective(http) "proxy_set_header" would be ignored in every location; use a route\'s directives',
+    },
+    {
+      name: 'a context that does not exist', build: later(() => ({}), (s) => s.addDirective('location' as DirectiveContext, Directive.of('gzip', 'on'))),
+      message: 'addDirective context "location" must be DirectiveContext.HTTP or DirectiveContext.SERVER',
+    },
+  ],
+  'container: image, resources, env, names, nginxConf': [
+    { name: 'an image with a trailing space', build: attach(() => ({ image: 'nginx:1.27 ' })), message: 'image "nginx:1.27 " is not an image reference' },
+    { name: 'an image with an upper-case repository', build: attach(() => ({ image: 'NGINX:1.27' })), message: 'image "NGINX:1.27" is not an image reference' },
+    { name: 'an image with an empty tag', build: attach(() => ({ image: 'nginx:' })), message: 'image "nginx:" is not an image reference' },
+    {
+      name: 'a memory request above the limit', build: attach(() => ({ resources: { memoryRequest: Size.mebibytes(256) } })),
+      message: 'resources.memoryRequest "256Mi" is above resources.memoryLimit (128Mi)',
+    },
+    { name: 'a CPU request above the limit', build: attach(() => ({ resources: { cpuRequest: kplus.Cpu.units(1) } })), message: 'resources.cpuRequest "1000m" is above resources.cpuLimit (500m)' },
+    { name: 'a zero CPU limit', build: attach(() => ({ resources: { cpuLimit: kplus.Cpu.millis(0) } })), message: 'resources.cpuLimit "0m" must be at least 1m, in whole millicores' },
+    { name: 'an env name starting with a digit', build: attach(() => ({ env: { '1A': 'x' } })), message: 'env name "1A" is not a valid environment variable name' },
+    {
+      name: 'a containerName that is not a DNS label', build: attach(() => ({ containerName: 'Nginx' })),
+      message: 'containerName "Nginx" must be a DNS label of at most 40 characters (lower-case letters, digits, "-")',
+    },
+    { name: 'a blank nginxConf', build: attach(() => ({ nginxConf: ' \n' })), message: 'nginxConf " \\n" is empty' },
+  ],
+  'hosts': [
+    {
+      name: 'no host', build: (c) => () => new ReverseProxySidecar(c.chart, 'proxy', { host: undefined as unknown as ISidecarHost }),
+      message: 'host undefined is required: use SidecarHost.fromWorkload(...) or SidecarHost.fromApiObject(...)',
+    },
+    {
+      name: 'a raw Service', build: (c) => () => SidecarHost.fromApiObject(rawService(c, { ports: [{ port: 80 }] })),
+      message: `SidecarHost.fromApiObject "Service/svc" ${NO_POD_TEMPLATE}`,
+    },
+    {
+      name: 'a raw kind the sidecar does not know (ReplicationController)',
+      build: (c) => () => SidecarHost.fromApiObject(new ApiObject(c.chart, 'rc', {
+        apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' }, spec: { template: { spec: { containers: [{ name: 'app', image: 'a' }] } } },
+      })),
+      message: `SidecarHost.fromApiObject "ReplicationController/rc" ${NO_POD_TEMPLATE}`,
+    },
+    {
+      name: 'a raw Deployment without a pod template',
+      build: (c) => () => SidecarHost.fromApiObject(new ApiObject(c.chart, 'd', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: {} })),
+      message: `SidecarHost.fromApiObject "Deployment/d" ${NO_POD_TEMPLATE}`,
+    },
+    {
+      name: 'a cdk8s-plus Service passed as a workload',
+      build: (c) => () => SidecarHost.fromWorkload(new kplus.Service(c.chart, 'svc', { ports: [{ port: 80 }] }) as unknown as kplus.AbstractPod),
+      message: 'SidecarHost.fromWorkload "test/svc" is not a cdk8s-plus-27 workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod); '
+        + 'use SidecarHost.fromApiObject for a raw object',
+    },
+    {
+      name: 'a cdk8s-plus workload passed as an ApiObject',
+      build: (c) => () => SidecarHost.fromApiObject(appDeployment(c.chart) as unknown as ApiObject),
+      message: 'SidecarHost.fromApiObject "test/web" is not an ApiObject; use SidecarHost.fromWorkload for a cdk8s-plus-27 workload',
+    },
+    {
+      name: 'a second sidecar on the same workload',
+      build: (c) => {
+        const web = appDeployment(c.chart);
+        sidecar(c, {}, SidecarHost.fromWorkload(web));
+        return () => new ReverseProxySidecar(c.chart, 'proxy2', { host: SidecarHost.fromWorkload(web), containerName: 'nginx2', port: 8081, portName: 'nginx2-http' });
+      },
+      message: 'host Deployment "test/web" already has a ReverseProxySidecar (test/proxy); attach one per workload',
+    },
+    {
+      name: 'a containerName already taken', build: attach(() => ({ containerName: 'app' }), (c) => SidecarHost.fromApiObject(statefulSet(c))),
+      message: 'containerName "app" is already a container of StatefulSet "am"',
+    },
+    {
+      name: 'a host volume with the sidecar\'s volume name',
+      build: attach(() => ({}), (c) => {
+        const web = appDeployment(c.chart);
+        web.addVolume(kplus.Volume.fromEmptyDir(c.chart, 'v', 'nginx-config'));
+        return SidecarHost.fromWorkload(web);
+      }),
+      message: 'containerName "nginx" prefixes the sidecar\'s volume names, and Deployment "test/web" already has a volume "nginx-config"',
+    },
+    {
+      name: 'a container with the sidecar\'s name added later (at synthesis)',
+      build: (c) => {
+        const web = appDeployment(c.chart);
+        sidecar(c, {}, SidecarHost.fromWorkload(web));
+        web.addContainer({ name: 'nginx', image: 'nginx:1' });
+      },
+      message: synthError('containerName "nginx" is also the name of a container added to Deployment "test/web" later'),
+    },
+  ],
+  'Service retarget': [
+    {
+      name: 'a ConfigMap', build: later(proxy('/'), (s, c) => s.retargetService(new ApiObject(c.chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } }))),
+      message: 'retargetService(ConfigMap "cm") "ConfigMap" is not a Service',
+    },
+    {
+      name: 'from a port the Service does not have', build: later(proxy('/'), (s, c) => s.retargetService(rawService(c, { ports: [{ name: 'web', port: 80 }] }), { fromPort: 81 })),
+      message: 'retargetService(Service "svc") fromPort 81 is not a port of the Service (it has: 80 (web))',
+    },
+    {
+      name: 'two ports, none to the app, no fromPort',
+      build: later(proxy('/'), (s, c) => s.retargetService(rawService(c, { ports: [{ name: 'metrics', port: 9100 }, { name: 'admin', port: 9200 }] }))),
+      message: 'retargetService(Service "svc") fromPort undefined must be set: the Service has ports 9100 (metrics), 9200 (admin) and 0 of them target the app',
+    },
+    {
+      name: 'to port 0', build: later(proxy('/'), (s, c) => s.retargetService(rawService(c, { ports: [{ port: 80, targetPort: 5000 }] }), { port: 0 })),
+      message: 'retargetService(Service "svc") port 0 must be an integer from 1 to 65535',
+    },
+    {
+      name: 'to a port another port of the Service has',
+      build: later(proxy('/'), (s, c) => s.retargetService(rawService(c, { ports: [{ port: 9100 }, { port: 80, targetPort: 5000 }] }), { port: 9100 })),
+      message: 'retargetService(Service "svc") port 9100 is already another port of the Service',
+    },
+    {
+      name: 'a UDP port', build: later(proxy('/'), (s, c) => s.retargetService(rawService(c, { ports: [{ port: 53, targetPort: 5000, protocol: 'UDP' }] }))),
+      message: 'retargetService(Service "svc") fromPort 53 is a UDP port; nginx serves HTTP over TCP',
+    },
+    {
+      name: 'a Service that selects other pods (at synthesis)',
+      build: (c) => {
+        const s = sidecar(c, proxy('/')(), SidecarHost.fromApiObject(statefulSet(c)));
+        s.retargetService(rawService(c, { selector: { app: 'other' }, ports: [{ port: 9093, targetPort: 'http' }] }, { namespace: 'monitoring' }));
+      },
+      message: synthError('retargetService(Service "svc") selector {"app":"other"} does not select the pods of StatefulSet "am" (their labels: {"app":"am"})'),
+    },
+    {
+      name: 'a Service in another namespace (at synthesis)',
+      build: (c) => {
+        const s = sidecar(c, proxy('/')(), SidecarHost.fromApiObject(statefulSet(c)));
+        s.retargetService(rawService(c, { selector: { app: 'am' }, ports: [{ port: 9093, targetPort: 'http' }] }, { namespace: 'default' }));
+      },
+      message: synthError('retargetService(Service "svc") namespace "default" is not the namespace of StatefulSet "am" ("monitoring")'),
+    },
+  ],
+};
+
+runCatalogue('the bad-input catalogue, part 2', CATALOGUE);
