@@ -1,0 +1,86 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Testing } from 'cdk8s';
+import { AlertmanagerChart } from '../../apps/alertmanager/chart';
+import { FlaskHelloChart } from '../../apps/flask-hello/chart';
+import { CHECKSUM_ANNOTATION } from '../../lib';
+import { K8sObject, podTemplateOf } from '../support/manifests';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** What a synthesized example rolls on: its checksum annotation and every file its ConfigMaps hold. */
+interface Synthesized {
+  readonly checksum: string;
+  /** `<ConfigMap>/<key>` → content, for the sidecar's ConfigMaps. */
+  readonly files: Map<string, string>;
+}
+
+function synthExample(example: 'flask-hello' | 'alertmanager'): Synthesized {
+  const chart = example === 'flask-hello' ? new FlaskHelloChart(Testing.app(), example) : new AlertmanagerChart(Testing.app(), example);
+  const objects = Testing.synth(chart) as K8sObject[];
+  const workload = objects.find((o) => o.kind === (example === 'flask-hello' ? 'Deployment' : 'StatefulSet'))!;
+  const files = new Map<string, string>();
+  for (const cm of objects.filter((o) => o.kind === 'ConfigMap' && /-proxy-/.test(o.metadata.name))) {
+    for (const [k, v] of Object.entries({ ...cm.data, ...cm.binaryData })) {
+      files.set(`${cm.metadata.name}/${k}`, String(v));
+    }
+  }
+  return { checksum: podTemplateOf(workload).metadata.annotations[CHECKSUM_ANNOTATION], files };
+}
+
+/**
+ * The examples' pods roll whenever anything they serve changes: every file rendered into their
+ * ConfigMaps is changed in turn, in a copy of apps/, and the checksum must change with it (and
+ * only the files changed). Synthesizing the same input again gives the same checksum. (nginx.conf
+ * and the error page come from code; test/sidecar/checksum.test.ts changes those.)
+ */
+describe('the examples\' checksum annotation', () => {
+  const cwd = process.cwd();
+  let work: string;
+  beforeAll(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'checksum-roll-'));
+    fs.cpSync(path.join(ROOT, 'apps'), path.join(work, 'apps'), { recursive: true });
+    process.chdir(work);
+  });
+  afterAll(() => {
+    process.chdir(cwd);
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  // The sources of every file the examples render, besides nginx.conf and the error page.
+  const sources: Array<['flask-hello' | 'alertmanager', string]> = [
+    ['flask-hello', 'apps/flask-hello/site/index.html'],
+    ['flask-hello', 'apps/flask-hello/site/script.js'],
+    ['alertmanager', 'apps/alertmanager/overrides/script.js'],
+  ];
+
+  it.each(['flask-hello', 'alertmanager'] as const)('%s: is the same when the same input is synthesized again', (example) => {
+    const a = synthExample(example);
+    const b = synthExample(example);
+    expect(b.checksum).toBe(a.checksum);
+    expect(b.files).toEqual(a.files);
+    expect(a.checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it.each(['flask-hello', 'alertmanager'] as const)('%s: every rendered file besides nginx.conf and 50x.html comes from a listed source', (example) => {
+    const listed = sources.filter(([e]) => e === example).length;
+    const rendered = [...synthExample(example).files.keys()].filter((k) => !/\/(nginx\.conf|50x\.html)$/.test(k));
+    expect(rendered.length).toBe(listed);
+  });
+
+  it.each(sources)('%s: changes when %s changes by one byte, and returns when it is restored', (example, file) => {
+    const before = synthExample(example);
+    const original = fs.readFileSync(file);
+    fs.writeFileSync(file, Buffer.concat([original, Buffer.from(' ')]));
+    try {
+      const after = synthExample(example);
+      expect(after.checksum).not.toBe(before.checksum);
+      const changed = [...after.files.keys()].filter((k) => after.files.get(k) !== before.files.get(k));
+      expect(changed).toHaveLength(1);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+    expect(synthExample(example).checksum).toBe(before.checksum);
+  });
+});
