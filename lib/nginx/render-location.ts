@@ -67,7 +67,7 @@ function renderProxy(w: ConfWriter, conf: NginxConfModel, route: ProxyRouteModel
       }
       w.directive('add_header', 'X-Cache-Status', '$upstream_cache_status', 'always');
     }
-    renderHeaders(w, [...conf.headers, ...route.headers]);
+    renderHeaders(w, locationHeaders(conf, route.headers));
     renderDirectives(w, route.directives);
   });
 }
@@ -78,7 +78,7 @@ function renderStatic(w: ConfWriter, conf: NginxConfModel, route: StaticRouteMod
     w.directive('index', arg(route.index));
     const fallback = route.spaFallback ? arg(`${route.path.replace(/\/?$/, '/')}${route.index}`) : '=404';
     w.directive('try_files', '$uri', '$uri/', fallback);
-    renderHeaders(w, [...conf.headers, ...route.headers]);
+    renderHeaders(w, locationHeaders(conf, route.headers));
     renderDirectives(w, route.directives);
   });
 }
@@ -86,7 +86,7 @@ function renderStatic(w: ConfWriter, conf: NginxConfModel, route: StaticRouteMod
 function renderFile(w: ConfWriter, conf: NginxConfModel, route: FileRouteModel): void {
   w.block(`location = ${arg(route.path)}`, () => {
     w.directive('root', arg(route.root));
-    renderHeaders(w, [...conf.headers, ...route.headers]);
+    renderHeaders(w, locationHeaders(conf, route.headers));
     renderDirectives(w, route.directives);
   });
 }
@@ -106,6 +106,12 @@ export function renderSidecarEndpoints(w: ConfWriter, conf: NginxConfModel): voi
     w.directive('add_header', 'Cache-Control', '"no-store"', 'always');
     renderHeaders(w, conf.headers.filter((h) => h.name.toLowerCase() !== 'cache-control'));
   });
+}
+
+/** The sidecar-wide headers, each replaced by the route's header of the same name (case-insensitive), then the route's others. */
+function locationHeaders(conf: NginxConfModel, routeHeaders: HeaderModel[]): HeaderModel[] {
+  const own = new Set(routeHeaders.map((h) => h.name.toLowerCase()));
+  return [...conf.headers.filter((h) => !own.has(h.name.toLowerCase())), ...routeHeaders];
 }
 
 function renderHeaders(w: ConfWriter, headers: HeaderModel[]): void {

@@ -98,7 +98,12 @@ export class Route {
     if (options.stripPrefix && !path.endsWith('/')) {
       throw invalid(`${field} path`, path, 'must end with "/" when stripPrefix is set (else "/apix" would reach the app as "/x")');
     }
-    return new Route(RouteKind.PROXY, path, options, headersOf(field, options.headers));
+    const headers = headersOf(field, options.headers);
+    const cacheStatus = headers.find((h) => h.name.toLowerCase() === 'x-cache-status');
+    if (options.cache && cacheStatus) {
+      throw invalid(`${field} header name`, cacheStatus.name, 'is set by the sidecar on cached routes');
+    }
+    return new Route(RouteKind.PROXY, path, options, headers);
   }
 
   /** Serves a local directory's files under `path` (a prefix). */

@@ -30,6 +30,11 @@ const CATALOGUE: Catalogue = {
       name: 'a non-ASCII header value', build: attach(() => ({ routes: [Route.file('/x', { path: 'x', headers: { 'X-Team': 'Café' } })] })),
       message: 'Route.file("/x") header "X-Team" "Café" must be printable ASCII',
     },
+    {
+      name: 'X-Cache-Status set on a cached route',
+      build: attach(proxy('/', { cache: {}, headers: { 'X-Cache-Status': 'mine' } })),
+      message: 'Route.proxy("/") header name "X-Cache-Status" is set by the sidecar on cached routes',
+    },
     { name: 'a backslash in a header value', build: attach(() => ({ responseHeaders: { 'X-A': 'a\\n' } })), message: 'responseHeaders header "X-A" "a\\\\n" must not contain a backslash' },
     { name: 'a header value with a leading space', build: attach(() => ({ responseHeaders: { 'X-A': ' v' } })), message: 'responseHeaders header "X-A" " v" must not start or end with whitespace' },
     { name: 'a header nginx owns', build: attach(() => ({ responseHeaders: { 'Content-Length': '0' } })), message: `responseHeaders header name "Content-Length" ${OWNED}` },

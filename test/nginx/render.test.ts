@@ -731,3 +731,24 @@ describe('renderNginxConf: never the known faults', () => {
     expect(conf).not.toMatch(/^\s*user\s/m);
   });
 });
+
+describe('route headers and sidecar-wide headers', () => {
+  it('a route header replaces the sidecar-wide header of the same name (any case), and only in that route', () => {
+    const conf = renderNginxConf(baseModel({
+      headers: [{ name: 'X-Frame-Options', value: 'DENY' }, { name: 'X-Content-Type-Options', value: 'nosniff' }],
+      routes: [
+        { kind: 'file', path: '/embed.html', root: '/usr/share/nginx/html/1', headers: [{ name: 'x-frame-options', value: 'SAMEORIGIN' }], directives: [] },
+        { kind: 'file', path: '/other.html', root: '/usr/share/nginx/html/2', headers: [], directives: [] },
+      ],
+    }));
+    const location = (path: string) => conf.slice(conf.indexOf(`location = ${path}`)).split('}')[0];
+    expect(location('/embed.html').match(/add_header [^\n]*/g)).toEqual([
+      'add_header X-Content-Type-Options nosniff always;',
+      'add_header x-frame-options SAMEORIGIN always;',
+    ]);
+    expect(location('/other.html').match(/add_header [^\n]*/g)).toEqual([
+      'add_header X-Frame-Options DENY always;',
+      'add_header X-Content-Type-Options nosniff always;',
+    ]);
+  });
+});
