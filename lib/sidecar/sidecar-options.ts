@@ -80,6 +80,11 @@ export function resolveOptions(props: ReverseProxySidecarProps): ResolvedOptions
     throw invalid('resources.memoryRequest', `${memoryRequestMib}Mi`, `is above resources.memoryLimit (${memoryLimitMib}Mi)`);
   }
   const cache = resolveCache(props);
+  // The keys zone is shared memory that nginx fills as keys arrive: it counts against the limit.
+  if (cache.keysZoneKib > memoryLimitMib * 512) {
+    throw invalid('cache.keys', props.cache?.keys, `needs a ${cache.keysZoneKib / 1024}Mi keys zone, over half of `
+      + `resources.memoryLimit (${memoryLimitMib}Mi); raise the limit or keep fewer keys`);
+  }
   const volumeSizeLimitMib = props.volumeSizeLimit
     ? mib('volumeSizeLimit', props.volumeSizeLimit)
     : Math.ceil(cache.maxSizeKib / 1024) + 32;

@@ -188,6 +188,10 @@ const CATALOGUE: Catalogue = {
   'sizes': [
     { name: 'a zero cache', build: attach(() => ({ cache: { maxSize: Size.mebibytes(0) } })), message: 'cache.maxSize "0Mi" must be a whole number of KiB, at least 1Ki' },
     {
+      name: 'a cache keys zone over half the memory limit', build: attach(() => ({ cache: { keys: 600_000 } })),
+      message: 'cache.keys 600000 needs a 75Mi keys zone, over half of resources.memoryLimit (128Mi); raise the limit or keep fewer keys',
+    },
+    {
       name: 'a cache larger than its volume', build: attach(() => ({ cache: { maxSize: Size.gibibytes(1) }, volumeSizeLimit: Size.mebibytes(512) })),
       message: 'volumeSizeLimit "512Mi" must exceed cache.maxSize (1024Mi): the cache and temp files share the emptyDir',
     },
