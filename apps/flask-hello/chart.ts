@@ -1,4 +1,4 @@
-import { Chart, ChartProps, Size } from 'cdk8s';
+import { ApiObject, Chart, ChartProps, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ReverseProxySidecar, Route, SidecarHost } from '../../lib';
@@ -36,6 +36,11 @@ export class FlaskHelloChart extends Chart {
     deployment.containers[0].mount('/tmp', kplus.Volume.fromEmptyDir(this, 'app-tmp', 'app-tmp', {
       sizeLimit: Size.mebibytes(16),
     }));
+    // Pod Security "restricted" for the app too: cdk8s-plus-27 sets non-root, a read-only root and no
+    // privilege escalation, but cannot drop capabilities or set the seccomp profile.
+    const app = ApiObject.of(deployment);
+    app.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', { drop: ['ALL'] }));
+    app.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
 
     const sidecar = new ReverseProxySidecar(this, 'proxy', {
       host: SidecarHost.fromWorkload(deployment),
