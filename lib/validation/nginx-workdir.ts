@@ -1,0 +1,112 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { NginxContainer } from './nginx-containers';
+
+/**
+ * The files an nginx container sees, laid out in a temporary directory so that an unprivileged
+ * `nginx -t` can check them: each ConfigMap volume with its items (or all keys), each emptyDir (and
+ * any other volume) as an empty directory. The pod's absolute paths in the config (pid file, temp
+ * paths, cache, includes) are rewritten to these directories, and each `listen` address to a Unix
+ * socket in the directory, so no port is bound and nothing outside it is written. Files the image
+ * itself provides (`/etc/nginx/mime.types`) come from the local nginx's configuration directory.
+ */
+export class NginxWorkdir {
+  public readonly root: string;
+  /** The rewritten nginx.conf to give to `-c`. */
+  public readonly confFile: string;
+  /** Pod path → local path, longest pod path first. */
+  private readonly mapping: Array<[string, string]> = [];
+  /** Local socket → the `listen` address it replaced. */
+  private readonly sockets = new Map<string, string>();
+
+  constructor(nginx: NginxContainer, localConfDir: string) {
+    this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'rps-nginx-t-'));
+    try {
+      nginx.mounts.forEach((m, i) => {
+        const dir = path.join(this.root, `m${i}`);
+        fs.mkdirSync(dir, { recursive: true });
+        if (m.volume?.configMap && m.configMap) {
+          writeConfigMap(m.volume.configMap, m.configMap.object, dir);
+        }
+        this.mapping.push([m.mountPath.replace(/\/$/, ''), m.subPath ? path.join(dir, m.subPath) : dir]);
+      });
+      if (localConfDir !== '/etc/nginx') {
+        this.mapping.push(['/etc/nginx', localConfDir]);
+      }
+      this.mapping.sort((a, b) => b[0].length - a[0].length);
+      // Every .conf file from a ConfigMap (the main one and what it includes) gets the local paths.
+      nginx.mounts.forEach((m, i) => {
+        if (m.volume?.configMap) {
+          for (const file of listFiles(path.join(this.root, `m${i}`)).filter((f) => f.endsWith('.conf'))) {
+            fs.writeFileSync(file, this.rewrite(fs.readFileSync(file, 'utf8')));
+          }
+        }
+      });
+      this.confFile = this.toLocal(nginx.confPath);
+    } catch (e) {
+      this.cleanup();
+      throw e;
+    }
+  }
+
+  /** A pod path as the local path it is laid out at (unchanged when no mount covers it). */
+  public toLocal(podPath: string): string {
+    return podPath.replace(this.pattern(this.mapping.map(([pod]) => pod)), (p) => this.mapping.find(([pod]) => pod === p)![1]);
+  }
+
+  /** nginx's output with the local paths and sockets named as the pod sees them. */
+  public toPod(output: string): string {
+    const pairs: Array<[string, string]> = [
+      ...[...this.sockets].map(([socket, address]): [string, string] => [`unix:${socket}`, address]),
+      ...this.mapping.map(([pod, local]): [string, string] => [local, pod]),
+    ].sort((a, b) => b[0].length - a[0].length);
+    return output.replace(this.pattern(pairs.map(([local]) => local)), (p) => pairs.find(([local]) => local === p)![1]);
+  }
+
+  public cleanup(): void {
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+
+  /** The config with pod paths made local (in one pass, so a replaced path is never replaced again) and `listen` on sockets. */
+  private rewrite(conf: string): string {
+    return this.toLocal(conf).replace(/(^|[\s;{}])listen(\s+)([^\s;]+)/g, (_m, before: string, space: string, address: string) => {
+      const known = [...this.sockets].find(([, a]) => a === address);
+      const socket = known ? known[0] : path.join(this.root, `listen-${this.sockets.size + 1}.sock`);
+      this.sockets.set(socket, address);
+      return `${before}listen${space}unix:${socket}`;
+    });
+  }
+
+  /** A regular expression that matches any of `paths` as a whole path (followed by `/`, a delimiter or the end). */
+  private pattern(paths: string[]): RegExp {
+    if (paths.length === 0) {
+      return /(?!)/g;
+    }
+    const alternatives = paths.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    return new RegExp(`(?:${alternatives.join('|')})(?=[/\\s;"'{}:,)]|$)`, 'gm');
+  }
+}
+
+/** Writes a ConfigMap volume's files as the kubelet would: its `items` (key → path), or every key. */
+function writeConfigMap(source: any, configMap: any, dir: string): void {
+  const text: Record<string, string> = configMap.data ?? {};
+  const binary: Record<string, string> = configMap.binaryData ?? {};
+  const items: Array<{ key: string; path: string }> = source.items
+    ?? [...Object.keys(text), ...Object.keys(binary)].map((key) => ({ key, path: key }));
+  for (const item of items) {
+    const bytes = item.key in text ? Buffer.from(text[item.key], 'utf8')
+      : item.key in binary ? Buffer.from(binary[item.key], 'base64') : undefined;
+    const file = path.join(dir, item.path);
+    if (bytes === undefined || !file.startsWith(`${dir}${path.sep}`)) {
+      continue; // the schema and the kubelet report these; nginx -t sees the file missing
+    }
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, bytes);
+  }
+}
+
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]);
+}

@@ -1,0 +1,84 @@
+import { ApiObject, Chart, Cron, Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { ISidecarHost, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import { STATEFUL_SET_YAML, TempDir, include, included, rawDeployment } from '../sidecar/helpers';
+
+/** A host and the Service in front of it (for the retarget variant). */
+interface Host {
+  readonly host: ISidecarHost;
+  readonly service: () => ApiObject | kplus.Service;
+}
+
+const APP: kplus.ContainerProps = { name: 'app', image: 'app:1.0.0', ports: [{ number: 5000, name: 'http' }] };
+
+/** A cdk8s-plus Service with one port to the app, for workloads that have none of their own. */
+const plusService = (chart: Chart) => () => new kplus.Service(chart, 'svc', { ports: [{ port: 80, targetPort: 5000 }] });
+
+/** Every kind of host the construct supports. */
+const HOSTS: ReadonlyArray<readonly [string, (chart: Chart, dir: TempDir) => Host]> = [
+  ['cdk8s-plus Deployment', (chart) => ({ host: SidecarHost.fromWorkload(new kplus.Deployment(chart, 'web', { containers: [APP] })), service: plusService(chart) })],
+  ['cdk8s-plus StatefulSet', (chart) => ({ host: SidecarHost.fromWorkload(new kplus.StatefulSet(chart, 'web', { containers: [APP] })), service: plusService(chart) })],
+  ['cdk8s-plus DaemonSet', (chart) => ({ host: SidecarHost.fromWorkload(new kplus.DaemonSet(chart, 'web', { containers: [APP] })), service: plusService(chart) })],
+  ['cdk8s-plus Job', (chart) => ({ host: SidecarHost.fromWorkload(new kplus.Job(chart, 'web', { containers: [APP] })), service: plusService(chart) })],
+  ['cdk8s-plus CronJob', (chart) => ({
+    host: SidecarHost.fromWorkload(new kplus.CronJob(chart, 'web', { schedule: Cron.daily(), containers: [APP] })), service: plusService(chart),
+  })],
+  ['cdk8s-plus Pod', (chart) => ({ host: SidecarHost.fromWorkload(new kplus.Pod(chart, 'web', { containers: [APP] })), service: plusService(chart) })],
+  ['raw Deployment (ApiObject)', (chart) => ({
+    host: SidecarHost.fromApiObject(rawDeployment(chart)),
+    service: () => new ApiObject(chart, 'svc', {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'raw' },
+      spec: { selector: { app: 'raw' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+    }),
+  })],
+  ['StatefulSet and Service loaded with Include', (chart, dir) => {
+    const inc = include(chart, dir, STATEFUL_SET_YAML);
+    return { host: SidecarHost.fromApiObject(included(inc, 'StatefulSet', 'am')), service: () => included(inc, 'Service', 'am') };
+  }],
+];
+
+/** What is attached: routes and options, and whether a Service is moved to the sidecar. */
+const VARIANTS: ReadonlyArray<readonly [string, (dir: TempDir) => { routes: Route[]; retarget: boolean }]> = [
+  ['a proxy route', () => ({ routes: [Route.proxy('/')], retarget: false })],
+  ['static files, a file and a stripped proxy route', (dir) => ({
+    routes: [
+      Route.staticFiles('/', { directory: dir.path('site') }),
+      Route.file('/robots.txt', { path: dir.path('site/index.html') }),
+      Route.proxy('/api/', { stripPrefix: true }),
+    ],
+    retarget: false,
+  })],
+  ['a cached route and a retargeted Service', () => ({
+    routes: [Route.proxy('/assets/', { cache: { validFor: Duration.hours(1) } }), Route.proxy('/')],
+    retarget: true,
+  })],
+];
+
+/** One chart of the matrix: a host kind with one variant, synthesized with or without the sidecar. */
+export interface MatrixCase {
+  readonly name: string;
+  /** The synthesized objects; `attach: false` gives the same chart without the sidecar. */
+  synth(attach: boolean): any[];
+}
+
+/** Every host kind with every variant (files for the static routes go into `dir`). */
+export function matrix(dir: TempDir): MatrixCase[] {
+  dir.write('site/index.html', '<!DOCTYPE html><p>hi</p>\n');
+  dir.write('site/js/app.js', 'console.log(1);\n');
+  return HOSTS.flatMap(([hostName, createHost]) => VARIANTS.map(([variantName, variant]) => ({
+    name: `${hostName} with ${variantName}`,
+    synth: (attach: boolean) => {
+      const chart = Testing.chart();
+      const { host, service } = createHost(chart, dir);
+      const { routes, retarget } = variant(dir);
+      const svc = retarget ? service() : undefined;
+      if (attach) {
+        const sidecar = new ReverseProxySidecar(chart, 'proxy', { host, routes });
+        if (svc) {
+          sidecar.retargetService(svc);
+        }
+      }
+      return Testing.synth(chart);
+    },
+  })));
+}

@@ -1,0 +1,128 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { LoadedManifest, checkNginxConfs, findNginx, loadManifests } from '../../lib/validation';
+import { TempDir } from '../sidecar/helpers';
+import { matrix } from './matrix';
+
+const ROOT = path.join(__dirname, '..', '..');
+const ALERTMANAGER = path.join(ROOT, 'dist', 'alertmanager.k8s.yaml');
+const FLASK_HELLO = path.join(ROOT, 'dist', 'flask-hello.k8s.yaml');
+const FINDING = '[nginx] ConfigMap monitoring/alertmanager-proxy-config data["nginx.conf"]: '
+  + 'nginx -t failed for container "nginx" of StatefulSet monitoring/monitor-alertmanager: ';
+
+/** The alertmanager example with its nginx.conf changed by `edit`. */
+function alertmanagerWith(edit: (conf: string) => string): LoadedManifest[] {
+  const objects = loadManifests([ALERTMANAGER]);
+  const config = objects.find((o) => o.object.kind === 'ConfigMap' && o.object.metadata.name === 'alertmanager-proxy-config')!;
+  config.object.data['nginx.conf'] = edit(config.object.data['nginx.conf']);
+  return objects;
+}
+
+const messages = (objects: LoadedManifest[]) => checkNginxConfs(objects).map((f) => f.message);
+
+/** The line number of `text` in the alertmanager example's nginx.conf after `edit` (rendering may move it). */
+function lineOf(edit: (conf: string) => string, text: string): number {
+  const conf: string = alertmanagerWith(edit).find((o) => o.object.metadata.name === 'alertmanager-proxy-config')!.object.data['nginx.conf'];
+  return conf.split('\n').findIndex((l) => l.includes(text)) + 1;
+}
+
+/** Like the project's real-software tests: skipped with the install line without nginx, failed under CI. */
+const nginx = findNginx();
+const withNginx = nginx ? describe : process.env.CI ? describe : describe.skip;
+if (!nginx && !process.env.CI) {
+  // eslint-disable-next-line no-console
+  console.warn('skipping the nginx -t checks: no nginx (apt-get install -y nginx-light)');
+}
+
+withNginx('nginx -t on the nginx.conf the sidecar runs', () => {
+  test('there is an nginx', () => {
+    expect(nginx).toBeDefined();
+  });
+
+  test.each([FLASK_HELLO, ALERTMANAGER])('accepts the example %s', (file) => {
+    expect(messages(loadManifests([file]))).toStrictEqual([]);
+  });
+
+  describe('accepts every config of the test matrix', () => {
+    const dir = new TempDir();
+    afterAll(() => dir.cleanup());
+    test.each(matrix(dir).map((c) => [c.name, c] as const))('%s', (_name, c) => {
+      expect(messages(loadManifests(c.synth(true)))).toStrictEqual([]);
+    });
+  });
+
+  test('reports a bad argument with the pod\'s path, the line number and the line', () => {
+    const edit = (conf: string) => conf.replace('server_tokens off;', 'server_tokens of;');
+    expect(messages(alertmanagerWith(edit))).toStrictEqual([
+      `${FINDING}[emerg] invalid value "of" in /etc/nginx/sidecar/nginx.conf:${lineOf(edit, 'server_tokens')} (value: "server_tokens of;")`,
+    ]);
+  });
+
+  test('reports an unknown directive', () => {
+    const edit = (conf: string) => conf.replace('sendfile on;', 'sendfile on;\n  proxy_cache_valid_for 1h;');
+    expect(messages(alertmanagerWith(edit))).toStrictEqual([
+      `${FINDING}[emerg] unknown directive "proxy_cache_valid_for" in /etc/nginx/sidecar/nginx.conf:${lineOf(edit, 'proxy_cache_valid_for')} `
+        + '(value: "proxy_cache_valid_for 1h;")',
+    ]);
+  });
+
+  test('reports an include that the ConfigMap does not hold, by the path the pod would see', () => {
+    const edit = (conf: string) => conf.replace('sendfile on;', 'include /etc/nginx/sidecar/extra.conf;');
+    expect(messages(alertmanagerWith(edit))).toStrictEqual([
+      `${FINDING}[emerg] open() "/etc/nginx/sidecar/extra.conf" failed (2: No such file or directory) in /etc/nginx/sidecar/nginx.conf:${lineOf(edit, 'extra.conf')} `
+        + '(value: "include /etc/nginx/sidecar/extra.conf;")',
+    ]);
+  });
+
+  test('lays out the ConfigMap\'s other files too, with the pod\'s paths rewritten in them', () => {
+    const objects = alertmanagerWith((conf) => conf.replace('sendfile on;', 'include /etc/nginx/sidecar/extra.conf;'));
+    const config = objects.find((o) => o.object.metadata.name === 'alertmanager-proxy-config')!;
+    config.object.data['extra.conf'] = 'sendfile on;\nproxy_cache_path /var/cache/nginx/extra levels=1:2 keys_zone=extra:1m;\n';
+    expect(messages(objects)).toStrictEqual([]);
+  });
+
+  test('checks only pods whose nginx reads its config from a ConfigMap', () => {
+    const objects = loadManifests([{
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'baked' },
+      spec: { containers: [{ name: 'nginx', image: 'my-nginx:1', command: ['nginx', '-c', '/etc/nginx/nginx.conf'] }] },
+    }]);
+    expect(messages(objects)).toStrictEqual([]);
+  });
+
+  const root = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+  (root ? test : test.skip)('runs without root: the same findings as uid 65534 (nobody)', () => {
+    const script = `
+      const { checkNginxConfs, loadManifests } = require('./lib/validation');
+      const objects = loadManifests([${JSON.stringify(FLASK_HELLO)}, ${JSON.stringify(ALERTMANAGER)}]);
+      const config = objects.find((o) => o.object.metadata.name === 'alertmanager-proxy-config');
+      const ok = checkNginxConfs(objects).length;
+      config.object.data['nginx.conf'] = config.object.data['nginx.conf'].replace('server_tokens off;', 'server_tokens of;');
+      console.log(JSON.stringify({ uid: process.getuid(), ok, broken: checkNginxConfs(objects).map((f) => f.message) }));`;
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath,
+      '-r', 'ts-node/register/transpile-only', '-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, HOME: '/tmp' } });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toStrictEqual({
+      uid: 65534,
+      ok: 0,
+      broken: [`${FINDING}[emerg] invalid value "of" in /etc/nginx/sidecar/nginx.conf:${lineOf((c) => c, 'server_tokens')} (value: "server_tokens of;")`],
+    });
+  });
+});
+
+describe('without what nginx -t needs', () => {
+  test('a missing nginx binary is a finding that says how to install one', () => {
+    expect(checkNginxConfs(loadManifests([FLASK_HELLO]), { nginxBinary: '/nonexistent/nginx' }).map((f) => f.message)).toStrictEqual([
+      '[nginx] Deployment flask-hello-web spec.template.spec.containers[1]: nginx -t cannot run for container "nginx" of Deployment flask-hello-web: '
+        + 'no nginx binary found (install nginx (Debian/Ubuntu: apt-get install nginx-light; macOS: brew install nginx) or pass nginxBinary) '
+        + '(value: "/nonexistent/nginx")',
+    ]);
+  });
+
+  test('a ConfigMap missing from the manifests is a finding', () => {
+    const objects = loadManifests([FLASK_HELLO]).filter((o) => o.object.metadata.name !== 'flask-hello-proxy-config');
+    expect(messages(objects)).toStrictEqual([
+      '[nginx] Deployment flask-hello-web spec.template.spec.containers[1]: container "nginx" of Deployment flask-hello-web reads '
+        + '/etc/nginx/sidecar/nginx.conf from ConfigMap "flask-hello-proxy-config", which is not among the manifests (value: "flask-hello-proxy-config")',
+    ]);
+  });
+});
