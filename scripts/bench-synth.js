@@ -31,7 +31,11 @@ const cases = [
   ['ts-node with type-check', node, ['-r', 'ts-node/register', 'apps/main.ts']],
   ['precompiled (node build/apps/main.js)', node, ['build/apps/main.js']],
   ['tsc + node', 'sh', ['-c', 'node_modules/.bin/tsc -p tsconfig.json && node build/apps/main.js']],
-  ['cdk8s synth (CLI)', path.join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--output', os.tmpdir() + '/bench-synth-cli']],
+  ['cdk8s synth (CLI, --no-validate)', path.join(root, 'node_modules', '.bin', 'cdk8s'),
+    ['synth', '--no-validate', '--no-check-upgrade', '--output', os.tmpdir() + '/bench-synth-cli']],
+  // The validation plugin of cdk8s.yaml: schema, Pod Security and nginx -t on both examples.
+  ['cdk8s synth (CLI, with validation plugin)', path.join(root, 'node_modules', '.bin', 'cdk8s'),
+    ['synth', '--no-check-upgrade', '--output', os.tmpdir() + '/bench-synth-cli']],
 ];
 const results = cases.map(([name, cmd, args]) => {
   time(cmd, args); // warm the file cache
