@@ -125,10 +125,12 @@ function renderMaps(w: ConfWriter, conf: NginxConfModel): void {
   // A request with credentials is never answered from, nor stored in, the shared cache.
   let source = '$http_authorization';
   if (conf.cache.privateCookies.length > 0) {
-    const names = conf.cache.privateCookies.map((c) => c.replace(/\./g, '\\.')).join('|');
     w.block(`map $http_cookie ${VARS.privateCookie}`, () => {
       w.directive('default', '""');
-      w.directive(`"~(^|;\\s*)(${names})="`, '1');
+      // One entry per cookie: a single alternation of many names would outgrow an nginx token.
+      for (const name of conf.cache!.privateCookies) {
+        w.directive(`"~(^|;\\s*)${name.replace(/\./g, '\\.')}="`, '1');
+      }
     });
     source += VARS.privateCookie;
   }

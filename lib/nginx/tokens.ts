@@ -43,6 +43,19 @@ const NGINX_OWNED_HEADERS = new Set([
 const DIRECTIVE_NAME = /^[a-z][a-z0-9_]*$/;
 const SAFE_BARE = /^[A-Za-z0-9_.:\/=*+,@^~%-]+$/;
 
+/**
+ * Byte limits that keep every token well inside nginx's 4096-byte config read buffer, even with
+ * each `"` escaped, and the gzip_types entries inside nginx's fixed 64-byte hash buckets.
+ */
+export const MAX_BYTES = { path: 1024, headerName: 256, headerValue: 1024, cookieName: 256, mimeType: 46, directiveName: 64, directiveArg: 1024 };
+
+function checkBytes(field: string, value: string, max: number, why = 'the most one nginx.conf token may safely hold'): void {
+  const bytes = Buffer.byteLength(value);
+  if (bytes > max) {
+    throw invalid(field, value, `is ${bytes} bytes long; ${max} bytes is ${why}`);
+  }
+}
+
 /** Paths the sidecar keeps for itself: its health endpoint and error page. */
 export const RESERVED_PREFIX = '/_sidecar/';
 
@@ -57,6 +70,7 @@ export function checkPath(field: string, value: string): string {
   if (!value.startsWith('/')) {
     throw invalid(field, value, 'must start with "/"');
   }
+  checkBytes(field, value, MAX_BYTES.path);
   if (!PATH_CHARS.test(value)) {
     throw invalid(field, value, 'may contain only letters, digits and "/._~-"');
   }
@@ -77,6 +91,7 @@ export function checkHeaderName(field: string, value: string): string {
   if (typeof value !== 'string' || !HEADER_NAME.test(value)) {
     throw invalid(field, value, 'is not a valid header name (RFC 7230 token characters only)');
   }
+  checkBytes(field, value, MAX_BYTES.headerName);
   if (NGINX_OWNED_HEADERS.has(value.toLowerCase())) {
     throw invalid(field, value, 'is set by nginx itself (framing, hop-by-hop or compression); adding it would corrupt responses');
   }
@@ -89,6 +104,7 @@ export function checkHeaderName(field: string, value: string): string {
  */
 export function checkHeaderValue(field: string, value: string): string {
   checkQuotable(field, value);
+  checkBytes(field, value, MAX_BYTES.headerValue);
   if (NOT_VISIBLE_ASCII.test(value)) {
     throw invalid(field, value, 'must be printable ASCII');
   }
@@ -106,6 +122,7 @@ export function checkCookieName(field: string, value: string): string {
   if (typeof value !== 'string' || !COOKIE_NAME.test(value)) {
     throw invalid(field, value, 'may contain only letters, digits and "._-"');
   }
+  checkBytes(field, value, MAX_BYTES.cookieName);
   return value;
 }
 
@@ -114,6 +131,7 @@ export function checkMimeType(field: string, value: string): string {
   if (typeof value !== 'string' || !MIME_TYPE.test(value)) {
     throw invalid(field, value, 'is not a MIME type (lower-case type/subtype)');
   }
+  checkBytes(field, value, MAX_BYTES.mimeType, 'the longest type nginx\'s gzip_types hash can hold');
   return value;
 }
 
@@ -122,6 +140,7 @@ export function checkDirectiveName(field: string, value: string): string {
   if (typeof value !== 'string' || !DIRECTIVE_NAME.test(value)) {
     throw invalid(field, value, 'is not a directive name (lower-case letters, digits and "_")');
   }
+  checkBytes(field, value, MAX_BYTES.directiveName);
   return value;
 }
 
@@ -131,7 +150,9 @@ export function checkDirectiveName(field: string, value: string): string {
  * `$` is allowed here (and only here): variables are what extra directives are for.
  */
 export function checkDirectiveArg(field: string, value: string): string {
-  return checkQuotable(field, value);
+  checkQuotable(field, value);
+  checkBytes(field, value, MAX_BYTES.directiveArg);
+  return value;
 }
 
 /** A string that stays one literal token inside double quotes: no control characters, no backslash. */
@@ -144,6 +165,10 @@ function checkQuotable(field: string, value: string): string {
   }
   if (value.includes('\\')) {
     throw invalid(field, value, 'must not contain a backslash');
+  }
+  if (/\p{Surrogate}/u.test(value)) {
+    // UTF-8 cannot encode it: it would reach nginx.conf as U+FFFD, not as written.
+    throw invalid(field, value, 'must be valid Unicode (it has a lone surrogate)');
   }
   return value;
 }

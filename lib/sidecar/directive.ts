@@ -2,7 +2,7 @@ import { DirectiveModel } from '../nginx/model';
 import { checkDirectiveArg, checkDirectiveName, invalid } from '../nginx/tokens';
 
 const BLOCK_DIRECTIVES = new Set([
-  'events', 'geo', 'http', 'if', 'limit_except', 'location', 'mail', 'map', 'match', 'server',
+  'charset_map', 'events', 'geo', 'http', 'if', 'limit_except', 'location', 'mail', 'map', 'match', 'server',
   'split_clients', 'stream', 'types', 'upstream',
 ]);
 

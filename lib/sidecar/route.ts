@@ -113,12 +113,13 @@ export class Route {
     if (!path.endsWith('/')) {
       throw invalid(`${field} path`, path, 'must end with "/" (it names a directory)');
     }
+    checkContentPath(`${field} path`, path);
     if (!options || typeof options.directory !== 'string' || options.directory === '') {
       throw invalid(`${field} directory`, options?.directory, 'must name a local directory');
     }
     const index = options.index ?? 'index.html';
-    if (!/^[A-Za-z0-9._-]+$/.test(index) || index.startsWith('.')) {
-      throw invalid(`${field} index`, index, 'must be a file name (letters, digits and "._-")');
+    if (!/^[A-Za-z0-9._-]{1,255}$/.test(index) || index.startsWith('.')) {
+      throw invalid(`${field} index`, index, 'must be a file name of at most 255 letters, digits and "._-"');
     }
     return new Route(RouteKind.STATIC_FILES, path, options, headersOf(field, options.headers));
   }
@@ -130,6 +131,7 @@ export class Route {
     if (path.endsWith('/')) {
       throw invalid(`${field} path`, path, 'must name a file, not end with "/"');
     }
+    checkContentPath(`${field} path`, path);
     if (!options || typeof options.path !== 'string' || options.path === '') {
       throw invalid(`${field} options.path`, options?.path, 'must name a local file');
     }
@@ -157,6 +159,13 @@ export class Route {
   public toString(): string {
     const factory = { [RouteKind.PROXY]: 'proxy', [RouteKind.STATIC_FILES]: 'staticFiles', [RouteKind.FILE]: 'file' }[this.kind];
     return `Route.${factory}(${JSON.stringify(this.path)})`;
+  }
+}
+
+/** A static or file route's path becomes the start of its files' volume paths, which Kubernetes refuses to start with "..". */
+function checkContentPath(field: string, path: string): void {
+  if (path.startsWith('/..')) {
+    throw invalid(field, path, 'must not start with "/.." (its files\' volume paths would start with "..", which Kubernetes refuses)');
   }
 }
 

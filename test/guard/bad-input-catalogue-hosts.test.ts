@@ -55,6 +55,10 @@ const CATALOGUE: Catalogue = {
       name: 'a raster image MIME type', build: attach(() => ({ gzip: { types: ['image/png'] } })),
       message: 'gzip.types "image/png" is an already-compressed image type; gzip only costs CPU for it',
     },
+    {
+      name: 'a MIME type over 46 bytes', build: attach(() => ({ gzip: { types: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } })),
+      message: 'gzip.types "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" is 65 bytes long; 46 bytes is the longest type nginx\'s gzip_types hash can hold',
+    },
     { name: 'text/html in gzip types', build: attach(() => ({ gzip: { types: ['text/html'] } })), message: 'gzip.types "text/html" is always compressed by nginx; listing it makes nginx warn' },
     {
       name: 'a MIME type listed twice', build: attach(() => ({ gzip: { types: ['text/css', 'application/json', 'text/css'] } })),
@@ -65,6 +69,14 @@ const CATALOGUE: Catalogue = {
     {
       name: 'a directive name with "-"', build: attach(() => ({ routes: [Route.proxy('/', { directives: [Directive.of('proxy-buffers', '8')] })] })),
       message: 'Directive name "proxy-buffers" is not a directive name (lower-case letters, digits and "_")',
+    },
+    {
+      name: 'charset_map, a block directive', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('charset_map', 'koi8-r', 'utf-8'))),
+      message: 'Directive name "charset_map" opens a block; only simple directives can be added',
+    },
+    {
+      name: 'a lone surrogate in a directive argument', build: attach(() => ({ routes: [Route.proxy('/', { directives: [Directive.of('add_header', 'X-A', 'a\ud800b')] })] })),
+      message: 'Directive "add_header" argument 2 "a\\ud800b" must be valid Unicode (it has a lone surrogate)',
     },
     {
       name: 'a block directive', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.SERVER, Directive.of('location', '/x'))),

@@ -99,6 +99,14 @@ const CATALOGUE: Catalogue = {
       message: 'Route.proxy("/api") path "/api" must end with "/" when stripPrefix is set (else "/apix" would reach the app as "/x")',
     },
     {
+      name: 'a static route whose first segment starts with ".."', build: attach(() => ({ routes: [Route.staticFiles('/..a/', { directory: 'x' })] })),
+      message: 'Route.staticFiles("/..a/") path "/..a/" must not start with "/.." (its files\' volume paths would start with "..", which Kubernetes refuses)',
+    },
+    {
+      name: 'a path over 1024 bytes', build: attach(() => ({ routes: [Route.proxy(`/${'a'.repeat(1024)}`)] })),
+      message: `Route.proxy("/${'a'.repeat(1024)}") path "/${'a'.repeat(1024)}" is 1025 bytes long; 1024 bytes is the most one nginx.conf token may safely hold`,
+    },
+    {
       name: 'a static route on a path without a trailing "/"', build: attach(() => ({ routes: [Route.staticFiles('/www', { directory: 'x' })] })),
       message: 'Route.staticFiles("/www") path "/www" must end with "/" (it names a directory)',
     },
@@ -108,7 +116,7 @@ const CATALOGUE: Catalogue = {
     },
     {
       name: 'an index that is not a file name', build: attach(() => ({ routes: [Route.staticFiles('/', { directory: 'x', index: '../index.html' })] })),
-      message: 'Route.staticFiles("/") index "../index.html" must be a file name (letters, digits and "._-")',
+      message: 'Route.staticFiles("/") index "../index.html" must be a file name of at most 255 letters, digits and "._-"',
     },
     {
       name: 'spaFallback on a directory without its index',
