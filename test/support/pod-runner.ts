@@ -37,6 +37,10 @@ let counter = 0;
 
 // A test that fails or times out must not leave processes or namespaces behind.
 process.on('exit', () => live.forEach((pod) => pod.teardownSync()));
+// Under jest, `process` is a per-file copy whose 'exit' never fires: tear down at the end of each test file.
+if (typeof afterAll === 'function') {
+  afterAll(() => live.forEach((pod) => pod.teardownSync()));
+}
 
 /**
  * A synthesized pod run on this machine as a kubelet would: one network namespace (loopback up)
@@ -150,7 +154,7 @@ export class RunningPod {
   /**
    * Terminates the pod as the kubelet does: in every container at once, the preStop hook, then the
    * image's STOPSIGNAL, then SIGKILL when the grace period (terminationGracePeriodSeconds, with at
-   * least 2 s after a hook) runs out. Then tears everything down.
+   * least 2 s after the STOPSIGNAL) runs out. Then tears everything down.
    */
   public async terminate(): Promise<ContainerStop[]> {
     const graceMs = (this.spec.terminationGracePeriodSeconds ?? 30) * 1000;
@@ -172,7 +176,8 @@ export class RunningPod {
         if (this.isRunning(c.name)) {
           signalPid(await started.mainPid(), c.stopSignal);
         }
-        const left = Math.max(graceMs - (Date.now() - t0), hook ? 2000 : 0);
+        // The kubelet always leaves at least 2 s after the stop signal, with or without a hook.
+        const left = Math.max(graceMs - (Date.now() - t0), 2000);
         let killed = false;
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([exited, new Promise((resolve) => { timer = setTimeout(resolve, left); })]);
@@ -201,6 +206,16 @@ export class RunningPod {
     }
     for (const s of this.started.values()) {
       signalGroup(s.child.pid!, 'SIGKILL');
+    }
+    // A process that left its container's process group (a daemon, setsid) is still in the pod's
+    // network namespace; the kubelet's runtime would kill it with the container, so do we.
+    for (let i = 0; i < 20; i++) {
+      const pids = (spawnSync('ip', ['netns', 'pids', this.netns], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean);
+      if (pids.length === 0) {
+        break;
+      }
+      pids.forEach((pid) => signalPid(Number(pid), 'SIGKILL'));
+      spawnSync('sleep', ['0.05']);
     }
     spawnSync('ip', ['netns', 'del', this.netns]);
     this.prepared.forEach((c) => c.cleanup());

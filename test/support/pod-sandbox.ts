@@ -63,8 +63,10 @@ export function prepareContainer(objects: K8sObject[], workload: K8sObject, cont
   const uid: number = sc.runAsUser ?? opts.image?.user ?? 0;
   // Without runAsGroup, the image user's primary group; the images here give their users a same-numbered one.
   const gid: number = sc.runAsGroup ?? uid;
+  // The kubelet's two reasons: an explicit runAsUser 0, or the image's user 0.
   if (sc.runAsNonRoot && uid === 0) {
-    throw new KubeletRefusal(`container has runAsNonRoot and image will run as root (container: ${containerName})`);
+    throw new KubeletRefusal(sc.runAsUser === 0 ? `container's runAsUser breaks non-root policy (container: ${containerName})`
+      : `container has runAsNonRoot and image will run as root (container: ${containerName})`);
   }
   const env = containerEnv(objects, workload.metadata.namespace, container, opts.fieldRefs ?? {});
   const containerDir = fs.mkdtempSync(path.join(os.tmpdir(), `pod-${containerName}-`));
@@ -156,6 +158,9 @@ function q(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The end of the sandbox's last wrapper, which execs the container's command. */
+const WRAPPER_EXEC = 'exec > >(exec cat) 2>&1 && exec "$@"';
+
 /**
  * The bash script that builds the container's view inside a new mount namespace: an overlay of
  * the host's root (so mount points can be created without touching the host), the pod's volumes
@@ -193,7 +198,7 @@ function sandboxScript(c: PreparedContainer, scratch: string, pidFile: string): 
     lines.push('mount -o remount,ro "$R"');
   }
   lines.push(`exec chroot "$R" setpriv --reuid=${c.uid} --regid=${c.gid} --clear-groups -- `
-    + `bash -c 'cd "$0" && exec > >(exec cat) 2>&1 && exec "$@"' ${q(c.workingDir ?? '/')} "$@"`);
+    + `bash -c 'cd "$0" && ${WRAPPER_EXEC}' ${q(c.workingDir ?? '/')} "$@"`);
   return lines.join('\n');
 }
 
@@ -239,9 +244,11 @@ export function startInContainer(c: PreparedContainer, netns: string): StartedCo
   const mainPid = async (): Promise<number> => {
     for (let i = 0; pid === undefined; i++) {
       const text = fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8').trim() : '';
-      if (/^\d+$/.test(text)) {
+      // The pid is written before the sandbox is built: until the wrapper has exec'd the command, that
+      // process still has the host's root (an exec would run there) and a signal would hit the wrapper.
+      if (/^\d+$/.test(text) && !cmdlineOf(Number(text)).includes(WRAPPER_EXEC)) {
         pid = Number(text);
-      } else if (child.exitCode !== null || child.signalCode !== null || i > 200) {
+      } else if (child.exitCode !== null || child.signalCode !== null || i > 500) {
         throw new Error(`container "${c.name}" has no main process`);
       } else {
         await new Promise((resolve) => setTimeout(resolve, 10));
@@ -277,4 +284,12 @@ export function execInContainer(c: PreparedContainer, mainPid: number, argv: str
       resolve({ status, output });
     });
   });
+}
+
+function cmdlineOf(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
 }

@@ -38,8 +38,9 @@ export function prepareMounts(objects: K8sObject[], workload: K8sObject, spec: a
   (container.volumeMounts ?? []).forEach((m: any, i: number) => {
     const volume = volumes.get(m.name);
     if (!volume) {
-      // The API server rejects the pod before a kubelet sees it, with this message.
-      throw new KubeletRefusal(`spec.containers[${container.name}].volumeMounts[${i}].name: Not found: "${m.name}"`);
+      // The API server rejects the pod before a kubelet sees it, with this message (its field path).
+      const field = workload.kind === 'Pod' ? 'spec' : workload.kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec';
+      throw new KubeletRefusal(`${field}.containers[${spec.containers.indexOf(container)}].volumeMounts[${i}].name: Not found: "${m.name}"`);
     }
     const readOnly = m.readOnly === true;
     let dir: string;
