@@ -1,0 +1,132 @@
+import { NginxConfModel } from '../../lib/nginx/model';
+import { renderNginxConf } from '../../lib/nginx/render';
+import { CACHE, baseModel, block, fileRoute, proxyRoute, staticRoute } from './render-helpers';
+
+describe('renderNginxConf: caching', () => {
+  it('has no cache anywhere when no route caches', () => {
+    const conf = renderNginxConf(baseModel({ routes: [proxyRoute({ path: '/api/' }), staticRoute(), fileRoute()] }));
+    expect(conf).not.toContain('proxy_cache');
+    expect(conf).not.toContain('proxy_no_cache');
+    expect(conf).not.toContain('proxy_ignore_headers');
+    expect(conf).not.toContain('$sidecar_private');
+    expect(conf).not.toContain('$http_cookie');
+    expect(conf).not.toContain('X-Cache-Status');
+    expect(conf).not.toContain('proxy_cache_path');
+  });
+
+  describe('with a cached route', () => {
+    function cachedConf(over: Partial<NginxConfModel> = {}, ignoreUpstreamCacheHeaders = false): string {
+      return renderNginxConf(baseModel({
+        cache: { keysZoneKib: 2048, maxSizeKib: 102400, inactiveMs: 3600000, privateCookies: ['session', 'grafana_sess'] },
+        routes: [
+          proxyRoute({ path: '/assets/', cache: { validMs: 600000, ignoreUpstreamCacheHeaders } }),
+          proxyRoute({ path: '/api/' }),
+        ],
+        ...over,
+      }));
+    }
+
+    it('declares the zone in varDir with keys_zone, max_size, inactive and use_temp_path=off', () => {
+      expect(block(cachedConf(), 'http').direct).toContain(
+        'proxy_cache_path /var/cache/nginx/proxy_cache levels=1:2 keys_zone=sidecar_cache:2m max_size=100m inactive=1h use_temp_path=off;');
+    });
+
+    it('caches only 200 and 301 for validFor, never "any"', () => {
+      const conf = cachedConf();
+      const loc = block(conf, 'location /assets/').all;
+      expect(loc).toContain('proxy_cache sidecar_cache;');
+      expect(loc).toContain('proxy_cache_valid 200 301 10m;');
+      expect(loc.filter((l) => l.startsWith('proxy_cache_valid'))).toHaveLength(1);
+      expect(conf).not.toContain('proxy_cache_valid any');
+      expect(block(conf, 'map $upstream_status $sidecar_uncacheable_status').all)
+        .toStrictEqual(['default 1;', '200 0;', '301 0;']);
+    });
+
+    it('neither stores nor serves from cache requests with Authorization or a private cookie', () => {
+      const conf = cachedConf();
+      expect(block(conf, 'map $http_cookie $sidecar_private_cookie').all)
+        .toStrictEqual(['default "";', '"~(^|;\\s*)session=" 1;', '"~(^|;\\s*)grafana_sess=" 1;']);
+      expect(block(conf, 'map "$http_authorization$sidecar_private_cookie" $sidecar_private').all)
+        .toStrictEqual(['default 1;', '"" 0;']);
+      expect(conf).not.toContain('$cookie_');
+      const loc = block(conf, 'location /assets/').all;
+      expect(loc).toContain('proxy_no_cache $sidecar_private $sidecar_uncacheable_status;');
+      expect(loc).toContain('proxy_cache_bypass $sidecar_private;');
+      expect(conf).not.toContain('$http_cache_control');
+    });
+
+    it('keys the private map on Authorization alone without private cookies', () => {
+      const conf = cachedConf({ cache: { ...CACHE, privateCookies: [] } });
+      expect(block(conf, 'map "$http_authorization" $sidecar_private').all).toStrictEqual(['default 1;', '"" 0;']);
+      expect(conf).not.toContain('$http_cookie');
+      expect(conf).not.toContain('$sidecar_private_cookie');
+      expect(conf).not.toContain('$cookie_');
+    });
+
+    it('escapes "." in cookie names and keeps "-" and "_" as they are', () => {
+      const conf = cachedConf({ cache: { ...CACHE, privateCookies: ['connect.sid', 'session-id', 'a_b'] } });
+      expect(block(conf, 'map $http_cookie $sidecar_private_cookie').all)
+        .toStrictEqual(['default "";', '"~(^|;\\s*)connect\\.sid=" 1;', '"~(^|;\\s*)session-id=" 1;', '"~(^|;\\s*)a_b=" 1;']);
+    });
+
+    describe('the private cookie regex, as nginx reads it', () => {
+      /** The cookie map as nginx reads it: the request is private when any entry's regex matches. */
+      function cookieRegex(privateCookies: string[]): { test(cookie: string): boolean } {
+        const map = block(cachedConf({ cache: { ...CACHE, privateCookies } }), 'map $http_cookie $sidecar_private_cookie').all;
+        const regexes = map.slice(1).map((line) => {
+          const m = /^"~(.*)" 1;$/.exec(line);
+          if (!m) {
+            throw new Error(`no regex in ${line}`);
+          }
+          return new RegExp(m[1]);
+        });
+        expect(regexes).toHaveLength(privateCookies.length);
+        return { test: (cookie: string) => regexes.some((r) => r.test(cookie)) };
+      }
+
+      it.each([
+        'session=abc',
+        'theme=dark; session=abc',
+        'theme=dark;session=abc',
+        'a=1; connect.sid=s%3Ax',
+        'session=',
+      ])('matches %j', (cookie) => {
+        expect(cookieRegex(['session', 'connect.sid']).test(cookie)).toBe(true);
+      });
+
+      it.each([
+        '',
+        'theme=dark',
+        'mysession=abc', // another cookie that ends with the name
+        'session_id=abc', // another cookie that starts with the name
+        'theme=session=abc', // the name inside a value
+        'connectXsid=abc', // "." is not a wildcard
+        'Session=abc', // cookie names are case-sensitive
+      ])('does not match %j', (cookie) => {
+        expect(cookieRegex(['session', 'connect.sid']).test(cookie)).toBe(false);
+      });
+    });
+
+    it('serves stale on errors, updates in the background and locks', () => {
+      const loc = block(cachedConf(), 'location /assets/').all;
+      expect(loc).toEqual(expect.arrayContaining([
+        'proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;',
+        'proxy_cache_background_update on;',
+        'proxy_cache_lock on;',
+        'proxy_cache_methods GET HEAD;',
+        'proxy_cache_key $scheme$host$request_uri;',
+        'add_header X-Cache-Status $upstream_cache_status always;',
+      ]));
+    });
+
+    it('ignores the upstream\'s Cache-Control and Expires only when asked', () => {
+      expect(block(cachedConf({}, false), 'location /assets/').all.some((l) => l.startsWith('proxy_ignore_headers'))).toBe(false);
+      expect(block(cachedConf({}, true), 'location /assets/').all).toContain('proxy_ignore_headers Cache-Control Expires;');
+    });
+
+    it('leaves the other routes uncached', () => {
+      const loc = block(cachedConf({}, true), 'location /api/').all;
+      expect(loc.some((l) => /proxy_cache|proxy_no_cache|proxy_ignore_headers|X-Cache-Status/.test(l))).toBe(false);
+    });
+  });
+});
