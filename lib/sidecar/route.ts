@@ -6,7 +6,8 @@ import { Directive } from './directive';
 /** Options every route takes. */
 export interface RouteBaseOptions {
   /**
-   * Response headers added to this route's responses (after the sidecar-wide ones).
+   * Response headers added to this route's responses. One with the name of a sidecar-wide header
+   * (any case) replaces it in this route; an empty value sends none (nginx skips empty values).
    * @default - none; static and file routes send `Cache-Control: no-cache` unless a Cache-Control is set
    */
   readonly headers?: { [name: string]: string };

@@ -203,3 +203,14 @@ describe('route headers and sidecar-wide headers', () => {
     ]);
   });
 });
+
+describe('an empty route header value', () => {
+  it('replaces the sidecar-wide header with one nginx does not send', () => {
+    const conf = renderNginxConf(baseModel({
+      headers: [{ name: 'X-Frame-Options', value: 'DENY' }],
+      routes: [{ kind: 'file', path: '/embed.html', root: '/usr/share/nginx/html/1', headers: [{ name: 'X-Frame-Options', value: '' }], directives: [] }],
+    }));
+    const location = conf.slice(conf.indexOf('location = /embed.html')).split('}')[0];
+    expect(location.match(/add_header [^\n]*/g)).toEqual(['add_header X-Frame-Options "" always;']);
+  });
+});
