@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { invalid } from '../nginx/tokens';
 import {
   ContainerLifecycleJson, DeferredValue, HostPort, ISidecarHost, SidecarContainerSpec, SidecarMount, SidecarVolume,
-  containerJson, jsonPointerKey, podTemplatePath, preStopPatch, volumeJson,
+  containerJson, jsonPointerKey, podTemplateJson, podTemplatePath, preStopPatch, volumeJson,
 } from './host';
 
 interface PodTemplateJson {
@@ -30,8 +30,7 @@ export class ApiObjectHost implements ISidecarHost {
   constructor(public readonly apiObject: ApiObject) {
     this.description = `${apiObject.kind} "${apiObject.name}"`;
     const path = podTemplatePath(apiObject.kind);
-    const json = apiObject.toJson();
-    const template = path === undefined ? undefined : (path === '' ? json : dig(json, path));
+    const template = podTemplateJson(apiObject.kind, apiObject.toJson());
     if (!template || typeof template !== 'object' || !Array.isArray(template.spec?.containers)) {
       throw invalid('SidecarHost.fromApiObject', `${apiObject.kind}/${apiObject.name}`,
         'has no pod template with containers (expected a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)');
@@ -97,8 +96,4 @@ export class ApiObjectHost implements ISidecarHost {
     }
     return patch !== undefined;
   }
-}
-
-function dig(json: any, pointer: string): any {
-  return pointer.split('/').slice(1).reduce((node, key) => (node && typeof node === 'object' ? node[key] : undefined), json);
 }

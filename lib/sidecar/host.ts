@@ -164,6 +164,18 @@ export function podTemplatePath(kind: string): string | undefined {
   }
 }
 
+/**
+ * The pod template inside a workload's JSON (the object itself for a Pod), or undefined for kinds
+ * without one or an object that lacks it.
+ */
+export function podTemplateJson(kind: string, json: any): any {
+  const path = podTemplatePath(kind);
+  if (path === undefined) {
+    return undefined;
+  }
+  return path.split('/').slice(1).reduce((node, key) => (node && typeof node === 'object' ? node[key] : undefined), json);
+}
+
 /** The container's securityContext fields cdk8s-plus-27 cannot express, as JSON. */
 export const HARDENED_SECURITY_EXTRAS = {
   capabilities: { drop: ['ALL'] },

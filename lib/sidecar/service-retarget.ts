@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { checkPort, invalid } from '../nginx/tokens';
-import { ISidecarHost, podTemplatePath } from './host';
+import { ISidecarHost, podTemplateJson } from './host';
 
 export interface RetargetServiceOptions {
   /**
@@ -114,8 +114,7 @@ export function retargetSelectorErrors(service: ApiObject, host: ISidecarHost): 
   if (Object.keys(selector).length === 0) {
     return [];
   }
-  const templatePath = podTemplatePath(host.apiObject.kind) ?? '';
-  const template = templatePath.split('/').slice(1).reduce((node: any, key) => node?.[key], host.apiObject.toJson());
+  const template = podTemplateJson(host.apiObject.kind, host.apiObject.toJson());
   const labels: Record<string, string> = template?.metadata?.labels ?? {};
   if (Object.entries(selector).every(([k, v]) => labels[k] === v)) {
     return [];

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   HARDENED_SECURITY_EXTRAS, HostPort, ISidecarHost, PROBES, ProbeTiming, SidecarContainerSpec, SidecarMount, SidecarVolume,
-  podTemplatePath, preStopPatch,
+  podTemplateJson, podTemplatePath, preStopPatch,
 } from './host';
 
 /** A cdk8s-plus-27 workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod) as a host. */
@@ -100,10 +100,8 @@ export class WorkloadHost implements ISidecarHost {
   public delayContainerStop(container: string, command: string[]): boolean {
     // cdk8s-plus-27 keeps a container's lifecycle private: read it from the rendered object. The
     // containers render in the order they were added, so the index holds at synthesis.
-    const path = podTemplatePath(this.apiObject.kind)!;
-    const json = this.apiObject.toJson();
-    const template = path === '' ? json : path.split('/').slice(1).reduce((node, k) => node?.[k], json);
-    const patch = preStopPatch(`${path}/spec`, template?.spec?.containers ?? [], container, command);
+    const template = podTemplateJson(this.apiObject.kind, this.apiObject.toJson());
+    const patch = preStopPatch(`${podTemplatePath(this.apiObject.kind)}/spec`, template?.spec?.containers ?? [], container, command);
     if (patch) {
       this.apiObject.addJsonPatch(patch);
     }

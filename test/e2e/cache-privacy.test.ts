@@ -1,10 +1,9 @@
-import { Duration, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
-import { ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import { Duration } from 'cdk8s';
+import { Route } from '../../lib';
 import { EXAMPLE_IMAGES } from '../support/images';
-import { K8sObject } from '../support/manifests';
 import { RunningPod } from '../support/pod-runner';
 import { describeWithTools } from '../support/real-tools';
+import { testAppPod } from '../support/test-charts';
 
 /**
  * The cache's privacy rules, against real nginx and a real app: requests with Authorization or a
@@ -13,21 +12,10 @@ import { describeWithTools } from '../support/real-tools';
 describeWithTools(['nginx', 'unshare', 'setpriv', 'ip', 'curl', 'gunicorn'], 'cache privacy with real nginx', () => {
   let pod: RunningPod;
   beforeAll(async () => {
-    const chart = Testing.chart();
-    const web = new kplus.Deployment(chart, 'web', {
-      containers: [{
-        name: 'app', image: 'flask-hello:1.0.0', workingDir: '/app', portNumber: 5000,
-        securityContext: { user: 10001, group: 10001 },
-      }],
-    });
-    web.containers[0].mount('/tmp', kplus.Volume.fromEmptyDir(chart, 'tmp', 'app-tmp'));
-    new ReverseProxySidecar(chart, 'proxy', {
-      host: SidecarHost.fromWorkload(web),
+    const { objects, workload } = testAppPod({
       cache: { privateCookies: ['connect.sid', 'session-id'] },
       routes: [Route.proxy('/api/', { stripPrefix: true, cache: { validFor: Duration.minutes(5), ignoreUpstreamCacheHeaders: true } })],
     });
-    const objects = Testing.synth(chart) as K8sObject[];
-    const workload = objects.find((o) => o.kind === 'Deployment')!;
     pod = await RunningPod.start(objects, workload, { images: EXAMPLE_IMAGES });
   });
   afterAll(async () => pod?.stop());

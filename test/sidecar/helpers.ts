@@ -4,21 +4,13 @@ import * as path from 'path';
 import { ApiObject, Chart, Include } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { CHECKSUM_ANNOTATION } from '../../lib';
+import { podTemplateOf } from '../support/manifests';
 
 /** A synthesized Kubernetes object (plain JSON). */
 export type Manifest = any;
 
 /** The pod template of a synthesized workload: at the root for a Pod, below the job template for a CronJob. */
-export function podTemplate(manifest: Manifest): Manifest {
-  switch (manifest.kind) {
-    case 'Pod':
-      return manifest;
-    case 'CronJob':
-      return manifest.spec.jobTemplate.spec.template;
-    default:
-      return manifest.spec.template;
-  }
-}
+export const podTemplate = podTemplateOf;
 
 /** A container of a synthesized workload, by name; throws when absent so a test cannot pass on `undefined`. */
 export function container(manifest: Manifest, name: string): Manifest {

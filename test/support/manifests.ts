@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { parseAllDocuments } from 'yaml';
+import { podTemplateOf as podTemplateIn } from '../../lib/validation/pod-templates';
 
 /** A Kubernetes object as plain JSON. */
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: any }; [k: string]: any };
@@ -11,19 +12,13 @@ export function loadYaml(file: string): K8sObject[] {
     .filter((o) => o && typeof o === 'object');
 }
 
-/** The pod template of a workload object, whatever its kind. */
+/** The pod template of a workload object, whatever its kind; throws when it has none. */
 export function podTemplateOf(obj: K8sObject): { metadata?: any; spec: any } {
-  switch (obj.kind) {
-    case 'Pod':
-      return { metadata: obj.metadata, spec: obj.spec };
-    case 'CronJob':
-      return obj.spec.jobTemplate.spec.template;
-    default:
-      if (!obj.spec?.template?.spec) {
-        throw new Error(`${obj.kind} "${obj.metadata.name}" has no pod template`);
-      }
-      return obj.spec.template;
+  const template = podTemplateIn(obj);
+  if (!template) {
+    throw new Error(`${obj.kind} "${obj.metadata.name}" has no pod template`);
   }
+  return template;
 }
 
 /** The workloads among the objects that have a container with the given name. */
