@@ -1,12 +1,17 @@
-export * from './nginx/model';
-export { renderNginxConf } from './nginx/render';
-export { ConfigError } from './nginx/tokens';
-export * from './sidecar/directive';
-export type {
-  HostPort, ISidecarHost, SidecarConfigMapSource, SidecarContainerSpec, SidecarKeyToPath, SidecarMount, SidecarVolume,
-} from './sidecar/host';
-export * from './sidecar/route';
-export * from './sidecar/sidecar-host';
-export * from './sidecar/sidecar-props';
-export * from './sidecar/service-retarget';
-export { ReverseProxySidecar, CHECKSUM_ANNOTATION, LAYOUT } from './sidecar/reverse-proxy-sidecar';
+// The public API, named export by export: nothing internal leaks through `export *`.
+export { ConfigError } from './errors';
+export {
+  HostPort, ISidecarHost, SidecarConfigMapSource, SidecarContainerSpec, SidecarKeyToPath, SidecarMount, SidecarProbe,
+  SidecarVolume,
+} from './host/host';
+export { SidecarHost } from './host/sidecar-host';
+export { Directive, DirectiveContext } from './sidecar/directive';
+export { ReverseProxySidecar } from './sidecar/reverse-proxy-sidecar';
+export { FileRouteOptions } from './sidecar/routes/file-route';
+export { ProxyRouteOptions, RouteCacheOptions } from './sidecar/routes/proxy-route';
+export { Route } from './sidecar/routes/route';
+export { RouteBaseOptions } from './sidecar/routes/route-options';
+export { RouteKind } from './sidecar/routes/route-spec';
+export { StaticFilesOptions } from './sidecar/routes/static-files-route';
+export { RetargetServiceOptions } from './sidecar/service-retarget';
+export { CacheOptions, GzipOptions, ReverseProxySidecarProps, SidecarResources } from './sidecar/sidecar-props';

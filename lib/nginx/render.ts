@@ -1,7 +1,8 @@
 import { ConfWriter, nginxSize, nginxTime } from './conf-writer';
 import { ERROR_PAGE_CODES, NginxConfModel, SIDECAR_ENDPOINTS } from './model';
 import { VARS, renderDirectives, renderRoute, renderSidecarEndpoints } from './render-location';
-import { ConfigError, arg } from './tokens';
+import { ConfigError } from '../errors';
+import { arg } from './tokens';
 
 /** The temp paths nginx needs writable; each must sit in the emptyDir (nginx creates only the leaf). */
 const TEMP_PATHS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'];

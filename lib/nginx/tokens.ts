@@ -8,25 +8,7 @@
  * where the value enters, and quoting as a second line of defence when a token is written out.
  */
 
-/** Thrown for any input that would produce a broken or unsafe nginx.conf or manifest. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
-
-/** Builds the one message format used everywhere: the field, the value as JSON, then the reason. */
-export function invalid(field: string, value: unknown, reason: string): ConfigError {
-  return new ConfigError(`${field} ${describe(value)} ${reason}`);
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') {
-    return JSON.stringify(value);
-  }
-  return String(value);
-}
+import { ConfigError, invalid } from '../errors';
 
 const PATH_CHARS = /^\/[A-Za-z0-9._~\/-]*$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

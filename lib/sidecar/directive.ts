@@ -1,5 +1,6 @@
 import { DirectiveModel } from '../nginx/model';
-import { checkDirectiveArg, checkDirectiveName, invalid } from '../nginx/tokens';
+import { invalid } from '../errors';
+import { checkDirectiveArg, checkDirectiveName } from '../nginx/tokens';
 
 const BLOCK_DIRECTIVES = new Set([
   'charset_map', 'events', 'geo', 'http', 'if', 'limit_except', 'location', 'mail', 'map', 'match', 'server',

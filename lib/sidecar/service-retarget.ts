@@ -1,7 +1,10 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import { checkPort, invalid } from '../nginx/tokens';
-import { ISidecarHost, podTemplateJson } from './host';
+import { invalid } from '../errors';
+import { ISidecarHost } from '../host/host';
+import { podTemplateJson } from '../k8s/pod-template-paths';
+import { checkPort } from '../nginx/tokens';
 
+/** Options of `ReverseProxySidecar.retargetService`. */
 export interface RetargetServiceOptions {
   /**
    * The Service port to move, by its current port number.
@@ -90,12 +93,12 @@ export function retargetService(service: ApiObject, ctx: RetargetContext, option
     ...(old.appProtocol ? { appProtocol: 'http' } : {}),
     ...(old.nodePort !== undefined ? { nodePort: old.nodePort } : {}),
   };
-  service.addJsonPatch(JsonPatch.replace(`/spec/ports/${index}`, moved));
-  // Typed objects (cdk8s-plus' KubeService) re-filter their output after patches and read
-  // targetPort as an IntOrString ({ value }); a plain string is dropped there. Patch that shape.
-  if (service.toJson()?.spec?.ports?.[index]?.targetPort !== ctx.sidecarPortName) {
-    service.addJsonPatch(JsonPatch.replace(`/spec/ports/${index}/targetPort`, { value: ctx.sidecarPortName }));
-  }
+  // Generated typed objects (cdk8s-plus' KubeService, known by their static GVK) re-filter their
+  // output after the patches and read targetPort as an IntOrString ({ value }): a plain string would
+  // be dropped there. Raw objects (Include) write the patch as it is.
+  const typed = (service.constructor as { GVK?: unknown }).GVK !== undefined;
+  service.addJsonPatch(JsonPatch.replace(`/spec/ports/${index}`,
+    typed ? { ...moved, targetPort: { value: ctx.sidecarPortName } } : moved));
 }
 
 /**

@@ -1,3 +1,5 @@
+import { podTemplateJson, podTemplatePath } from '../k8s/pod-template-paths';
+
 /** The pod (or pod template) inside a workload object, with the JSON path to it. */
 export interface PodTemplate {
   /** Path segments from the object's root to the pod template (empty for a Pod). */
@@ -18,30 +20,11 @@ export interface PodContainer {
   readonly path: ReadonlyArray<string | number>;
 }
 
-/** Where each kind keeps its pod: the kinds whose objects create pods. */
-const TEMPLATE_PATHS: Record<string, ReadonlyArray<string>> = {
-  Pod: [],
-  PodTemplate: ['template'],
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
 /** The pod template of a workload object, or `undefined` for objects that create no pods (or have no pod spec). */
 export function podTemplateOf(object: any): PodTemplate | undefined {
-  const path = TEMPLATE_PATHS[object?.kind];
-  if (!path) {
-    return undefined;
-  }
-  let node = object;
-  for (const key of path) {
-    node = node?.[key];
-  }
-  if (typeof node?.spec !== 'object' || node.spec === null) {
+  const path = podTemplatePath(object?.kind);
+  const node = podTemplateJson(object?.kind, object);
+  if (!path || typeof node?.spec !== 'object' || node.spec === null) {
     return undefined;
   }
   return { path, metadata: node.metadata, spec: node.spec };

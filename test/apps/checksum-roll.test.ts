@@ -4,8 +4,10 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { AlertmanagerChart } from '../../apps/alertmanager/chart';
 import { FlaskHelloChart } from '../../apps/flask-hello/chart';
-import { CHECKSUM_ANNOTATION } from '../../lib';
+import { ReverseProxySidecar } from '../../lib';
 import { K8sObject, podTemplateOf } from '../support/manifests';
+
+const CHECKSUM_ANNOTATION = ReverseProxySidecar.CHECKSUM_ANNOTATION;
 
 const ROOT = path.join(__dirname, '..', '..');
 

@@ -9,7 +9,7 @@ import { Directive, DirectiveContext, ISidecarHost, ReverseProxySidecar, Route, 
 import { appDeployment } from '../sidecar/helpers';
 import { Catalogue, attach, later, proxy, rawService, runCatalogue, sidecar, statefulSet, synthError } from './catalogue-harness';
 
-const NO_POD_TEMPLATE = 'has no pod template with containers (expected a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)';
+const NO_POD_TEMPLATE = 'has no pod template with containers (expected one of Pod, PodTemplate, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob)';
 const OWNED = 'is set by nginx itself (framing, hop-by-hop or compression); adding it would corrupt responses';
 
 const CATALOGUE: Catalogue = {
@@ -107,8 +107,8 @@ const CATALOGUE: Catalogue = {
       name: 'a memory request above the limit', build: attach(() => ({ resources: { memoryRequest: Size.mebibytes(256) } })),
       message: 'resources.memoryRequest "256Mi" is above resources.memoryLimit (128Mi)',
     },
-    { name: 'a CPU request above the limit', build: attach(() => ({ resources: { cpuRequest: kplus.Cpu.units(1) } })), message: 'resources.cpuRequest "1000m" is above resources.cpuLimit (500m)' },
-    { name: 'a zero CPU limit', build: attach(() => ({ resources: { cpuLimit: kplus.Cpu.millis(0) } })), message: 'resources.cpuLimit "0m" must be at least 1m, in whole millicores' },
+    { name: 'a CPU request above the limit', build: attach(() => ({ resources: { cpuRequestMillicores: 1000 } })), message: 'resources.cpuRequestMillicores 1000 is above resources.cpuLimitMillicores (500)' },
+    { name: 'a zero CPU limit', build: attach(() => ({ resources: { cpuLimitMillicores: 0 } })), message: 'resources.cpuLimitMillicores 0 must be an integer from 1 to 1000000' },
     { name: 'an env name starting with a digit', build: attach(() => ({ env: { '1A': 'x' } })), message: 'env name "1A" is not a valid environment variable name' },
     {
       name: 'a containerName that is not a DNS label', build: attach(() => ({ containerName: 'Nginx' })),
@@ -126,11 +126,11 @@ const CATALOGUE: Catalogue = {
       message: `SidecarHost.fromApiObject "Service/svc" ${NO_POD_TEMPLATE}`,
     },
     {
-      name: 'a raw kind the sidecar does not know (ReplicationController)',
-      build: (c) => () => SidecarHost.fromApiObject(new ApiObject(c.chart, 'rc', {
-        apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' }, spec: { template: { spec: { containers: [{ name: 'app', image: 'a' }] } } },
+      name: 'a raw kind that creates no pods, with a pod-template-like spec (PodDisruptionBudget)',
+      build: (c) => () => SidecarHost.fromApiObject(new ApiObject(c.chart, 'pdb', {
+        apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'pdb' }, spec: { template: { spec: { containers: [{ name: 'app', image: 'a' }] } } },
       })),
-      message: `SidecarHost.fromApiObject "ReplicationController/rc" ${NO_POD_TEMPLATE}`,
+      message: `SidecarHost.fromApiObject "PodDisruptionBudget/pdb" ${NO_POD_TEMPLATE}`,
     },
     {
       name: 'a raw Deployment without a pod template',

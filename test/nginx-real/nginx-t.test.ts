@@ -68,7 +68,7 @@ describeWithTools(['nginx', 'unshare', 'setpriv'], 'real nginx -t on generated c
     ]],
     ['gzip off, access log off, trusted X-Forwarded-Proto, custom port and 2 CPUs', {
       gzip: { enabled: false }, accessLog: false, trustForwardedProto: true, port: 9000, portName: 'web',
-      resources: { cpuLimit: kplus.Cpu.units(2) },
+      resources: { cpuLimitMillicores: 2000 },
     }, () => [Route.proxy('/', { interceptErrors: true, readTimeout: Duration.millis(2500) })]],
     ['SPA fallback, headers and directives everywhere', {
       responseHeaders: { 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer' },

@@ -1,5 +1,5 @@
 import { renderNginxConf } from '../../lib/nginx/render';
-import { ConfigError } from '../../lib/nginx/tokens';
+import { ConfigError } from '../../lib/errors';
 import { CACHE, baseModel, block, count, fileRoute, fullModel, lines, proxyRoute, staticRoute } from './render-helpers';
 
 describe('renderNginxConf: proxy routes', () => {

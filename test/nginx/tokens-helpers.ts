@@ -1,5 +1,5 @@
 /** Shared assertions for the nginx token tests (test/nginx/tokens-*.test.ts). */
-import { ConfigError } from '../../lib/nginx/tokens';
+import { ConfigError } from '../../lib/errors';
 
 /** A regex matching exactly `message`, so `toThrow` cannot pass on a mere substring. */
 export function exactly(message: string): RegExp {

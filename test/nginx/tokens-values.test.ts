@@ -1,4 +1,5 @@
-import { ConfigError, checkInt, checkMimeType, checkPort, invalid } from '../../lib/nginx/tokens';
+import { ConfigError, invalid } from '../../lib/errors';
+import { checkInt, checkMimeType, checkPort } from '../../lib/nginx/tokens';
 import { expectConfigError } from './tokens-helpers';
 
 describe('invalid / ConfigError', () => {

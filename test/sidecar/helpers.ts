@@ -3,8 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Chart, Include } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { CHECKSUM_ANNOTATION } from '../../lib';
+import { ReverseProxySidecar } from '../../lib';
 import { podTemplateOf } from '../support/manifests';
+
+const CHECKSUM_ANNOTATION = ReverseProxySidecar.CHECKSUM_ANNOTATION;
 
 /** A synthesized Kubernetes object (plain JSON). */
 export type Manifest = any;

@@ -1,6 +1,8 @@
 import { ApiObject, Chart, Cron, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { CHECKSUM_ANNOTATION, ISidecarHost, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import { ISidecarHost, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+
+const CHECKSUM_ANNOTATION = ReverseProxySidecar.CHECKSUM_ANNOTATION;
 import {
   Manifest, STATEFUL_SET_YAML, TempDir, appDeployment, checksumOf, container, find, include, included, podTemplate,
   rawDeployment, volume,

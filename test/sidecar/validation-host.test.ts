@@ -18,7 +18,19 @@ describe('hosts', () => {
     const obj = new ApiObject(chart, 'obj', props);
     expect(() => SidecarHost.fromApiObject(obj))
       .toThrow(exactly(`SidecarHost.fromApiObject "${kind}/svc" has no pod template with containers `
-        + '(expected a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)'));
+        + '(expected one of Pod, PodTemplate, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob)'));
+  });
+
+  test('a raw ReplicationController is a host: the table of pod-template paths is the one validation uses', () => {
+    const chart = Testing.chart();
+    const rc = new ApiObject(chart, 'rc', {
+      apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' },
+      spec: { template: { spec: { containers: [{ name: 'app', image: 'a', ports: [{ containerPort: 5000 }] }] } } },
+    });
+    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromApiObject(rc), routes: [Route.proxy('/')] });
+    const m = find(Testing.synth(chart), 'ReplicationController');
+    expect(podTemplate(m).spec.containers.map((c: { name: string }) => c.name)).toStrictEqual(['app', 'nginx']);
+    expect(podTemplate(m).spec.volumes.map((v: { name: string }) => v.name)).toStrictEqual(['nginx-cache', 'nginx-config']);
   });
 
   test('a second sidecar on the same plus workload', () => {

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { invalid } from '../nginx/tokens';
+import { invalid } from '../errors';
 import { ApiObjectHost } from './api-object-host';
 import { ISidecarHost } from './host';
 import { WorkloadHost } from './workload-host';

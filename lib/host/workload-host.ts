@@ -1,21 +1,27 @@
 import { ApiObject, Duration, IAnyProducer, JsonPatch, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import {
-  HARDENED_SECURITY_EXTRAS, HostPort, ISidecarHost, PROBES, ProbeTiming, SidecarContainerSpec, SidecarMount, SidecarVolume,
-  podTemplateJson, podTemplatePath, preStopPatch,
-} from './host';
+import { podTemplatePointer } from '../k8s/pod-template-paths';
+import { HARDENED_SECURITY_EXTRAS } from './container-json';
+import { HostPort, ISidecarHost, SidecarContainerSpec, SidecarMount, SidecarProbe, SidecarVolume } from './host';
+import { DeferredValue, LifecycleJson, lifecycleWithPreStop } from './json-patch';
 
-/** A cdk8s-plus-27 workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod) as a host. */
+/** What the drain reads of a cdk8s-plus container at synthesis: its rendered lifecycle. */
+interface RenderableContainer {
+  _toKube(): { lifecycle?: LifecycleJson };
+}
+
+/** A cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod) as a host. */
 export class WorkloadHost implements ISidecarHost {
   public readonly apiObject: ApiObject;
   public readonly description: string;
-
+  private readonly specPointer: string;
   private container?: kplus.Container;
 
   constructor(private readonly pod: kplus.AbstractPod) {
     this.apiObject = ApiObject.of(pod);
     this.description = `${this.apiObject.kind} "${pod.node.path}"`;
+    this.specPointer = `${podTemplatePointer(this.apiObject.kind)}/spec`;
   }
 
   public containerPorts(): HostPort[] {
@@ -35,12 +41,12 @@ export class WorkloadHost implements ISidecarHost {
   }
 
   public addSidecar(spec: SidecarContainerSpec): void {
-    const probe = (timing: ProbeTiming) =>
-      kplus.Probe.fromHttpGet(spec.probePath, {
-        port: spec.port,
-        periodSeconds: Duration.seconds(timing.periodSeconds),
-        timeoutSeconds: Duration.seconds(timing.timeoutSeconds),
-        failureThreshold: timing.failureThreshold,
+    const probe = (p: SidecarProbe) =>
+      kplus.Probe.fromHttpGet(p.path, {
+        port: p.port,
+        periodSeconds: Duration.seconds(p.periodSeconds),
+        timeoutSeconds: Duration.seconds(p.timeoutSeconds),
+        failureThreshold: p.failureThreshold,
       });
     this.container = this.pod.addContainer({
       name: spec.name,
@@ -50,7 +56,7 @@ export class WorkloadHost implements ISidecarHost {
       ports: [{ number: spec.port, name: spec.portName }],
       envVariables: Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
       resources: {
-        cpu: { request: kplus.Cpu.millis(spec.cpuRequestMillis), limit: kplus.Cpu.millis(spec.cpuLimitMillis) },
+        cpu: { request: kplus.Cpu.millis(spec.cpuRequestMillicores), limit: kplus.Cpu.millis(spec.cpuLimitMillicores) },
         memory: { request: Size.mebibytes(spec.memoryRequestMib), limit: Size.mebibytes(spec.memoryLimitMib) },
       },
       securityContext: {
@@ -61,16 +67,15 @@ export class WorkloadHost implements ISidecarHost {
         allowPrivilegeEscalation: false,
         privileged: false,
       },
-      readiness: probe(PROBES.readiness),
-      liveness: probe(PROBES.liveness),
+      readiness: probe(spec.readiness),
+      liveness: probe(spec.liveness),
       lifecycle: { preStop: kplus.Handler.fromCommand(spec.preStop) },
     });
-    // cdk8s-plus-27 has no seccompProfile and cannot drop ALL capabilities: patch them in. The
-    // index is stable: containers added later are appended after this one.
+    // The typed API cannot set these: patch them in. The index is stable: containers added later
+    // are appended after this one.
     const index = this.pod.containers.length - 1;
-    const specPath = `${podTemplatePath(this.apiObject.kind)}/spec`;
     for (const [field, value] of Object.entries(HARDENED_SECURITY_EXTRAS)) {
-      this.apiObject.addJsonPatch(JsonPatch.add(`${specPath}/containers/${index}/securityContext/${field}`, value));
+      this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/containers/${index}/securityContext/${field}`, value));
     }
   }
 
@@ -78,6 +83,7 @@ export class WorkloadHost implements ISidecarHost {
     if (!this.container) {
       throw new Error('internal: addSidecarVolume before addSidecar');
     }
+    // Our ConfigMaps are plain ApiObjects (any cdk8s-plus major can mount them): refer by name.
     const v = volume.configMap
       ? kplus.Volume.fromConfigMap(scope, `${volume.name}-volume`,
         kplus.ConfigMap.fromConfigMapName(scope, `${volume.name}-ref`, volume.configMap.name), {
@@ -97,14 +103,16 @@ export class WorkloadHost implements ISidecarHost {
     this.pod.podMetadata.addAnnotation(key, Lazy.any(value) as unknown as string);
   }
 
-  public delayContainerStop(container: string, command: string[]): boolean {
-    // cdk8s-plus-27 keeps a container's lifecycle private: read it from the rendered object. The
-    // containers render in the order they were added, so the index holds at synthesis.
-    const template = podTemplateJson(this.apiObject.kind, this.apiObject.toJson());
-    const patch = preStopPatch(`${podTemplatePath(this.apiObject.kind)}/spec`, template?.spec?.containers ?? [], container, command);
-    if (patch) {
-      this.apiObject.addJsonPatch(patch);
+  public delayContainerStop(container: string, command: string[]): void {
+    const index = this.pod.containers.findIndex((c) => c.name === container);
+    if (index < 0) {
+      return;
     }
-    return patch !== undefined;
+    // cdk8s-plus keeps a container's lifecycle private and hooks can be given only at construction,
+    // so the container's own lifecycle is read when the patch is written, at synthesis: its hook,
+    // if any, wins. The containers render in the order they were added, so the index holds.
+    const c = this.pod.containers[index] as unknown as RenderableContainer;
+    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/containers/${index}/lifecycle`,
+      new DeferredValue({ produce: () => lifecycleWithPreStop(c._toKube().lifecycle, command) })));
   }
 }

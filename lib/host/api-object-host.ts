@@ -1,15 +1,15 @@
 import { ApiObject, IAnyProducer, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { invalid } from '../nginx/tokens';
-import {
-  ContainerLifecycleJson, DeferredValue, HostPort, ISidecarHost, SidecarContainerSpec, SidecarMount, SidecarVolume,
-  containerJson, jsonPointerKey, podTemplateJson, podTemplatePath, preStopPatch, volumeJson,
-} from './host';
+import { invalid } from '../errors';
+import { POD_TEMPLATE_KINDS, podTemplateJson, podTemplatePointer } from '../k8s/pod-template-paths';
+import { containerJson, volumeJson } from './container-json';
+import { HostPort, ISidecarHost, SidecarContainerSpec, SidecarMount, SidecarVolume } from './host';
+import { DeferredValue, LifecycleJson, jsonPointerKey, lifecycleWithPreStop } from './json-patch';
 
 interface PodTemplateJson {
   metadata?: { annotations?: Record<string, string> };
   spec?: {
-    containers?: Array<ContainerLifecycleJson & { ports?: Array<{ containerPort?: number; name?: string }> }>;
+    containers?: Array<{ name?: string; lifecycle?: LifecycleJson; ports?: Array<{ containerPort?: number; name?: string }> }>;
     volumes?: Array<{ name?: string }>;
     terminationGracePeriodSeconds?: number;
   };
@@ -21,22 +21,22 @@ interface PodTemplateJson {
  */
 export class ApiObjectHost implements ISidecarHost {
   public readonly description: string;
-  private readonly templatePath: string;
-  private readonly specPath: string;
+  private readonly templatePointer: string;
+  private readonly specPointer: string;
   private readonly template: PodTemplateJson;
   private hasVolumes: boolean;
   private sidecarIndex?: number;
 
   constructor(public readonly apiObject: ApiObject) {
     this.description = `${apiObject.kind} "${apiObject.name}"`;
-    const path = podTemplatePath(apiObject.kind);
+    const pointer = podTemplatePointer(apiObject.kind);
     const template = podTemplateJson(apiObject.kind, apiObject.toJson());
-    if (!template || typeof template !== 'object' || !Array.isArray(template.spec?.containers)) {
+    if (pointer === undefined || !template || typeof template !== 'object' || !Array.isArray(template.spec?.containers)) {
       throw invalid('SidecarHost.fromApiObject', `${apiObject.kind}/${apiObject.name}`,
-        'has no pod template with containers (expected a Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob or Pod)');
+        `has no pod template with containers (expected one of ${POD_TEMPLATE_KINDS.join(', ')})`);
     }
-    this.templatePath = path!;
-    this.specPath = `${path}/spec`;
+    this.templatePointer = pointer;
+    this.specPointer = `${pointer}/spec`;
     this.template = template;
     this.hasVolumes = Array.isArray(template.spec?.volumes);
   }
@@ -62,7 +62,7 @@ export class ApiObjectHost implements ISidecarHost {
   public addSidecar(spec: SidecarContainerSpec): void {
     // Appended after the containers read at attach time, so its index is their count.
     this.sidecarIndex = this.containerNames().length;
-    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPath}/containers/-`, containerJson(spec)));
+    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/containers/-`, containerJson(spec)));
   }
 
   public addSidecarVolume(_scope: Construct, volume: SidecarVolume, mount: SidecarMount): void {
@@ -70,16 +70,16 @@ export class ApiObjectHost implements ISidecarHost {
       throw new Error('internal: addSidecarVolume before addSidecar');
     }
     if (!this.hasVolumes) {
-      this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPath}/volumes`, []));
+      this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/volumes`, []));
       this.hasVolumes = true;
     }
-    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPath}/volumes/-`, volumeJson(volume)));
-    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPath}/containers/${this.sidecarIndex}/volumeMounts/-`,
+    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/volumes/-`, volumeJson(volume)));
+    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/containers/${this.sidecarIndex}/volumeMounts/-`,
       { name: mount.volume, mountPath: mount.path, readOnly: mount.readOnly }));
   }
 
   public annotatePodTemplate(key: string, value: IAnyProducer): void {
-    const meta = `${this.templatePath}/metadata`;
+    const meta = `${this.templatePointer}/metadata`;
     if (!this.template.metadata) {
       this.apiObject.addJsonPatch(JsonPatch.add(meta, {}));
     }
@@ -89,11 +89,13 @@ export class ApiObjectHost implements ISidecarHost {
     this.apiObject.addJsonPatch(JsonPatch.add(`${meta}/annotations/${jsonPointerKey(key)}`, new DeferredValue(value)));
   }
 
-  public delayContainerStop(container: string, command: string[]): boolean {
-    const patch = preStopPatch(this.specPath, this.template.spec?.containers ?? [], container, command);
-    if (patch) {
-      this.apiObject.addJsonPatch(patch);
+  public delayContainerStop(container: string, command: string[]): void {
+    const containers = this.template.spec?.containers ?? [];
+    const index = containers.findIndex((c) => c.name === container);
+    if (index < 0 || containers[index].lifecycle?.preStop) {
+      return;
     }
-    return patch !== undefined;
+    const lifecycle = lifecycleWithPreStop(containers[index].lifecycle, command);
+    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/containers/${index}/lifecycle`, lifecycle));
   }
 }

@@ -1,20 +1,21 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+import { invalid } from '../errors';
 import { CacheZoneModel, GzipModel, HeaderModel } from '../nginx/model';
-import { checkCookieName, checkInt, checkMimeType, checkPort, invalid } from '../nginx/tokens';
-import { headersOf } from './route';
-import { DEFAULT_GZIP_TYPES, DEFAULT_IMAGE, ReverseProxySidecarProps } from './sidecar-props';
+import { checkCookieName, checkInt, checkMimeType, checkPort } from '../nginx/tokens';
+import { DEFAULT_GZIP_TYPES, DEFAULT_IMAGE } from './defaults';
+import { headersOf } from './headers';
+import { ReverseProxySidecarProps } from './sidecar-props';
 
 /** Props checked and reduced to plain numbers, once, at construction. */
-export interface ResolvedOptions {
+export interface ResolvedProps {
   readonly port: number;
   readonly portName: string;
   readonly appPort?: number;
   readonly containerName: string;
   readonly image: string;
   readonly env: { [name: string]: string };
-  readonly cpuRequestMillis: number;
-  readonly cpuLimitMillis: number;
+  readonly cpuRequestMillicores: number;
+  readonly cpuLimitMillicores: number;
   readonly memoryRequestMib: number;
   readonly memoryLimitMib: number;
   readonly workerConnections: number;
@@ -39,7 +40,7 @@ const IMAGE = new RegExp('^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-z
   + '(?::\\w[\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$');
 
 /** Checks every prop and converts sizes and times. Throws a `ConfigError` naming the prop. */
-export function resolveOptions(props: ReverseProxySidecarProps): ResolvedOptions {
+export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
   const port = checkPort('port', props.port ?? 8080);
   const portName = props.portName ?? 'nginx-http';
   if (portName.length > 15 || !PORT_NAME.test(portName) || portName.includes('--')) {
@@ -69,10 +70,10 @@ export function resolveOptions(props: ReverseProxySidecarProps): ResolvedOptions
     }
   }
   const r = props.resources ?? {};
-  const cpuRequestMillis = cpuMillis('resources.cpuRequest', r.cpuRequest ?? kplus.Cpu.millis(50));
-  const cpuLimitMillis = cpuMillis('resources.cpuLimit', r.cpuLimit ?? kplus.Cpu.millis(500));
-  if (cpuRequestMillis > cpuLimitMillis) {
-    throw invalid('resources.cpuRequest', `${cpuRequestMillis}m`, `is above resources.cpuLimit (${cpuLimitMillis}m)`);
+  const cpuRequestMillicores = checkInt('resources.cpuRequestMillicores', r.cpuRequestMillicores ?? 50, 1, 1_000_000);
+  const cpuLimitMillicores = checkInt('resources.cpuLimitMillicores', r.cpuLimitMillicores ?? 500, 1, 1_000_000);
+  if (cpuRequestMillicores > cpuLimitMillicores) {
+    throw invalid('resources.cpuRequestMillicores', cpuRequestMillicores, `is above resources.cpuLimitMillicores (${cpuLimitMillicores})`);
   }
   const memoryRequestMib = mib('resources.memoryRequest', r.memoryRequest ?? Size.mebibytes(32));
   const memoryLimitMib = mib('resources.memoryLimit', r.memoryLimit ?? Size.mebibytes(128));
@@ -104,8 +105,8 @@ export function resolveOptions(props: ReverseProxySidecarProps): ResolvedOptions
     containerName,
     image,
     env,
-    cpuRequestMillis,
-    cpuLimitMillis,
+    cpuRequestMillicores,
+    cpuLimitMillicores,
     memoryRequestMib,
     memoryLimitMib,
     workerConnections: checkInt('workerConnections', props.workerConnections ?? 1024, 16, 65535),
@@ -178,13 +179,4 @@ function mib(field: string, size: Size): number {
     throw invalid(field, size.asString(), 'must be a whole number of MiB');
   }
   return v / 1024;
-}
-
-function cpuMillis(field: string, cpu: kplus.Cpu): number {
-  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(cpu.amount);
-  const millis = m ? (m[2] ? Number(m[1]) : Number(m[1]) * 1000) : NaN;
-  if (!Number.isInteger(millis) || millis < 1) {
-    throw invalid(field, cpu.amount, 'must be at least 1m, in whole millicores');
-  }
-  return millis;
 }

@@ -1,0 +1,145 @@
+import { ApiObject, IAnyProducer } from 'cdk8s';
+import { Construct } from 'constructs';
+
+/** A container port found on the host's pod template. */
+export interface HostPort {
+  /** The container that declares the port. */
+  readonly container: string;
+  /** The port number. */
+  readonly port: number;
+  /**
+   * The port's name.
+   * @default - unnamed
+   */
+  readonly name?: string;
+}
+
+/** One ConfigMap key placed at a path inside the volume. */
+export interface SidecarKeyToPath {
+  /** The ConfigMap key. */
+  readonly key: string;
+  /** The file's path inside the volume. */
+  readonly path: string;
+}
+
+/** A ConfigMap volume source: the ConfigMap's object name and, optionally, key-to-path items. */
+export interface SidecarConfigMapSource {
+  /** The ConfigMap's `metadata.name`. */
+  readonly name: string;
+  /**
+   * Which keys to place where.
+   * @default - every key, as a file of the same name
+   */
+  readonly items?: SidecarKeyToPath[];
+}
+
+/** A volume of the sidecar, in Kubernetes terms: an emptyDir or a ConfigMap. */
+export interface SidecarVolume {
+  /** The volume's name in the pod. */
+  readonly name: string;
+  /**
+   * An emptyDir with this size limit, in MiB.
+   * @default - not an emptyDir
+   */
+  readonly emptyDirSizeMib?: number;
+  /**
+   * A ConfigMap volume.
+   * @default - not a ConfigMap volume
+   */
+  readonly configMap?: SidecarConfigMapSource;
+}
+
+/** A mount of one of the sidecar's volumes. */
+export interface SidecarMount {
+  /** The volume's name. */
+  readonly volume: string;
+  /** Where it is mounted in the sidecar container. */
+  readonly path: string;
+  /** Whether the mount is read-only. */
+  readonly readOnly: boolean;
+}
+
+/** An HTTP GET probe of the sidecar, with its timing. */
+export interface SidecarProbe {
+  /** The path requested. */
+  readonly path: string;
+  /** The port requested. */
+  readonly port: number;
+  /** How often the probe runs. */
+  readonly periodSeconds: number;
+  /** How long one probe may take. */
+  readonly timeoutSeconds: number;
+  /** How many failures in a row count. */
+  readonly failureThreshold: number;
+}
+
+/** Everything a host needs to add the sidecar container to its pod template. */
+export interface SidecarContainerSpec {
+  /** The container's name. */
+  readonly name: string;
+  /** The image reference. */
+  readonly image: string;
+  /** The command (entrypoint) with its arguments. */
+  readonly command: string[];
+  /** The port nginx listens on. */
+  readonly port: number;
+  /** The name of that container port. */
+  readonly portName: string;
+  /** Environment variables. */
+  readonly env: { [name: string]: string };
+  /** CPU request, in millicores. */
+  readonly cpuRequestMillicores: number;
+  /** CPU limit, in millicores. */
+  readonly cpuLimitMillicores: number;
+  /** Memory request, in MiB. */
+  readonly memoryRequestMib: number;
+  /** Memory limit, in MiB. */
+  readonly memoryLimitMib: number;
+  /** The uid the container runs as (never 0). */
+  readonly uid: number;
+  /** The gid the container runs as. */
+  readonly gid: number;
+  /** The readiness probe. */
+  readonly readiness: SidecarProbe;
+  /** The liveness probe. */
+  readonly liveness: SidecarProbe;
+  /** The preStop exec hook's command. */
+  readonly preStop: string[];
+}
+
+/**
+ * The pod-template owner a sidecar attaches to: a cdk8s-plus workload, or a raw ApiObject (such as
+ * a StatefulSet loaded with `Include`). Create one with `SidecarHost.fromWorkload` or
+ * `SidecarHost.fromApiObject`.
+ */
+export interface ISidecarHost {
+  /** The Kubernetes object that holds the pod template. */
+  readonly apiObject: ApiObject;
+  /** A name for messages, e.g. `StatefulSet "monitor-alertmanager"`. */
+  readonly description: string;
+  /** Ports declared by the containers now on the pod template. */
+  containerPorts(): HostPort[];
+  /** Names of the containers now on the pod template. */
+  containerNames(): string[];
+  /** Names of the volumes now on the pod template. */
+  volumeNames(): string[];
+  /** The pod's terminationGracePeriodSeconds (30 when unset). */
+  terminationGracePeriodSeconds(): number;
+  /**
+   * Adds the container, with the security settings the host's typed API cannot express
+   * (all capabilities dropped, seccomp RuntimeDefault).
+   */
+  addSidecar(spec: SidecarContainerSpec): void;
+  /**
+   * Adds a volume to the pod template and mounts it in the sidecar container.
+   * @param scope where helper constructs (cdk8s-plus volume handles) are created
+   */
+  addSidecarVolume(scope: Construct, volume: SidecarVolume, mount: SidecarMount): void;
+  /** Sets a pod-template annotation whose value is produced at synthesis. */
+  annotatePodTemplate(key: string, value: IAnyProducer): void;
+  /**
+   * Gives one of the host's own containers a preStop exec hook, so it outlives the sidecar's drain.
+   * A container that has a preStop hook at synthesis keeps its own.
+   */
+  delayContainerStop(container: string, command: string[]): void;
+}

@@ -1,0 +1,78 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ISidecarHost } from '../host/host';
+import { LAYOUT } from './layout';
+import { LocalFile } from './local-files';
+import { StaticContent } from './static-content';
+
+/** The static ConfigMap's `data` and `binaryData`, as rendered. */
+export interface StaticData {
+  readonly data: Record<string, string>;
+  readonly binaryData: Record<string, string>;
+}
+
+/**
+ * The files of static and file routes: one ConfigMap (created with the first such route) and, per
+ * route, a volume of it mounted at `<staticDir>/<n>` with `items` that place each key at its path.
+ */
+export class ContentVolumes {
+  private readonly content = new StaticContent();
+  private routes = 0;
+  private _configMap?: ApiObject;
+
+  /**
+   * @param render produces the ConfigMap's data at synthesis (shared with the checksum)
+   */
+  constructor(
+    private readonly scope: Construct,
+    private readonly host: ISidecarHost,
+    private readonly containerName: string,
+    private readonly render: () => StaticData,
+  ) {}
+
+  /** The static ConfigMap, once a route has files. */
+  public get configMap(): ApiObject | undefined {
+    return this._configMap;
+  }
+
+  /** The ConfigMap's data and binaryData, sorted by key. */
+  public toData(): StaticData {
+    return this.content.toConfigMap();
+  }
+
+  /**
+   * Adds a route's files, all or none (a refused route leaves the ConfigMap and the numbering as they
+   * were), and mounts them; returns the directory nginx serves them from.
+   */
+  public mount(field: string, files: LocalFile[]): string {
+    const n = this.routes + 1;
+    const keyPrefix = `${n}-`;
+    this.content.addAll(field, files.map((f) => ({ itemPath: `${keyPrefix}${f.relPath}`, source: f.source, bytes: f.bytes })));
+    this.routes = n;
+    const name = `${this.containerName}-static-${n}`;
+    const dir = `${LAYOUT.staticDir}/${n}`;
+    this.host.addSidecarVolume(this.scope, {
+      name,
+      configMap: {
+        name: this.configMapOrNew().name,
+        items: files.map((f) => ({ key: StaticContent.keyOf(`${keyPrefix}${f.relPath}`), path: f.relPath })),
+      },
+    }, { volume: name, path: dir, readOnly: true });
+    return dir;
+  }
+
+  private configMapOrNew(): ApiObject {
+    this._configMap ??= new ApiObject(this.scope, 'static', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { namespace: this.host.apiObject.metadata.namespace },
+      data: Lazy.any({ produce: () => omitEmpty(this.render().data) }),
+      binaryData: Lazy.any({ produce: () => omitEmpty(this.render().binaryData) }),
+    });
+    return this._configMap;
+  }
+}
+
+function omitEmpty(record: Record<string, string>): Record<string, string> | undefined {
+  return Object.keys(record).length > 0 ? record : undefined;
+}

@@ -1,0 +1,8 @@
+/** The default image: the official unprivileged build (uid 101, port 8080), pinned. */
+export const DEFAULT_IMAGE = 'nginxinc/nginx-unprivileged:1.30.1-alpine';
+
+/** Text types compressed by default; text/html is always compressed by nginx. Never images. */
+export const DEFAULT_GZIP_TYPES: string[] = Object.freeze([
+  'text/css', 'text/plain', 'text/xml', 'text/javascript', 'application/javascript', 'application/json',
+  'application/xml', 'application/rss+xml', 'application/atom+xml', 'application/manifest+json', 'image/svg+xml',
+]) as string[];

@@ -1,0 +1,69 @@
+import { ConfigError, invalid } from '../errors';
+import { ISidecarHost } from '../host/host';
+import { ResolvedProps } from './resolved-props';
+import { CONFIG_MAP_MAX_BYTES } from './static-content';
+
+const ATTACHED = 'reverse-proxy-sidecar:attached';
+
+/**
+ * Checks that the sidecar fits the host (one sidecar per workload, free container name, port and
+ * volume names, enough grace period for the drain), then marks the host as taken. Marked only once
+ * every check passed, so a caught error leaves the host free.
+ */
+export function claimHost(host: ISidecarHost, p: ResolvedProps, sidecarPath: string): void {
+  const target = host.apiObject;
+  const existing = target.node.metadata.find((m) => m.type === ATTACHED);
+  if (existing) {
+    throw new ConfigError(`host ${host.description} already has a ReverseProxySidecar (${existing.data}); attach one per workload`);
+  }
+  if (host.containerNames().includes(p.containerName)) {
+    throw invalid('containerName', p.containerName, `is already a container of ${host.description}`);
+  }
+  const conflicts = portConflicts(host, p);
+  if (conflicts.length > 0) {
+    throw new ConfigError(conflicts[0]);
+  }
+  const grace = host.terminationGracePeriodSeconds();
+  if (p.drainSeconds + 5 > grace) {
+    throw invalid('drainDelay', `${p.drainSeconds}s`, `leaves less than 5s of ${host.description}'s `
+      + `terminationGracePeriodSeconds (${grace}) for the requests in flight; shorten it or raise the grace period`);
+  }
+  for (const v of host.volumeNames()) {
+    if (v.startsWith(`${p.containerName}-`)) {
+      throw invalid('containerName', p.containerName,
+        `prefixes the sidecar's volume names, and ${host.description} already has a volume "${v}"`);
+    }
+  }
+  target.node.addMetadata(ATTACHED, sidecarPath);
+}
+
+/** The sidecar's port number or name, where another container of the host already uses it. */
+function portConflicts(host: ISidecarHost, p: ResolvedProps): string[] {
+  const errors: string[] = [];
+  for (const c of host.containerPorts().filter((x) => x.container !== p.containerName)) {
+    if (c.port === p.port) {
+      errors.push(invalid('port', p.port, `is already used by container "${c.container}" of ${host.description}`).message);
+    }
+    if (c.name === p.portName) {
+      errors.push(invalid('portName', p.portName, `is already used by container "${c.container}" of ${host.description}`).message);
+    }
+  }
+  return errors;
+}
+
+/** Rules that containers added after construction, or the rendered files, can break; checked at synthesis. */
+export function synthErrors(host: ISidecarHost, p: ResolvedProps, appPort: number | undefined,
+  config: Record<string, string>): string[] {
+  const errors = portConflicts(host, p);
+  if (host.containerNames().filter((n) => n === p.containerName).length > 1) {
+    errors.push(invalid('containerName', p.containerName, `is also the name of a container added to ${host.description} later`).message);
+  }
+  if (appPort === p.port) {
+    errors.push(invalid('appPort', appPort, 'is the sidecar\'s own port').message);
+  }
+  const bytes = Object.entries(config).reduce((sum, [key, value]) => sum + key.length + Buffer.byteLength(value), 0);
+  if (bytes > CONFIG_MAP_MAX_BYTES) {
+    errors.push(`nginx.conf and the error page take ${bytes} bytes, over the ConfigMap limit of ${CONFIG_MAP_MAX_BYTES} bytes`);
+  }
+  return errors;
+}

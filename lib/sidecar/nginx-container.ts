@@ -1,0 +1,55 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ISidecarHost, SidecarContainerSpec, SidecarProbe } from '../host/host';
+import { SIDECAR_ENDPOINTS } from '../nginx/model';
+import { CONFIG_FILES, LAYOUT, NGINX_UID } from './layout';
+import { ResolvedProps } from './resolved-props';
+
+/** Probe timings: readiness reacts within ~10 s, liveness restarts only a stuck nginx. */
+const PROBE_TIMING = {
+  readiness: { periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 2 },
+  liveness: { periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 },
+};
+
+/**
+ * The nginx container: the image run with the rendered config, non-root, probes on the sidecar's
+ * own health endpoint, and a preStop that drains before a graceful quit.
+ */
+export function nginxContainerSpec(p: ResolvedProps): SidecarContainerSpec {
+  const conf = `${LAYOUT.confDir}/${CONFIG_FILES.nginxConf}`;
+  const pid = `${LAYOUT.varDir}/nginx.pid`;
+  const nginx = ['nginx', '-c', conf, '-e', 'stderr'];
+  const probe = (timing: typeof PROBE_TIMING.readiness): SidecarProbe => ({ path: SIDECAR_ENDPOINTS.health, port: p.port, ...timing });
+  return {
+    name: p.containerName,
+    image: p.image,
+    command: nginx,
+    port: p.port,
+    portName: p.portName,
+    env: p.env,
+    cpuRequestMillicores: p.cpuRequestMillicores,
+    cpuLimitMillicores: p.cpuLimitMillicores,
+    memoryRequestMib: p.memoryRequestMib,
+    memoryLimitMib: p.memoryLimitMib,
+    uid: NGINX_UID,
+    gid: NGINX_UID,
+    readiness: probe(PROBE_TIMING.readiness),
+    liveness: probe(PROBE_TIMING.liveness),
+    // Keep serving while endpoints drop the pod, then quit gracefully (SIGQUIT via the same -c)
+    // and wait for the workers to finish their requests.
+    // If the mounted config no longer parses, -s quit fails: signal the master from its pid file.
+    preStop: ['/bin/sh', '-c', `sleep ${p.drainSeconds}; ${nginx.join(' ')} -s quit `
+      + `|| kill -QUIT "$(cat ${pid})"; while [ -e ${pid} ]; do sleep 1; done`],
+  };
+}
+
+/** Adds the nginx container with its writable emptyDir (pid, temp paths, cache) and its config ConfigMap. */
+export function addNginxContainer(scope: Construct, host: ISidecarHost, p: ResolvedProps, configMap: ApiObject): void {
+  host.addSidecar(nginxContainerSpec(p));
+  const cache = `${p.containerName}-cache`;
+  host.addSidecarVolume(scope, { name: cache, emptyDirSizeMib: p.volumeSizeLimitMib },
+    { volume: cache, path: LAYOUT.varDir, readOnly: false });
+  const config = `${p.containerName}-config`;
+  host.addSidecarVolume(scope, { name: config, configMap: { name: configMap.name } },
+    { volume: config, path: LAYOUT.confDir, readOnly: true });
+}

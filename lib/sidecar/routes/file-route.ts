@@ -1,0 +1,47 @@
+import { invalid } from '../../errors';
+import { FileRouteModel, HeaderModel } from '../../nginx/model';
+import { checkPath } from '../../nginx/tokens';
+import { headersOf } from '../headers';
+import { readFile } from '../local-files';
+import { RouteBaseOptions, contentHeaders, directiveModels } from './route-options';
+import { RouteBinding, RouteKind, RouteSpec } from './route-spec';
+import { checkContentPath } from './static-files-route';
+
+/** Options of `Route.file`. */
+export interface FileRouteOptions extends RouteBaseOptions {
+  /** Local file served at exactly the route's path; relative paths resolve from the working directory. */
+  readonly path: string;
+}
+
+/** One local file, served at an exact path from the static ConfigMap. */
+export class FileRouteSpec implements RouteSpec {
+  public readonly kind = RouteKind.FILE;
+  public readonly exact = true;
+  public readonly factory = 'file';
+  private readonly headers: HeaderModel[];
+
+  constructor(public readonly path: string, private readonly options: FileRouteOptions) {
+    const field = `Route.file(${JSON.stringify(path)})`;
+    checkPath(`${field} path`, path);
+    if (path.endsWith('/')) {
+      throw invalid(`${field} path`, path, 'must name a file, not end with "/"');
+    }
+    checkContentPath(`${field} path`, path);
+    if (!options || typeof options.path !== 'string' || options.path === '') {
+      throw invalid(`${field} options.path`, options?.path, 'must name a local file');
+    }
+    this.headers = headersOf(field, options.headers);
+  }
+
+  public toModel(binding: RouteBinding): FileRouteModel {
+    const file = readFile(`${binding.field} path`, this.options.path);
+    const root = binding.addContent([{ ...file, relPath: this.path.slice(1) }]);
+    return {
+      kind: 'file',
+      path: this.path,
+      headers: contentHeaders(this.headers, this.options, binding.sidecarHeaders),
+      directives: directiveModels(this.options),
+      root,
+    };
+  }
+}

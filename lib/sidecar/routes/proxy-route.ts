@@ -1,0 +1,114 @@
+import { Duration } from 'cdk8s';
+import { invalid } from '../../errors';
+import { HeaderModel, ProxyRouteModel } from '../../nginx/model';
+import { checkPath } from '../../nginx/tokens';
+import { headersOf, hasHeader } from '../headers';
+import { RouteBaseOptions, directiveModels } from './route-options';
+import { RouteBinding, RouteKind, RouteSpec } from './route-spec';
+
+/** Caching of a proxied route. Responses are cached only when a route asks for it. */
+export interface RouteCacheOptions {
+  /**
+   * How long a 200 or 301 stays fresh when the upstream says nothing (or is ignored).
+   * Other statuses are never stored.
+   * @default Duration.minutes(10)
+   */
+  readonly validFor?: Duration;
+  /**
+   * Ignore the upstream's `Cache-Control` and `Expires`, e.g. for UI assets an app marks `no-store`.
+   * An explicit choice per route: never do this for API routes.
+   * @default false
+   */
+  readonly ignoreUpstreamCacheHeaders?: boolean;
+}
+
+/** Options of `Route.proxy`. */
+export interface ProxyRouteOptions extends RouteBaseOptions {
+  /**
+   * Remove the route's path before passing the request on: `/api/x` reaches the app as `/x`.
+   * @default false
+   */
+  readonly stripPrefix?: boolean;
+  /**
+   * Cache responses of this route in the sidecar.
+   * @default - not cached
+   */
+  readonly cache?: RouteCacheOptions;
+  /**
+   * Replace the app's own 5xx responses with the sidecar's error page.
+   * @default false - only errors nginx makes itself (app down, timeout) get the error page
+   */
+  readonly interceptErrors?: boolean;
+  /**
+   * How long to wait for a connection to the app.
+   * @default Duration.seconds(5)
+   */
+  readonly connectTimeout?: Duration;
+  /**
+   * How long the app may stay silent while answering.
+   * @default Duration.seconds(60)
+   */
+  readonly readTimeout?: Duration;
+  /**
+   * How long the app may take to accept the request body.
+   * @default Duration.seconds(60)
+   */
+  readonly sendTimeout?: Duration;
+}
+
+/** The defaults of a proxy route, beside the code that applies them. */
+const DEFAULTS = {
+  connectTimeout: Duration.seconds(5),
+  readTimeout: Duration.seconds(60),
+  sendTimeout: Duration.seconds(60),
+  cacheValidFor: Duration.minutes(10),
+};
+
+/** A route proxied to the app on 127.0.0.1. */
+export class ProxyRouteSpec implements RouteSpec {
+  public readonly kind = RouteKind.PROXY;
+  public readonly exact = false;
+  public readonly factory = 'proxy';
+  private readonly headers: HeaderModel[];
+
+  constructor(public readonly path: string, private readonly options: ProxyRouteOptions) {
+    const field = `Route.proxy(${JSON.stringify(path)})`;
+    checkPath(`${field} path`, path);
+    for (const [name, d] of [['connectTimeout', options.connectTimeout], ['readTimeout', options.readTimeout],
+      ['sendTimeout', options.sendTimeout], ['cache.validFor', options.cache?.validFor]] as const) {
+      // integral: false, so a fractional value gets this message rather than cdk8s' own, which names no field.
+      const ms = d?.toMilliseconds({ integral: false });
+      if (d !== undefined && (ms! < 1 || !Number.isInteger(ms))) {
+        throw invalid(`${field} ${name}`, d.toHumanString(), 'must be a whole number of milliseconds, at least 1ms');
+      }
+    }
+    if (options.stripPrefix && !path.endsWith('/')) {
+      throw invalid(`${field} path`, path, 'must end with "/" when stripPrefix is set (else "/apix" would reach the app as "/x")');
+    }
+    this.headers = headersOf(field, options.headers);
+    if (options.cache && hasHeader(this.headers, 'x-cache-status')) {
+      const name = this.headers.find((h) => h.name.toLowerCase() === 'x-cache-status')!.name;
+      throw invalid(`${field} header name`, name, 'is set by the sidecar on cached routes');
+    }
+  }
+
+  public toModel(binding: RouteBinding): ProxyRouteModel {
+    binding.useApp();
+    const o = this.options;
+    return {
+      kind: 'proxy',
+      path: this.path,
+      headers: this.headers,
+      directives: directiveModels(o),
+      stripPrefix: o.stripPrefix ?? false,
+      connectTimeoutMs: (o.connectTimeout ?? DEFAULTS.connectTimeout).toMilliseconds(),
+      readTimeoutMs: (o.readTimeout ?? DEFAULTS.readTimeout).toMilliseconds(),
+      sendTimeoutMs: (o.sendTimeout ?? DEFAULTS.sendTimeout).toMilliseconds(),
+      interceptErrors: o.interceptErrors ?? false,
+      cache: o.cache ? {
+        validMs: (o.cache.validFor ?? DEFAULTS.cacheValidFor).toMilliseconds(),
+        ignoreUpstreamCacheHeaders: o.cache.ignoreUpstreamCacheHeaders ?? false,
+      } : undefined,
+    };
+  }
+}
