@@ -10,6 +10,7 @@ interface PodTemplateJson {
   metadata?: { annotations?: Record<string, string> };
   spec?: {
     containers?: Array<{ name?: string; lifecycle?: LifecycleJson; ports?: Array<{ containerPort?: number; name?: string }> }>;
+    initContainers?: Array<{ name?: string }>;
     volumes?: Array<{ name?: string }>;
     terminationGracePeriodSeconds?: number;
   };
@@ -48,7 +49,8 @@ export class ApiObjectHost implements ISidecarHost {
   }
 
   public containerNames(): string[] {
-    return (this.template.spec?.containers ?? []).map((c) => c.name ?? '');
+    // Init containers share the namespace of names with the app's containers.
+    return [...(this.template.spec?.initContainers ?? []), ...(this.template.spec?.containers ?? [])].map((c) => c.name ?? '');
   }
 
   public volumeNames(): string[] {
@@ -61,7 +63,7 @@ export class ApiObjectHost implements ISidecarHost {
 
   public addSidecar(spec: SidecarContainerSpec): void {
     // Appended after the containers read at attach time, so its index is their count.
-    this.sidecarIndex = this.containerNames().length;
+    this.sidecarIndex = (this.template.spec?.containers ?? []).length;
     this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/containers/-`, containerJson(spec)));
   }
 

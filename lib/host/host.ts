@@ -119,7 +119,7 @@ export interface ISidecarHost {
   readonly description: string;
   /** Ports declared by the containers now on the pod template. */
   containerPorts(): HostPort[];
-  /** Names of the containers now on the pod template. */
+  /** Names of the containers now on the pod template, init containers included. */
   containerNames(): string[];
   /** Names of the volumes now on the pod template. */
   volumeNames(): string[];

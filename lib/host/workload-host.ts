@@ -29,7 +29,8 @@ export class WorkloadHost implements ISidecarHost {
   }
 
   public containerNames(): string[] {
-    return this.pod.containers.map((c) => c.name);
+    // Init containers share the namespace of names with the app's containers.
+    return [...this.pod.initContainers, ...this.pod.containers].map((c) => c.name);
   }
 
   public volumeNames(): string[] {

@@ -6,6 +6,7 @@ export function checksumOf(files: SidecarFiles): string {
   const hash = createHash('sha256');
   const parts: Array<[string, string]> = [
     ...Object.entries(files.config).map(([k, v]) => [`conf:${k}`, v] as [string, string]),
+    ...Object.entries(files.configBinary).map(([k, v]) => [`conf-binary:${k}`, v] as [string, string]),
     ...Object.entries(files.content.data).map(([k, v]) => [`data:${k}`, v] as [string, string]),
     ...Object.entries(files.content.binaryData).map(([k, v]) => [`binary:${k}`, v] as [string, string]),
   ];

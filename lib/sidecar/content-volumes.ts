@@ -73,6 +73,7 @@ export class ContentVolumes {
   }
 }
 
-function omitEmpty(record: Record<string, string>): Record<string, string> | undefined {
+/** A record, or undefined when it is empty (so the field is left out of the object). */
+export function omitEmpty(record: Record<string, string>): Record<string, string> | undefined {
   return Object.keys(record).length > 0 ? record : undefined;
 }

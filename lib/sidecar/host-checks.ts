@@ -53,7 +53,7 @@ function portConflicts(host: ISidecarHost, p: ResolvedProps): string[] {
 
 /** Rules that containers added after construction, or the rendered files, can break; checked at synthesis. */
 export function synthErrors(host: ISidecarHost, p: ResolvedProps, appPort: number | undefined,
-  config: Record<string, string>): string[] {
+  config: Record<string, string>, configBinary: Record<string, string>): string[] {
   const errors = portConflicts(host, p);
   if (host.containerNames().filter((n) => n === p.containerName).length > 1) {
     errors.push(invalid('containerName', p.containerName, `is also the name of a container added to ${host.description} later`).message);
@@ -61,7 +61,8 @@ export function synthErrors(host: ISidecarHost, p: ResolvedProps, appPort: numbe
   if (appPort === p.port) {
     errors.push(invalid('appPort', appPort, 'is the sidecar\'s own port').message);
   }
-  const bytes = Object.entries(config).reduce((sum, [key, value]) => sum + key.length + Buffer.byteLength(value), 0);
+  const bytes = Object.entries(config).reduce((sum, [key, value]) => sum + key.length + Buffer.byteLength(value), 0)
+    + Object.entries(configBinary).reduce((sum, [key, value]) => sum + key.length + Buffer.from(value, 'base64').length, 0);
   if (bytes > CONFIG_MAP_MAX_BYTES) {
     errors.push(`nginx.conf and the error page take ${bytes} bytes, over the ConfigMap limit of ${CONFIG_MAP_MAX_BYTES} bytes`);
   }

@@ -9,6 +9,11 @@ import { ResolvedProps } from './resolved-props';
 export interface SidecarFiles {
   /** The config ConfigMap's data: nginx.conf and the error page, by file name. */
   readonly config: Record<string, string>;
+  /**
+   * The config ConfigMap's binaryData: the error page when it holds characters YAML readers
+   * outside JavaScript read differently (CR, U+2028, ...), base64.
+   */
+  readonly configBinary: Record<string, string>;
   /** The static ConfigMap's data. */
   readonly content: StaticData;
 }

@@ -1,9 +1,11 @@
-import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { invalid } from '../errors';
 import { CacheZoneModel, GzipModel, HeaderModel } from '../nginx/model';
 import { checkCookieName, checkInt, checkMimeType, checkPort } from '../nginx/tokens';
+import { checkContainerName, checkEnv, checkImage } from './container-values';
 import { DEFAULT_GZIP_TYPES, DEFAULT_IMAGE } from './defaults';
 import { headersOf } from './headers';
+import { checkBoolean, checkString, kib, mib, milliseconds, optionsObject, shown } from './prop-values';
 import { ReverseProxySidecarProps } from './sidecar-props';
 
 /** Props checked and reduced to plain numbers, once, at construction. */
@@ -32,19 +34,19 @@ export interface ResolvedProps {
 }
 
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-/** An image reference as container runtimes parse it (distribution/reference): [registry/]lower-case path[:tag][@digest]. */
-const IMAGE = new RegExp('^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?'
-  + '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*'
-  + '(?::\\w[\\w.-]{0,127})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$');
 
 /** Checks every prop and converts sizes and times. Throws a `ConfigError` naming the prop. */
 export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
   const port = checkPort('port', props.port ?? 8080);
+  if (port < 1024) {
+    // nginx runs as uid 101 with every capability dropped: below 1024 it binds only where the
+    // runtime lowered net.ipv4.ip_unprivileged_port_start, which most do not.
+    throw invalid('port', port, 'is below 1024, which nginx cannot bind as uid 101 without capabilities; '
+      + 'listen on 1024 or above and give the Service the low port (retargetService(service, { port: 80 }))');
+  }
   const portName = props.portName ?? 'nginx-http';
-  if (portName.length > 15 || !PORT_NAME.test(portName) || portName.includes('--')) {
-    throw invalid('portName', portName, 'must be an IANA service name: at most 15 lower-case letters, digits and "-", with a letter');
+  if (typeof portName !== 'string' || portName.length > 15 || !PORT_NAME.test(portName) || portName.includes('--')) {
+    throw invalid('portName', shown(portName), 'must be an IANA service name: at most 15 lower-case letters, digits and "-", with a letter');
   }
   if (props.appPort !== undefined) {
     checkPort('appPort', props.appPort);
@@ -52,24 +54,10 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
       throw invalid('appPort', props.appPort, `is the sidecar's own port; nginx and the app cannot both listen on it`);
     }
   }
-  const containerName = props.containerName ?? 'nginx';
-  if (containerName.length > 40 || !DNS_LABEL.test(containerName)) {
-    throw invalid('containerName', containerName, 'must be a DNS label of at most 40 characters (lower-case letters, digits, "-")');
-  }
-  const image = props.image ?? DEFAULT_IMAGE;
-  if (!IMAGE.test(image)) {
-    throw invalid('image', image, 'is not an image reference');
-  }
-  const env = props.env ?? {};
-  for (const [name, value] of Object.entries(env)) {
-    if (!ENV_NAME.test(name)) {
-      throw invalid('env name', name, 'is not a valid environment variable name');
-    }
-    if (typeof value !== 'string') {
-      throw invalid(`env ${JSON.stringify(name)}`, value, 'must be a string');
-    }
-  }
-  const r = props.resources ?? {};
+  const containerName = checkContainerName(props.containerName ?? 'nginx');
+  const image = checkImage(props.image ?? DEFAULT_IMAGE);
+  const env = checkEnv(props.env);
+  const r = optionsObject('resources', props.resources);
   const cpuRequestMillicores = checkInt('resources.cpuRequestMillicores', r.cpuRequestMillicores ?? 50, 1, 1_000_000);
   const cpuLimitMillicores = checkInt('resources.cpuLimitMillicores', r.cpuLimitMillicores ?? 500, 1, 1_000_000);
   if (cpuRequestMillicores > cpuLimitMillicores) {
@@ -93,11 +81,7 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
     throw invalid('volumeSizeLimit', `${volumeSizeLimitMib}Mi`,
       `must exceed cache.maxSize (${cache.maxSizeKib / 1024}Mi): the cache and temp files share the emptyDir`);
   }
-  const drain = props.drainDelay ?? Duration.seconds(5);
-  const drainSeconds = drain.toSeconds({ integral: false });
-  if (!Number.isInteger(drainSeconds) || drainSeconds < 0 || drainSeconds > 300) {
-    throw invalid('drainDelay', drain.toHumanString(), 'must be whole seconds from 0 to 300');
-  }
+  const drainMs = props.drainDelay === undefined ? 5000 : checkDrain(props.drainDelay);
   return {
     port,
     portName,
@@ -116,19 +100,33 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
     cache,
     volumeSizeLimitMib,
     headers: headersOf('responseHeaders', props.responseHeaders ?? { 'X-Content-Type-Options': 'nosniff' }),
-    accessLog: props.accessLog ?? true,
-    trustForwardedProto: props.trustForwardedProto ?? false,
-    drainSeconds,
-    keepAppDuringDrain: props.keepAppDuringDrain ?? true,
+    accessLog: checkBoolean('accessLog', props.accessLog ?? true),
+    trustForwardedProto: checkBoolean('trustForwardedProto', props.trustForwardedProto ?? false),
+    drainSeconds: drainMs / 1000,
+    keepAppDuringDrain: checkBoolean('keepAppDuringDrain', props.keepAppDuringDrain ?? true),
   };
 }
 
+/** The drain delay: whole seconds from 0 to 300. */
+function checkDrain(value: unknown): number {
+  const drain = value as Duration;
+  const ms = typeof drain?.toMilliseconds === 'function' ? drain.toMilliseconds({ integral: false }) : NaN;
+  if (!Number.isInteger(ms / 1000) || ms < 0 || ms > 300_000) {
+    throw invalid('drainDelay', typeof drain?.toHumanString === 'function' ? drain.toHumanString() : shown(value),
+      'must be whole seconds from 0 to 300');
+  }
+  return ms;
+}
+
 function resolveGzip(props: ReverseProxySidecarProps): GzipModel | undefined {
-  const g = props.gzip ?? {};
-  if (g.enabled === false) {
+  const g = optionsObject('gzip', props.gzip);
+  if (!checkBoolean('gzip.enabled', g.enabled ?? true)) {
     return undefined;
   }
   const types = g.types ?? DEFAULT_GZIP_TYPES;
+  if (!Array.isArray(types)) {
+    throw invalid('gzip.types', shown(types), 'must be a list of MIME types');
+  }
   for (const t of types) {
     checkMimeType('gzip.types', t);
     if (t.startsWith('image/') && t !== 'image/svg+xml') {
@@ -149,34 +147,21 @@ function resolveGzip(props: ReverseProxySidecarProps): GzipModel | undefined {
 }
 
 function resolveCache(props: ReverseProxySidecarProps): CacheZoneModel {
-  const c = props.cache ?? {};
+  const c = optionsObject('cache', props.cache);
   const keys = checkInt('cache.keys', c.keys ?? 8000, 1, 80_000_000);
-  const inactive = c.inactive ?? Duration.minutes(10);
-  const inactiveMs = inactive.toMilliseconds({ integral: false });
-  if (!Number.isInteger(inactiveMs) || inactiveMs < 1000) {
-    throw invalid('cache.inactive', inactive.toHumanString(), 'must be at least 1 second, in whole milliseconds');
+  const inactiveMs = milliseconds('cache.inactive', c.inactive ?? Duration.minutes(10));
+  if (inactiveMs < 1000) {
+    throw invalid('cache.inactive', (c.inactive as Duration).toHumanString(), 'must be at least 1 second, in whole milliseconds');
+  }
+  const privateCookies = c.privateCookies ?? [];
+  if (!Array.isArray(privateCookies)) {
+    throw invalid('cache.privateCookies', shown(privateCookies), 'must be a list of cookie names');
   }
   return {
     // nginx keeps about 8,000 keys per MiB of zone.
     keysZoneKib: Math.ceil(keys / 8000) * 1024,
     maxSizeKib: kib('cache.maxSize', c.maxSize ?? Size.mebibytes(64)),
     inactiveMs,
-    privateCookies: (c.privateCookies ?? []).map((n) => checkCookieName('cache.privateCookies', n)),
+    privateCookies: privateCookies.map((n) => checkCookieName('cache.privateCookies', checkString('cache.privateCookies', n))),
   };
-}
-
-function kib(field: string, size: Size): number {
-  const v = size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
-  if (!Number.isInteger(v) || v < 1) {
-    throw invalid(field, size.asString(), 'must be a whole number of KiB, at least 1Ki');
-  }
-  return v;
-}
-
-function mib(field: string, size: Size): number {
-  const v = kib(field, size);
-  if (v % 1024 !== 0) {
-    throw invalid(field, size.asString(), 'must be a whole number of MiB');
-  }
-  return v / 1024;
 }

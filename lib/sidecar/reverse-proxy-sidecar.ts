@@ -1,19 +1,22 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../errors';
+import { yamlUnsafeCharacter } from '../k8s/yaml-text';
 import { ISidecarHost } from '../host/host';
 import { DirectiveModel, RouteModel } from '../nginx/model';
 import { AppPort } from './app-port';
 import { checksumOf } from './checksum';
-import { ContentVolumes } from './content-volumes';
+import { ContentVolumes, omitEmpty } from './content-volumes';
 import { DEFAULT_GZIP_TYPES, DEFAULT_IMAGE } from './defaults';
 import { Directive, DirectiveContext } from './directive';
 import { DEFAULT_ERROR_PAGE } from './error-page';
 import { claimHost, synthErrors } from './host-checks';
 import { CONFIG_FILES } from './layout';
-import { readFile } from './local-files';
+import { checkCustomConf } from './custom-conf';
+import { readText } from './local-files';
 import { addNginxContainer } from './nginx-container';
 import { RenderedFiles, SidecarFiles, nginxConfText } from './rendered-files';
+import { shown } from './prop-values';
 import { ResolvedProps, resolveProps } from './resolved-props';
 import { Route } from './routes/route';
 import { RetargetServiceOptions, retargetSelectorErrors, retargetService } from './service-retarget';
@@ -61,14 +64,14 @@ export class ReverseProxySidecar extends Construct {
     }
     this.host = props.host;
     this.props = resolveProps(props);
-    if (props.nginxConf !== undefined && props.nginxConf.trim() === '') {
-      throw invalid('nginxConf', props.nginxConf, 'is empty');
-    }
     this.port = this.props.port;
     this.portName = this.props.portName;
     this.containerName = this.props.containerName;
-    this.customConf = props.nginxConf;
-    this.errorPage = props.errorPage ? readFile('errorPage', props.errorPage).bytes.toString('utf8') : DEFAULT_ERROR_PAGE;
+    this.customConf = checkCustomConf(props.nginxConf, this.port);
+    this.errorPage = props.errorPage === undefined ? DEFAULT_ERROR_PAGE : readText('errorPage', props.errorPage);
+    if (props.routes !== undefined && !Array.isArray(props.routes)) {
+      throw invalid('routes', shown(props.routes), 'must be a list of Routes');
+    }
     claimHost(this.host, this.props, this.node.path);
 
     // 2. What is rendered at synthesis, once: the files, their ConfigMaps and their checksum.
@@ -78,6 +81,7 @@ export class ReverseProxySidecar extends Construct {
       kind: 'ConfigMap',
       metadata: { namespace: this.host.apiObject.metadata.namespace },
       data: Lazy.any({ produce: () => this.files.get().config }),
+      binaryData: Lazy.any({ produce: () => omitEmpty(this.files.get().configBinary) }),
     });
     this.content = new ContentVolumes(this, this.host, this.containerName, () => this.files.get().content);
     this.app = new AppPort(this.host, this.containerName, this.props.appPort,
@@ -89,7 +93,7 @@ export class ReverseProxySidecar extends Construct {
 
     // 4. The routes; rules a later change can break are checked at synthesis.
     this.node.addValidation({
-      validate: () => synthErrors(this.host, this.props, this.app.port, this.files.get().config),
+      validate: () => synthErrors(this.host, this.props, this.app.port, this.files.get().config, this.files.get().configBinary),
     });
     for (const route of props.routes ?? []) {
       this.addRoute(route);
@@ -98,6 +102,9 @@ export class ReverseProxySidecar extends Construct {
 
   /** Adds a route. Files of static and file routes are read now; nginx.conf is rendered at synthesis. */
   public addRoute(route: Route): void {
+    if (typeof (route as Partial<Route> | undefined)?._toModel !== 'function') {
+      throw invalid(`routes[${this.routes.length}]`, shown(route), 'is not a Route: make one with Route.proxy, Route.staticFiles or Route.file');
+    }
     const field = `routes[${this.routes.length}] ${route}`;
     const key = `${route.exact ? '=' : ''}${route.path}`;
     const clash = this.routes.find((r) => `${r.exact ? '=' : ''}${r.path}` === key);
@@ -118,7 +125,10 @@ export class ReverseProxySidecar extends Construct {
   /** Adds a directive at the http or server level of nginx.conf. */
   public addDirective(context: DirectiveContext, directive: Directive): void {
     if (!Object.values(DirectiveContext).includes(context)) {
-      throw invalid('addDirective context', context, 'must be DirectiveContext.HTTP or DirectiveContext.SERVER');
+      throw invalid('addDirective context', shown(context), 'must be DirectiveContext.HTTP or DirectiveContext.SERVER');
+    }
+    if (typeof (directive as Partial<Directive> | undefined)?._toModel !== 'function') {
+      throw invalid(`addDirective(${context}) directive`, shown(directive), 'is not a Directive: make one with Directive.of(name, ...args)');
     }
     if (directive.name === 'add_header' || directive.name === 'proxy_set_header') {
       // Every location sets its own, and nginx then ignores the outer level's: it would do nothing.
@@ -134,6 +144,9 @@ export class ReverseProxySidecar extends Construct {
    * gets the sidecar's port number and name, and targets the sidecar's named port.
    */
   public retargetService(service: IConstruct, options: RetargetServiceOptions = {}): void {
+    if (typeof (service as IConstruct | undefined)?.node?.path !== 'string') {
+      throw invalid('retargetService service', shown(service), 'is not a Service: pass a cdk8s-plus Service or an ApiObject of kind Service');
+    }
     const target = ApiObject.of(service);
     retargetService(target, {
       appPort: this.app.port,
@@ -172,8 +185,10 @@ export class ReverseProxySidecar extends Construct {
       directives: this.directives,
       upstreamPort: this.app.inUse ? this.app.port : undefined,
     }, this.customConf);
+    const pageIsText = yamlUnsafeCharacter(this.errorPage) === undefined;
     return {
-      config: { [CONFIG_FILES.nginxConf]: conf, [CONFIG_FILES.errorPage]: this.errorPage },
+      config: { [CONFIG_FILES.nginxConf]: conf, ...(pageIsText ? { [CONFIG_FILES.errorPage]: this.errorPage } : {}) },
+      configBinary: pageIsText ? {} : { [CONFIG_FILES.errorPage]: Buffer.from(this.errorPage, 'utf8').toString('base64') },
       content: this.content.toData(),
     };
   }

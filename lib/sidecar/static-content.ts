@@ -1,4 +1,5 @@
 import { ConfigError, invalid } from '../errors';
+import { yamlUnsafeCharacter } from '../k8s/yaml-text';
 
 /** The Kubernetes limit on a ConfigMap's data (keys plus values), in bytes. */
 export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
@@ -14,7 +15,9 @@ export interface ContentFile {
 
 /**
  * The static ConfigMap: files keyed by a name derived from their mount path, placed back at that
- * path with `items`. UTF-8 text goes to `data`, anything else to `binaryData`.
+ * path with `items`. UTF-8 text that every YAML reader reads back as written goes to `data`; anything
+ * else (binary files, text with CR, U+2028 or other characters Go's YAML reads differently) to
+ * `binaryData`, byte for byte.
  */
 export class StaticContent {
   /** By ConfigMap key. */
@@ -57,7 +60,7 @@ export class StaticContent {
     for (const key of [...this.files.keys()].sort(cmp)) {
       const bytes = this.files.get(key)!.bytes;
       const text = bytes.toString('utf8');
-      if (Buffer.from(text, 'utf8').equals(bytes)) {
+      if (Buffer.from(text, 'utf8').equals(bytes) && yamlUnsafeCharacter(text) === undefined) {
         data[key] = text;
       } else {
         binaryData[key] = bytes.toString('base64');

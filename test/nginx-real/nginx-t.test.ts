@@ -45,6 +45,17 @@ function synthWith(props: Partial<ReverseProxySidecarProps>, routes: Route[]): K
   return Testing.synth(chart) as K8sObject[];
 }
 
+/**
+ * The default sidecar's objects with nginx.conf replaced after synthesis: configs the construct
+ * would refuse (no health endpoint, pid on the read-only root, port 80), to prove the sandbox.
+ */
+function synthWithConf(conf: string): K8sObject[] {
+  const objects = synthWith({}, []);
+  const config = objects.find((o) => o.kind === 'ConfigMap' && o.data?.['nginx.conf'])!;
+  config.data['nginx.conf'] = conf;
+  return objects;
+}
+
 describeWithTools(['nginx', 'unshare', 'setpriv'], 'real nginx -t on generated configs', () => {
   it.each(['flask-hello', 'alertmanager'])('accepts the %s example from dist/', (example) => {
     const objects = loadYaml(path.join(__dirname, '..', '..', 'dist', `${example}.k8s.yaml`));
@@ -112,7 +123,7 @@ describeWithTools(['nginx', 'unshare', 'setpriv'], 'real nginx -t on generated c
 
   it('proves the sandbox is real: a pid file outside the emptyDir fails on the read-only root', () => {
     const conf = 'pid /var/run/sidecar-test.pid;\nevents {}\nhttp { server { listen 8080; } }\n';
-    const r = nginxTest(synthWith({ nginxConf: conf }, []));
+    const r = nginxTest(synthWithConf(conf));
     expect(r.status).not.toBe(0);
     expect(r.output).toMatch(/sidecar-test\.pid" failed \((30: Read-only file system|13: Permission denied)\)/);
   });
@@ -122,7 +133,7 @@ describeWithTools(['nginx', 'unshare', 'setpriv'], 'real nginx -t on generated c
       + '  client_body_temp_path /var/cache/nginx/c; proxy_temp_path /var/cache/nginx/p;\n'
       + '  fastcgi_temp_path /var/cache/nginx/f; uwsgi_temp_path /var/cache/nginx/u; scgi_temp_path /var/cache/nginx/s;\n'
       + '  access_log off;\n  server { listen 80; }\n}\n';
-    const r = nginxTest(synthWith({ nginxConf: conf }, []));
+    const r = nginxTest(synthWithConf(conf));
     expect(r.status).not.toBe(0);
     expect(r.output).toMatch(/bind\(\) to 0\.0\.0\.0:80 failed \(13: Permission denied\)/);
   });

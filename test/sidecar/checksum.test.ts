@@ -149,7 +149,7 @@ describe('what the checksum covers', () => {
 
   test('a custom nginxConf is written as it is', () => {
     // GIVEN
-    const conf = 'events {}\nhttp { server { listen 8080; location = /_sidecar/healthz { return 200; } } }\n';
+    const conf = 'pid /var/cache/nginx/nginx.pid;\nevents {}\nhttp { server { listen 8080; location = /_sidecar/healthz { return 200; } } }\n';
     const { chart, sidecar } = build({ nginxConf: conf });
     // WHEN
     const data = find(Testing.synth(chart), 'ConfigMap', sidecar.configMap.name).data;

@@ -51,14 +51,30 @@ describe('static content', () => {
         + 'whose name may contain only letters, digits and "._-"'));
   });
 
-  test('more than 1 MiB of static content in one file', () => {
+  test('more than 1 MiB of static content in one file: refused by its size, before it is read', () => {
     // GIVEN a 1.1 MiB file
     const bytes = Math.ceil(1.1 * 1024 * 1024);
-    const big = dir.write('site/big.txt', 'a'.repeat(bytes));
-    // WHEN / THEN: counted as key ("1-big.txt") plus value
+    dir.write('site/big.txt', 'a'.repeat(bytes));
+    // WHEN / THEN
     expect(() => attach({ routes: [Route.staticFiles('/', { directory: dir.path('site') })] }))
-      .toThrow(exactly(`routes[0] Route.staticFiles("/") ${JSON.stringify(big)} brings the static ConfigMap to ${bytes + 9} bytes, `
-        + 'over the Kubernetes limit of 1048576 bytes (1 MiB); serve large assets from the app or an image'));
+      .toThrow(exactly(`routes[0] Route.staticFiles("/") directory ${JSON.stringify(dir.path('site'))} holds more than 1048576 bytes `
+        + 'of files (at "big.txt"), over the Kubernetes limit of a ConfigMap (1 MiB); serve large assets from the app or an image'));
+  });
+
+  test('a 3 GiB sparse file is refused by its size, not read (no ERR_FS_FILE_TOO_LARGE)', () => {
+    // GIVEN a sparse file of 3 GiB, in a directory and on its own
+    const sparse = dir.write('site/huge.bin', '');
+    fs.truncateSync(sparse, 3 * 1024 ** 3);
+    const read = jest.spyOn(fs, 'readFileSync');
+    // WHEN / THEN
+    expect(() => attach({ routes: [Route.staticFiles('/', { directory: dir.path('site') })] }))
+      .toThrow(exactly(`routes[0] Route.staticFiles("/") directory ${JSON.stringify(dir.path('site'))} holds more than 1048576 bytes `
+        + 'of files (at "huge.bin"), over the Kubernetes limit of a ConfigMap (1 MiB); serve large assets from the app or an image'));
+    expect(() => attach({ routes: [Route.file('/huge.bin', { path: sparse })] }))
+      .toThrow(exactly(`routes[0] Route.file("/huge.bin") path ${JSON.stringify(sparse)} is ${3 * 1024 ** 3} bytes, `
+        + 'over the Kubernetes limit of a ConfigMap (1048576 bytes, 1 MiB)'));
+    expect(read).not.toHaveBeenCalledWith(sparse);
+    read.mockRestore();
   });
 
   test('more than 1 MiB of static content across routes', () => {
@@ -80,7 +96,9 @@ describe('static content', () => {
       host: SidecarHost.fromWorkload(deployment), routes: [Route.file('/small.txt', { path: small })],
     });
     // WHEN a route over the limit is refused
-    expect(() => sidecar.addRoute(Route.file('/big.bin', { path: big }))).toThrow(/brings the static ConfigMap to \d+ bytes/);
+    expect(() => sidecar.addRoute(Route.file('/big.bin', { path: big })))
+      .toThrow(exactly(`routes[1] Route.file("/big.bin") path ${JSON.stringify(big)} is ${1100 * 1024} bytes, `
+        + 'over the Kubernetes limit of a ConfigMap (1048576 bytes, 1 MiB)'));
     // THEN none of it is in the ConfigMap, nginx.conf or the pod, and the next route still works
     sidecar.addRoute(Route.file('/next.txt', { path: small }));
     const staticMap = Testing.synth(chart).find((o: any) => o.kind === 'ConfigMap' && o.metadata.name.includes('static'));

@@ -20,13 +20,16 @@ export class FileRouteSpec implements RouteSpec {
   public readonly factory = 'file';
   private readonly headers: HeaderModel[];
 
-  constructor(public readonly path: string, private readonly options: FileRouteOptions) {
+  private readonly options: FileRouteOptions;
+
+  constructor(public readonly path: string, options: FileRouteOptions) {
     const field = `Route.file(${JSON.stringify(path)})`;
     checkPath(`${field} path`, path);
     if (path.endsWith('/')) {
       throw invalid(`${field} path`, path, 'must name a file, not end with "/"');
     }
     checkContentPath(`${field} path`, path);
+    this.options = options;
     if (!options || typeof options.path !== 'string' || options.path === '') {
       throw invalid(`${field} options.path`, options?.path, 'must name a local file');
     }

@@ -3,6 +3,7 @@ import { invalid } from '../../errors';
 import { HeaderModel, ProxyRouteModel } from '../../nginx/model';
 import { checkPath } from '../../nginx/tokens';
 import { headersOf, hasHeader } from '../headers';
+import { checkBoolean, milliseconds, optionsObject } from '../prop-values';
 import { RouteBaseOptions, directiveModels } from './route-options';
 import { RouteBinding, RouteKind, RouteSpec } from './route-spec';
 
@@ -70,18 +71,24 @@ export class ProxyRouteSpec implements RouteSpec {
   public readonly exact = false;
   public readonly factory = 'proxy';
   private readonly headers: HeaderModel[];
+  private readonly options: ProxyRouteOptions;
+  private readonly ms: { connect: number; read: number; send: number; cacheValid?: number };
 
-  constructor(public readonly path: string, private readonly options: ProxyRouteOptions) {
+  constructor(public readonly path: string, options: ProxyRouteOptions | undefined) {
     const field = `Route.proxy(${JSON.stringify(path)})`;
     checkPath(`${field} path`, path);
-    for (const [name, d] of [['connectTimeout', options.connectTimeout], ['readTimeout', options.readTimeout],
-      ['sendTimeout', options.sendTimeout], ['cache.validFor', options.cache?.validFor]] as const) {
-      // integral: false, so a fractional value gets this message rather than cdk8s' own, which names no field.
-      const ms = d?.toMilliseconds({ integral: false });
-      if (d !== undefined && (ms! < 1 || !Number.isInteger(ms))) {
-        throw invalid(`${field} ${name}`, d.toHumanString(), 'must be a whole number of milliseconds, at least 1ms');
-      }
+    this.options = options = optionsObject(`${field} options`, options);
+    const cache = options.cache === undefined ? undefined : optionsObject(`${field} cache`, options.cache);
+    this.ms = {
+      connect: milliseconds(`${field} connectTimeout`, options.connectTimeout ?? DEFAULTS.connectTimeout),
+      read: milliseconds(`${field} readTimeout`, options.readTimeout ?? DEFAULTS.readTimeout),
+      send: milliseconds(`${field} sendTimeout`, options.sendTimeout ?? DEFAULTS.sendTimeout),
+      cacheValid: cache && milliseconds(`${field} cache.validFor`, cache.validFor ?? DEFAULTS.cacheValidFor),
+    };
+    for (const name of ['stripPrefix', 'interceptErrors'] as const) {
+      checkBoolean(`${field} ${name}`, options[name] ?? false);
     }
+    checkBoolean(`${field} cache.ignoreUpstreamCacheHeaders`, cache?.ignoreUpstreamCacheHeaders ?? false);
     if (options.stripPrefix && !path.endsWith('/')) {
       throw invalid(`${field} path`, path, 'must end with "/" when stripPrefix is set (else "/apix" would reach the app as "/x")');
     }
@@ -101,12 +108,12 @@ export class ProxyRouteSpec implements RouteSpec {
       headers: this.headers,
       directives: directiveModels(o),
       stripPrefix: o.stripPrefix ?? false,
-      connectTimeoutMs: (o.connectTimeout ?? DEFAULTS.connectTimeout).toMilliseconds(),
-      readTimeoutMs: (o.readTimeout ?? DEFAULTS.readTimeout).toMilliseconds(),
-      sendTimeoutMs: (o.sendTimeout ?? DEFAULTS.sendTimeout).toMilliseconds(),
+      connectTimeoutMs: this.ms.connect,
+      readTimeoutMs: this.ms.read,
+      sendTimeoutMs: this.ms.send,
       interceptErrors: o.interceptErrors ?? false,
       cache: o.cache ? {
-        validMs: (o.cache.validFor ?? DEFAULTS.cacheValidFor).toMilliseconds(),
+        validMs: this.ms.cacheValid!,
         ignoreUpstreamCacheHeaders: o.cache.ignoreUpstreamCacheHeaders ?? false,
       } : undefined,
     };

@@ -3,6 +3,7 @@ import { HeaderModel, StaticRouteModel } from '../../nginx/model';
 import { checkPath } from '../../nginx/tokens';
 import { headersOf } from '../headers';
 import { readDirectory } from '../local-files';
+import { checkBoolean } from '../prop-values';
 import { RouteBaseOptions, contentHeaders, directiveModels } from './route-options';
 import { RouteBinding, RouteKind, RouteSpec } from './route-spec';
 
@@ -32,18 +33,22 @@ export class StaticFilesRouteSpec implements RouteSpec {
   private readonly headers: HeaderModel[];
   private readonly index: string;
 
-  constructor(public readonly path: string, private readonly options: StaticFilesOptions) {
+  private readonly options: StaticFilesOptions;
+
+  constructor(public readonly path: string, options: StaticFilesOptions) {
     const field = `Route.staticFiles(${JSON.stringify(path)})`;
     checkPath(`${field} path`, path);
     if (!path.endsWith('/')) {
       throw invalid(`${field} path`, path, 'must end with "/" (it names a directory)');
     }
     checkContentPath(`${field} path`, path);
+    this.options = options;
     if (!options || typeof options.directory !== 'string' || options.directory === '') {
       throw invalid(`${field} directory`, options?.directory, 'must name a local directory');
     }
     this.index = options.index ?? DEFAULT_INDEX;
-    if (!/^[A-Za-z0-9._-]{1,255}$/.test(this.index) || this.index.startsWith('.')) {
+    checkBoolean(`${field} spaFallback`, options.spaFallback ?? false);
+    if (typeof this.index !== 'string' || !/^[A-Za-z0-9._-]{1,255}$/.test(this.index) || this.index.startsWith('.')) {
       throw invalid(`${field} index`, this.index, 'must be a file name of at most 255 letters, digits and "._-"');
     }
     this.headers = headersOf(field, options.headers);
