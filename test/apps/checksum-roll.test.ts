@@ -51,11 +51,13 @@ describe('the examples\' checksum annotation', () => {
   });
 
   // The sources of every file the examples render, besides nginx.conf and the error page.
-  const sources: Array<['flask-hello' | 'alertmanager', string]> = [
-    ['flask-hello', 'apps/flask-hello/site/index.html'],
-    ['flask-hello', 'apps/flask-hello/site/script.js'],
-    ['alertmanager', 'apps/alertmanager/overrides/script.js'],
+  const sources: Array<['flask-hello' | 'alertmanager', string, string]> = [
+    ['flask-hello', 'apps/flask-hello/site/index.html', 'flask-hello-proxy-static/1-index.html'],
+    ['flask-hello', 'apps/flask-hello/site/script.js', 'flask-hello-proxy-static/1-script.js'],
+    ['alertmanager', 'apps/alertmanager/overrides/script.js', 'alertmanager-proxy-static/1-script.js'],
   ];
+  /** The two files every example renders from code. */
+  const fromCode = (example: string) => [`${example}-proxy-config/50x.html`, `${example}-proxy-config/nginx.conf`];
 
   it.each(['flask-hello', 'alertmanager'] as const)('%s: is the same when the same input is synthesized again', (example) => {
     const a = synthExample(example);
@@ -63,15 +65,22 @@ describe('the examples\' checksum annotation', () => {
     expect(b.checksum).toBe(a.checksum);
     expect(b.files).toEqual(a.files);
     expect(a.checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect([...a.files.keys()].sort()).toStrictEqual([...fromCode(example), ...sources.filter(([e]) => e === example).map(([, , key]) => key)].sort());
   });
 
   it.each(['flask-hello', 'alertmanager'] as const)('%s: every rendered file besides nginx.conf and 50x.html comes from a listed source', (example) => {
-    const listed = sources.filter(([e]) => e === example).length;
-    const rendered = [...synthExample(example).files.keys()].filter((k) => !/\/(nginx\.conf|50x\.html)$/.test(k));
-    expect(rendered.length).toBe(listed);
+    const listed = sources.filter(([e]) => e === example);
+    const files = synthExample(example).files;
+    const rendered = [...files.keys()].filter((k) => !/\/(nginx\.conf|50x\.html)$/.test(k));
+    expect(rendered.length).toBe(listed.length);
+    // Each listed source is rendered, byte for byte, under its key.
+    expect(rendered.sort()).toStrictEqual(listed.map(([, , key]) => key).sort());
+    for (const [, file, key] of listed) {
+      expect(files.get(key)).toBe(fs.readFileSync(file, 'utf8'));
+    }
   });
 
-  it.each(sources)('%s: changes when %s changes by one byte, and returns when it is restored', (example, file) => {
+  it.each(sources)('%s: changes when %s changes by one byte, and returns when it is restored', (example, file, key) => {
     const before = synthExample(example);
     const original = fs.readFileSync(file);
     fs.writeFileSync(file, Buffer.concat([original, Buffer.from(' ')]));
@@ -79,7 +88,8 @@ describe('the examples\' checksum annotation', () => {
       const after = synthExample(example);
       expect(after.checksum).not.toBe(before.checksum);
       const changed = [...after.files.keys()].filter((k) => after.files.get(k) !== before.files.get(k));
-      expect(changed).toHaveLength(1);
+      expect(changed).toStrictEqual([key]);
+      expect(after.files.get(key)).toBe(`${original.toString('utf8')} `);
     } finally {
       fs.writeFileSync(file, original);
     }

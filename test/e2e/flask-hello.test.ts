@@ -57,6 +57,15 @@ describeWithTools(['nginx', 'unshare', 'setpriv', 'nsenter', 'ip', 'curl', 'guni
   });
 
   it('answers the error page at once while the app is down, and serves again within a second of its return', async () => {
+    /** The nginx log's lines that hold `text`, once there are `count` of them (or after 2 s): the log arrives asynchronously. */
+    const logLines = async (text: string, count: number) => {
+      const matching = () => pod.log('nginx').split('\n').filter((l) => l.includes(text));
+      for (let i = 0; i < 100 && matching().length < count; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return matching();
+    };
+    const served = (await logLines('"GET /api/ HTTP/1.1" 200 ', 0)).length;
     await pod.kill('app');
     for (let i = 0; i < 5; i++) {
       const down = pod.http(`${BASE}/api/`);
@@ -64,6 +73,10 @@ describeWithTools(['nginx', 'unshare', 'setpriv', 'nsenter', 'ip', 'curl', 'guni
         .toEqual({ status: 502, body: DEFAULT_ERROR_PAGE, cacheControl: 'no-store' });
       expect(down.seconds).toBeLessThan(0.5);
     }
+    // nginx logged each refused connection (so its log is there to hold a "no live upstreams" too).
+    const refused = await logLines('connect() failed (111: Connection refused) while connecting to upstream', 5);
+    expect(refused).toHaveLength(5);
+    expect(refused[0]).toMatch(/ \[error\] .*, client: 127\.0\.0\.1, server: _, request: "GET \/api\/ HTTP\/1\.1", upstream: "http:\/\/127\.0\.0\.1:5000\/", host: "127\.0\.0\.1:8080"$/);
     // The static page does not need the app.
     expect(pod.http(`${BASE}/`).status).toBe(200);
     await pod.restart('app');
@@ -75,6 +88,8 @@ describeWithTools(['nginx', 'unshare', 'setpriv', 'nsenter', 'ip', 'curl', 'guni
     expect(status).toBe(200);
     // No "no live upstreams" window: nginx did not mark the app down for its failures.
     expect(Date.now() - back).toBeLessThan(1000);
+    // The log has caught up with the answer that came back (one 200 more than before the kill).
+    expect((await logLines('"GET /api/ HTTP/1.1" 200 ', served + 1)).length).toBeGreaterThan(served);
     expect(pod.log('nginx')).not.toMatch(/no live upstreams/);
   });
 });

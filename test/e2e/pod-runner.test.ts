@@ -318,8 +318,12 @@ describeWithTools(['unshare', 'setpriv', 'nsenter', 'ip', 'curl'], 'the pod runn
       await logUntil(pod, 'a', 'a-log');
       expect(leftovers().processes.filter((p) => p.includes(`daemon-${MARK}`))).toHaveLength(1);
       expect(leftovers().netns).toEqual([pod.netns]);
+      // What leftovers() looks for is there while the pod runs: so NOTHING after stop() means removed.
+      expect(leftovers().mounts.map((l) => l.split(' ')[4])).toStrictEqual([`/run/netns/${pod.netns}`]);
       expect(fs.existsSync(podDir)).toBe(true);
-      expect(leftovers().dirs).not.toEqual([]);
+      // The pod's directory, each container's and each sandbox with its pid file (random suffixes left out).
+      expect(leftovers().dirs.map((d) => d.replace(/-[A-Za-z0-9]{6}(?=$|\.)/, '-*')).sort())
+        .toStrictEqual(['pod-*', 'pod-a-*', 'pod-b-*', 'sandbox-*', 'sandbox-*', 'sandbox-*.pid', 'sandbox-*.pid']);
       await pod.kill('b');
       expect(pod.isRunning('b')).toBe(false);
       await pod.restart('b');

@@ -3,15 +3,21 @@ import { renderNginxConf } from '../../lib/nginx/render';
 import { CACHE, baseModel, block, fileRoute, proxyRoute, staticRoute } from './render-helpers';
 
 describe('renderNginxConf: caching', () => {
-  it('has no cache anywhere when no route caches', () => {
+  it('has no cache anywhere when no route caches, and each piece of it once one does', () => {
+    const CACHE_TEXT = ['proxy_cache', 'proxy_no_cache', 'proxy_ignore_headers', '$sidecar_private', '$http_cookie', 'X-Cache-Status', 'proxy_cache_path'];
     const conf = renderNginxConf(baseModel({ routes: [proxyRoute({ path: '/api/' }), staticRoute(), fileRoute()] }));
-    expect(conf).not.toContain('proxy_cache');
-    expect(conf).not.toContain('proxy_no_cache');
-    expect(conf).not.toContain('proxy_ignore_headers');
-    expect(conf).not.toContain('$sidecar_private');
-    expect(conf).not.toContain('$http_cookie');
-    expect(conf).not.toContain('X-Cache-Status');
-    expect(conf).not.toContain('proxy_cache_path');
+    expect(block(conf, 'location /api/').all).toContain('proxy_pass http://app;');
+    expect(block(conf, 'location /docs/').all).toContain('root /srv/static;');
+    expect(block(conf, 'location = /robots.txt').all).toContain('root /srv/files;');
+    for (const text of CACHE_TEXT) {
+      expect(conf).not.toContain(text);
+    }
+    // The same routes with /api/ cached: every text looked for above is there (so none is misspelt).
+    const cached = renderNginxConf(baseModel({
+      cache: { ...CACHE, privateCookies: ['session'] },
+      routes: [proxyRoute({ path: '/api/', cache: { validMs: 60000, ignoreUpstreamCacheHeaders: true } }), staticRoute(), fileRoute()],
+    }));
+    expect(CACHE_TEXT.filter((text) => cached.includes(text))).toStrictEqual(CACHE_TEXT);
   });
 
   describe('with a cached route', () => {
@@ -102,8 +108,10 @@ describe('renderNginxConf: caching', () => {
         'theme=session=abc', // the name inside a value
         'connectXsid=abc', // "." is not a wildcard
         'Session=abc', // cookie names are case-sensitive
-      ])('does not match %j', (cookie) => {
-        expect(cookieRegex(['session', 'connect.sid']).test(cookie)).toBe(false);
+      ])('does not match %j (and does match the names themselves)', (cookie) => {
+        const regex = cookieRegex(['session', 'connect.sid']);
+        expect(regex.test(cookie)).toBe(false);
+        expect([regex.test('session=abc'), regex.test('connect.sid=s%3Ax')]).toStrictEqual([true, true]);
       });
     });
 
@@ -125,8 +133,13 @@ describe('renderNginxConf: caching', () => {
     });
 
     it('leaves the other routes uncached', () => {
-      const loc = block(cachedConf({}, true), 'location /api/').all;
+      const conf = cachedConf({}, true);
+      const loc = block(conf, 'location /api/').all;
       expect(loc.some((l) => /proxy_cache|proxy_no_cache|proxy_ignore_headers|X-Cache-Status/.test(l))).toBe(false);
+      // /api/ is exactly what it is in a config without a cache, while /assets/ beside it caches.
+      expect(loc).toStrictEqual(block(renderNginxConf(baseModel({ routes: [proxyRoute({ path: '/api/' })] })), 'location /api/').all);
+      expect(loc).toContain('proxy_pass http://app;');
+      expect(block(conf, 'location /assets/').all).toContain('proxy_cache sidecar_cache;');
     });
   });
 });

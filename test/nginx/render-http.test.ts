@@ -1,7 +1,7 @@
 import { nginxSize, nginxTime } from '../../lib/nginx/conf-writer';
 import { ERROR_PAGE_CODES } from '../../lib/nginx/model';
 import { renderNginxConf } from '../../lib/nginx/render';
-import { GZIP, baseModel, block, fileRoute, fullModel, lines, staticRoute } from './render-helpers';
+import { GZIP, baseModel, block, fileRoute, fullModel, lines, proxyRoute, staticRoute } from './render-helpers';
 
 describe('renderNginxConf: main context', () => {
   it('writes worker_processes as the given number, never auto', () => {
@@ -80,6 +80,14 @@ describe('renderNginxConf: http context', () => {
     const conf = renderNginxConf(baseModel({ trustForwardedProto: false }));
     expect(conf).not.toContain('$http_x_forwarded_proto');
     expect(conf).not.toContain('$sidecar_forwarded_proto');
+    expect(block(conf, 'location /').all).toContain('proxy_set_header X-Forwarded-Proto $scheme;');
+    // Trusted, the same model has both variables (so neither check above is misspelt).
+    const trusted = renderNginxConf(baseModel({ trustForwardedProto: true }));
+    expect(lines(trusted).filter((l) => l.includes('forwarded_proto'))).toStrictEqual([
+      'map $http_x_forwarded_proto $sidecar_forwarded_proto {',
+      'default $http_x_forwarded_proto;',
+      'proxy_set_header X-Forwarded-Proto $sidecar_forwarded_proto;',
+    ]);
   });
 
   it('maps a trusted X-Forwarded-Proto to the scheme when the request has none', () => {
@@ -100,6 +108,13 @@ describe('renderNginxConf: upstream', () => {
     expect(conf).not.toContain('upstream ');
     expect(conf).not.toContain('proxy_pass');
     expect(conf).not.toContain('127.0.0.1');
+    expect(lines(conf).filter((l) => l.startsWith('location '))).toStrictEqual([
+      'location = /_sidecar/healthz {', 'location = /_sidecar/50x.html {', 'location /docs/ {', 'location = /robots.txt {',
+    ]);
+    // The same routes and a proxy route: the upstream, and the one proxy_pass, are there.
+    const proxied = renderNginxConf(baseModel({ routes: [staticRoute(), fileRoute(), proxyRoute({ path: '/api/' })] }));
+    expect(block(proxied, 'upstream app').all).toStrictEqual(['server 127.0.0.1:5000;', 'keepalive 16;']);
+    expect(lines(proxied).filter((l) => l.startsWith('proxy_pass'))).toStrictEqual(['proxy_pass http://app;']);
   });
 });
 

@@ -18,8 +18,12 @@ describe('renderNginxConf: purity', () => {
     expect(JSON.stringify(model)).toBe(before);
   });
 
-  it('changes the text when the model changes', () => {
-    expect(renderNginxConf(baseModel({ listenPort: 8081 }))).not.toBe(renderNginxConf(baseModel()));
+  it('changes the text when the model changes, in the changed line only', () => {
+    const before = lines(renderNginxConf(baseModel()));
+    const after = lines(renderNginxConf(baseModel({ listenPort: 8081 })));
+    expect(after).toHaveLength(before.length);
+    const changed = after.map((l, i) => [before[i], l]).filter(([b, a]) => b !== a);
+    expect(changed).toStrictEqual([['listen 8080;', 'listen 8081;']]);
   });
 
   it('balances its braces', () => {
@@ -34,12 +38,24 @@ describe('renderNginxConf: purity', () => {
 describe('renderNginxConf: never the known faults', () => {
   const FAULTS = ['localhost', 'proxy_buffering off', 'proxy_cache_valid any', 'worker_processes auto', 'image/png', 'image/jpeg'];
 
-  it.each<[string, () => NginxConfModel]>([
-    ['the base model', () => baseModel()],
-    ['the full model', () => fullModel()],
-    ['a static-only model', () => baseModel({ upstreamPort: undefined, routes: [staticRoute(), fileRoute()] })],
-  ])('%s', (_name, make) => {
+  // What each model renders in place of the faults: a numeric worker_processes first (where a `user`
+  // line would go), gzip's types by name, the upstream by address, the cache's statuses (in render order).
+  const RIGHT = {
+    base: ['worker_processes 2;', 'server 127.0.0.1:5000;'],
+    full: ['worker_processes 2;', 'gzip_types text/css application/javascript application/json image/svg+xml;',
+      'server 127.0.0.1:5000;', 'proxy_cache_valid 200 301 1m;'],
+    static: ['worker_processes 2;', 'root /srv/static;', 'root /srv/files;'],
+  };
+
+  it.each<[string, () => NginxConfModel, string[]]>([
+    ['the base model', () => baseModel(), RIGHT.base],
+    ['the full model', () => fullModel(), RIGHT.full],
+    ['a static-only model', () => baseModel({ upstreamPort: undefined, routes: [staticRoute(), fileRoute()] }), RIGHT.static],
+  ])('%s: renders the right form, never the fault', (_name, make, right) => {
     const conf = renderNginxConf(make());
+    expect(lines(conf).filter((l) => right.includes(l))).toStrictEqual(right);
+    expect(lines(conf).find((l) => l !== '' && !l.startsWith('#'))).toBe('worker_processes 2;');
+    expect(FAULTS).toHaveLength(6);
     for (const fault of FAULTS) {
       expect(conf).not.toContain(fault);
     }

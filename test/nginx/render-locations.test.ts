@@ -60,8 +60,15 @@ describe('renderNginxConf: proxy routes', () => {
   });
 
   it('never turns proxy buffering off', () => {
-    for (const model of [baseModel(), fullModel()]) {
-      expect(renderNginxConf(model)).not.toContain('proxy_buffering');
+    // The proxy locations of each model, which all leave buffering at nginx's default (on).
+    const proxies = [[baseModel(), ['location /']], [fullModel(), ['location /api/', 'location /']]] as const;
+    for (const [model, heads] of proxies) {
+      const conf = renderNginxConf(model);
+      expect(lines(conf).filter((l) => l.startsWith('proxy_pass '))).toHaveLength(heads.length);
+      for (const head of heads) {
+        expect(block(conf, head).all.filter((l) => l.startsWith('proxy_pass '))).toHaveLength(1);
+      }
+      expect(conf).not.toContain('proxy_buffering');
     }
   });
 
@@ -111,6 +118,8 @@ describe('renderNginxConf: static and file routes', () => {
     for (const head of ['location /docs/', 'location = /robots.txt']) {
       expect(block(conf, head).all.some((l) => l.startsWith('proxy_'))).toBe(false);
     }
+    expect(block(conf, 'location /docs/').all).toStrictEqual(['root /srv/static;', 'index index.html;', 'try_files $uri $uri/ =404;']);
+    expect(block(conf, 'location = /robots.txt').all).toStrictEqual(['root /srv/files;']);
   });
 });
 
@@ -159,6 +168,10 @@ describe('renderNginxConf: headers', () => {
     const conf = withHeaders();
     expect(block(conf, 'http').direct.some((l) => l.startsWith('add_header'))).toBe(false);
     expect(block(conf, 'server').direct.some((l) => l.startsWith('add_header'))).toBe(false);
+    // They are in the locations instead: each global header once in each of the four routes and the error page.
+    for (const line of LINES) {
+      expect(count(conf, line)).toBe(5);
+    }
   });
 
   it('writes every add_header with always', () => {

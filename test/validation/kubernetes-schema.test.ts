@@ -40,6 +40,17 @@ function statefulSet(): any {
 
 const AT = '[schema] StatefulSet monitoring/am spec.template.spec.containers[0]';
 
+/** A copy of the objects, each with an unknown field in its metadata, and the finding each then gives. */
+function eachWithUnknownField(objects: any[]): { objects: any[]; expected: string[] } {
+  const copy = JSON.parse(JSON.stringify(objects));
+  copy.forEach((o: any) => { o.metadata.labelz = 1; });
+  return {
+    objects: copy,
+    expected: copy.map((o: any) => `[schema] ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name} `
+      + 'metadata.labelz: unknown field (value: 1)'),
+  };
+}
+
 describe('the schemas', () => {
   test(`are Kubernetes ${KUBERNETES_SCHEMA_VERSION}'s`, () => {
     expect(KUBERNETES_SCHEMA_VERSION).toBe('1.27.1');
@@ -75,10 +86,17 @@ describe('the schemas', () => {
 });
 
 describe('every object the examples synthesize', () => {
-  test.each(EXAMPLES)('%s matches the strict schemas', (file) => {
+  const KINDS: Record<string, string[]> = {
+    'flask-hello': ['Deployment', 'Service', 'ConfigMap', 'ConfigMap'],
+    'alertmanager': ['ServiceAccount', 'ConfigMap', 'Service', 'Service', 'StatefulSet', 'ConfigMap', 'ConfigMap'],
+  };
+
+  test.each(EXAMPLES)('%s matches the strict schemas, and each object is checked', (file) => {
     const objects = loadManifests([file]);
-    expect(objects.length).toBeGreaterThanOrEqual(4);
+    expect(objects.map((o) => o.object.kind)).toStrictEqual(KINDS[path.basename(file, '.k8s.yaml')]);
     expect(checkSchemas(objects)).toStrictEqual([]);
+    const broken = eachWithUnknownField(objects.map((o) => o.object));
+    expect(messages(broken.objects)).toStrictEqual(broken.expected);
   });
 });
 
@@ -86,16 +104,27 @@ describe('every object of the test matrix (host kinds × routes, cache, retarget
   const dir = new TempDir();
   afterAll(() => dir.cleanup());
 
-  test.each(matrix(dir).map((c) => [c.name, c] as const))('%s matches the strict schemas', (_name, c) => {
+  const cases = matrix(dir);
+  test('has 24 charts: 8 host kinds with 3 variants each', () => {
+    expect(new Set(cases.map((c) => c.name)).size).toBe(24);
+  });
+
+  test.each(cases.map((c) => [c.name, c] as const))('%s matches the strict schemas, and each object is checked', (_name, c) => {
     const objects = c.synth(true);
     expect(objects.map((o) => o.kind)).toContain('ConfigMap');
     expect(messages(objects)).toStrictEqual([]);
+    const broken = eachWithUnknownField(objects);
+    expect(broken.expected.length).toBeGreaterThanOrEqual(2);
+    expect(messages(broken.objects)).toStrictEqual(broken.expected);
   });
 });
 
 describe('a deliberately broken object', () => {
-  test('a valid one has no findings', () => {
-    expect(messages([statefulSet()])).toStrictEqual([]);
+  test('a valid one has no findings, the same one with a typo has one', () => {
+    const sts = statefulSet();
+    expect(messages([sts])).toStrictEqual([]);
+    sts.spec.serviceNam = 'am';
+    expect(messages([sts])).toStrictEqual(['[schema] StatefulSet monitoring/am spec.serviceNam: unknown field (value: "am")']);
   });
 
   const cases: Array<[string, (o: any) => void, string[]]> = [

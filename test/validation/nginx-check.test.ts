@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { LoadedManifest, checkNginxConfs, findNginx, loadManifests } from '../../lib/validation';
 import { TempDir } from '../sidecar/helpers';
+import { loadYaml, workloadsWithContainer } from '../support/manifests';
 import { matrix } from './matrix';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -19,6 +20,28 @@ function alertmanagerWith(edit: (conf: string) => string): LoadedManifest[] {
 }
 
 const messages = (objects: LoadedManifest[]) => checkNginxConfs(objects).map((f) => f.message);
+
+const ref = (o: any) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+
+/**
+ * The objects with `server_tokens off;` broken in the sidecar's nginx.conf, and the one finding
+ * nginx -t then gives: so a check that finds nothing in a good config is seen to look at it.
+ */
+function brokenSidecarConf(objects: any[]): { objects: any[]; expected: string[] } {
+  const copy = JSON.parse(JSON.stringify(objects));
+  const [workload] = workloadsWithContainer(copy, 'nginx');
+  const configs = copy.filter((o: any) => o.kind === 'ConfigMap' && typeof o.data?.['nginx.conf'] === 'string');
+  expect([workload !== undefined, configs.length]).toStrictEqual([true, 1]);
+  const conf: string = configs[0].data['nginx.conf'];
+  const line = conf.split('\n').indexOf('  server_tokens off;') + 1;
+  expect(line).toBeGreaterThan(1);
+  configs[0].data['nginx.conf'] = conf.replace('server_tokens off;', 'server_tokens of;');
+  return {
+    objects: copy,
+    expected: [`[nginx] ${ref(configs[0])} data["nginx.conf"]: nginx -t failed for container "nginx" of ${ref(workload)}: `
+      + `[emerg] invalid value "of" in /etc/nginx/sidecar/nginx.conf:${line} (value: "server_tokens of;")`],
+  };
+}
 
 /** The line number of `text` in the alertmanager example's nginx.conf after `edit` (rendering may move it). */
 function lineOf(edit: (conf: string) => string, text: string): number {
@@ -39,15 +62,24 @@ withNginx('nginx -t on the nginx.conf the sidecar runs', () => {
     expect(nginx).toBeDefined();
   });
 
-  test.each([FLASK_HELLO, ALERTMANAGER])('accepts the example %s', (file) => {
+  test.each([FLASK_HELLO, ALERTMANAGER])('accepts the example %s, and reports it with a bad argument', (file) => {
     expect(messages(loadManifests([file]))).toStrictEqual([]);
+    const broken = brokenSidecarConf(loadYaml(file));
+    expect(messages(loadManifests(broken.objects))).toStrictEqual(broken.expected);
   });
 
   describe('accepts every config of the test matrix', () => {
     const dir = new TempDir();
     afterAll(() => dir.cleanup());
-    test.each(matrix(dir).map((c) => [c.name, c] as const))('%s', (_name, c) => {
-      expect(messages(loadManifests(c.synth(true)))).toStrictEqual([]);
+    const cases = matrix(dir);
+    test('of 24 charts: 8 host kinds with 3 variants each', () => {
+      expect(new Set(cases.map((c) => c.name)).size).toBe(24);
+    });
+    test.each(cases.map((c) => [c.name, c] as const))('%s, and reports it with a bad argument', (_name, c) => {
+      const objects = c.synth(true);
+      expect(messages(loadManifests(objects))).toStrictEqual([]);
+      const broken = brokenSidecarConf(objects);
+      expect(messages(loadManifests(broken.objects))).toStrictEqual(broken.expected);
     });
   });
 
@@ -79,14 +111,28 @@ withNginx('nginx -t on the nginx.conf the sidecar runs', () => {
     const config = objects.find((o) => o.object.metadata.name === 'alertmanager-proxy-config')!;
     config.object.data['extra.conf'] = 'sendfile on;\nproxy_cache_path /var/cache/nginx/extra levels=1:2 keys_zone=extra:1m;\n';
     expect(messages(objects)).toStrictEqual([]);
+    // The included file is read where the pod reads it: a bad line in it is reported there. (The
+    // finding's value is looked up in nginx.conf only, hence undefined for a line of extra.conf.)
+    config.object.data['extra.conf'] = 'sendfile of;\n';
+    expect(messages(objects)).toStrictEqual([
+      `${FINDING}[emerg] invalid value "of" in "sendfile" directive, it must be "on" or "off" in /etc/nginx/sidecar/extra.conf:1 (value: undefined)`,
+    ]);
   });
 
   test('checks only pods whose nginx reads its config from a ConfigMap', () => {
-    const objects = loadManifests([{
+    const baked = {
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'baked' },
       spec: { containers: [{ name: 'nginx', image: 'my-nginx:1', command: ['nginx', '-c', '/etc/nginx/nginx.conf'] }] },
-    }]);
-    expect(messages(objects)).toStrictEqual([]);
+    };
+    expect(messages(loadManifests([baked]))).toStrictEqual([]);
+    // The same pod with the config mounted from a ConfigMap is checked (here: the ConfigMap is missing).
+    const mounted = JSON.parse(JSON.stringify(baked));
+    mounted.spec.volumes = [{ name: 'conf', configMap: { name: 'baked-conf' } }];
+    mounted.spec.containers[0].volumeMounts = [{ name: 'conf', mountPath: '/etc/nginx' }];
+    expect(messages(loadManifests([mounted]))).toStrictEqual([
+      '[nginx] Pod baked spec.containers[0]: container "nginx" of Pod baked reads /etc/nginx/nginx.conf from ConfigMap "baked-conf", '
+        + 'which is not among the manifests (value: "baked-conf")',
+    ]);
   });
 
   const root = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;

@@ -46,8 +46,13 @@ describe('the rule table', () => {
     expect(POD_SECURITY_RULES.every((r) => r.description.length > 20)).toBe(true);
   });
 
-  test('passes a pod that meets restricted', () => {
-    expect(messages([compliantPod()])).toStrictEqual([]);
+  test('passes a pod that meets restricted, and reports it once one rule is broken', () => {
+    const pod = compliantPod();
+    expect(messages([pod])).toStrictEqual([]);
+    sc(pod).runAsUser = 0;
+    expect(messages([pod])).toStrictEqual([
+      `${C}.securityContext.runAsUser: container "app" must not run as uid 0 (restricted "runAsUser") (value: 0)`,
+    ]);
   });
 
   const cases: Array<[string, (o: any) => void, string[]]> = [
@@ -116,6 +121,12 @@ describe('pod-level fallbacks, as Pod Security Admission applies them', () => {
     const pod = compliantPod();
     delete sc(pod).runAsNonRoot;
     delete sc(pod).seccompProfile;
+    // Without the pod's settings, the container saying nothing is reported for both.
+    expect(messages([pod])).toStrictEqual([
+      `${C}.securityContext.runAsNonRoot: container "app" must set runAsNonRoot to true (the pod does not) (restricted "runAsNonRoot") (value: undefined)`,
+      `${C}.securityContext.seccompProfile.type: container "app" must use the seccomp profile RuntimeDefault or Localhost (the pod sets none) `
+        + '(restricted "seccompProfile_restricted") (value: undefined)',
+    ]);
     pod.spec.securityContext = { runAsNonRoot: true, seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } };
     expect(messages([pod])).toStrictEqual([]);
   });
@@ -143,8 +154,15 @@ describe('pod-level fallbacks, as Pod Security Admission applies them', () => {
 
   test('Windows pods are exempt from the Linux-only restricted checks', () => {
     const pod = compliantPod();
-    pod.spec.os = { name: 'windows' };
     pod.spec.containers[0].securityContext = { runAsNonRoot: true };
+    // The same pod on Linux lacks three restricted settings.
+    expect(messages([pod])).toStrictEqual([
+      `${C}.securityContext.allowPrivilegeEscalation: container "app" must set allowPrivilegeEscalation to false (restricted "allowPrivilegeEscalation") (value: undefined)`,
+      `${C}.securityContext.seccompProfile.type: container "app" must use the seccomp profile RuntimeDefault or Localhost (the pod sets none) `
+        + '(restricted "seccompProfile_restricted") (value: undefined)',
+      `${C}.securityContext.capabilities.drop: container "app" must drop ALL capabilities (restricted "capabilities_restricted") (value: undefined)`,
+    ]);
+    pod.spec.os = { name: 'windows' };
     expect(messages([pod])).toStrictEqual([]);
   });
 
@@ -170,6 +188,21 @@ describe('pod-level fallbacks, as Pod Security Admission applies them', () => {
   });
 });
 
+/** The path of the pod spec in the workload that runs the sidecar. */
+function podSpecPath(objects: any[]): string {
+  const kind = objects.find((o) => podTemplateOf(o)?.spec.containers.some((c: any) => c.name === 'nginx')).kind;
+  return kind === 'Pod' ? 'spec' : kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec';
+}
+
+/** The sidecar's findings (`rule path`) once its container is made privileged, in a copy of the objects. */
+function privilegedSidecar(objects: any[]): string[] {
+  const copy = JSON.parse(JSON.stringify(objects));
+  const sidecars = copy.flatMap((o: any) => podTemplateOf(o)?.spec.containers.filter((c: any) => c.name === 'nginx') ?? []);
+  expect(sidecars).toHaveLength(1);
+  sidecars[0].securityContext.privileged = true;
+  return split(checkPodSecurity(loadManifests(copy))).sidecar;
+}
+
 /** The host's findings (all but the sidecar's) as `rule path`, and the sidecar's. */
 function split(findings: ValidationFinding[]): { host: string[]; sidecar: string[] } {
   const line = (f: ValidationFinding) => `${f.rule} ${f.path}`;
@@ -183,11 +216,21 @@ describe('the sidecar on every host kind of the test matrix', () => {
   const dir = new TempDir();
   afterAll(() => dir.cleanup());
 
-  test.each(matrix(dir).map((c) => [c.name, c] as const))('%s: the sidecar meets restricted, the host is no worse', (_name, c) => {
+  const cases = matrix(dir);
+  test('has 24 charts: 8 host kinds with 3 variants each', () => {
+    expect(new Set(cases.map((c) => c.name)).size).toBe(24);
+  });
+
+  test.each(cases.map((c) => [c.name, c] as const))('%s: the sidecar meets restricted, the host is no worse', (_name, c) => {
     const before = split(checkPodSecurity(loadManifests(c.synth(false))));
-    const after = split(checkPodSecurity(loadManifests(c.synth(true))));
+    const objects = c.synth(true);
+    const after = split(checkPodSecurity(loadManifests(objects)));
     expect(after.sidecar).toStrictEqual([]);
     expect(after.host).toStrictEqual(before.host);
+    // The host's app container sets no seccomp profile nor drops capabilities: the check sees it.
+    expect(before.host.filter((f) => /^(seccompProfile|capabilities)_restricted /.test(f))).toHaveLength(2);
+    // And the sidecar is checked: made privileged, it is reported at its own path.
+    expect(privilegedSidecar(objects)).toStrictEqual([`privileged ${podSpecPath(objects)}.containers[1].securityContext.privileged`]);
   });
 });
 
@@ -220,22 +263,27 @@ function exampleWithoutSidecar(file: string, chartClass: string): any[] {
 }
 
 describe('the examples: what the hosts\' own containers lack, and that the sidecar adds nothing', () => {
-  const examples: Array<[string, string, string[]]> = [
+  const examples: Array<[string, string, string[], string[]]> = [
     // Our own example: its app container passes restricted too.
-    ['flask-hello', 'FlaskHelloChart', []],
-    ['alertmanager', 'AlertmanagerChart', [
+    ['flask-hello', 'FlaskHelloChart', ['app'], []],
+    ['alertmanager', 'AlertmanagerChart', ['alertmanager'], [
       'allowPrivilegeEscalation spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation',
       'seccompProfile_restricted spec.template.spec.containers[0].securityContext.seccompProfile.type',
       'capabilities_restricted spec.template.spec.containers[0].securityContext.capabilities.drop',
     ]],
   ];
 
-  test.each(examples)('%s', (example, chartClass, hostLacks) => {
-    const after = split(checkPodSecurity(loadManifests([path.join(ROOT, 'dist', `${example}.k8s.yaml`)])));
+  const containers = (objects: any[]) => objects.flatMap((o) => podTemplateOf(o)?.spec.containers.map((c: any) => c.name) ?? []);
+
+  test.each(examples)('%s', (example, chartClass, hostContainers, hostLacks) => {
+    const objects = loadManifests([path.join(ROOT, 'dist', `${example}.k8s.yaml`)]).map((o) => o.object);
+    const after = split(checkPodSecurity(loadManifests(objects)));
     const withoutSidecar = exampleWithoutSidecar(path.join(ROOT, 'apps', example, 'chart'), chartClass);
-    expect(withoutSidecar.flatMap((o) => podTemplateOf(o)?.spec.containers.map((c: any) => c.name) ?? [])).not.toContain('nginx');
+    expect(containers(withoutSidecar)).toStrictEqual(hostContainers);
+    expect(containers(objects)).toStrictEqual([...hostContainers, 'nginx']);
     const before = split(checkPodSecurity(loadManifests(withoutSidecar)));
     expect(after.sidecar).toStrictEqual([]);
+    expect(privilegedSidecar(objects)).toStrictEqual([`privileged ${podSpecPath(objects)}.containers[1].securityContext.privileged`]);
     expect(after.host).toStrictEqual(hostLacks);
     expect(before.host).toStrictEqual(hostLacks);
   });

@@ -6,6 +6,7 @@ import {
   ManifestValidationError, PodSecurityLevel, PodSecurityScope, assertValidManifests, findNginx, validateManifests,
 } from '../../lib/validation';
 import { TempDir } from '../sidecar/helpers';
+import { loadYaml } from '../support/manifests';
 
 const DIST = path.join(__dirname, '..', '..', 'dist');
 const EXAMPLES = [path.join(DIST, 'flask-hello.k8s.yaml'), path.join(DIST, 'alertmanager.k8s.yaml')];
@@ -23,7 +24,22 @@ function usersChart(): any[] {
 
 describe('validateManifests', () => {
   test('runs schema, Pod Security and nginx -t on the examples\' YAML files: the sidecars pass', () => {
-    expect(validateManifests(EXAMPLES, { podSecurityScope: PodSecurityScope.NGINX_SIDECARS, nginx })).toStrictEqual([]);
+    const options = { podSecurityScope: PodSecurityScope.NGINX_SIDECARS, nginx };
+    expect(validateManifests(EXAMPLES, options)).toStrictEqual([]);
+    // The same objects, broken once for each check, give one finding each: all three checks ran.
+    const [flask, alertmanager] = EXAMPLES.map(loadYaml);
+    flask[0].metadata.labelz = 1;
+    flask[0].spec.template.spec.containers[1].securityContext.privileged = true;
+    const config = alertmanager.find((o) => o.metadata.name === 'alertmanager-proxy-config')!;
+    config.data['nginx.conf'] = config.data['nginx.conf'].replace('server_tokens off;', 'server_tokens of;');
+    const line = config.data['nginx.conf'].split('\n').indexOf('  server_tokens of;') + 1;
+    expect(validateManifests([...flask, ...alertmanager], options).map((f) => f.message)).toStrictEqual([
+      '[schema] Deployment flask-hello-web metadata.labelz: unknown field (value: 1)',
+      '[pod-security] Deployment flask-hello-web spec.template.spec.containers[1].securityContext.privileged: '
+        + 'container "nginx" must not be privileged (baseline "privileged") (value: true)',
+      ...(nginx ? ['[nginx] ConfigMap monitoring/alertmanager-proxy-config data["nginx.conf"]: nginx -t failed for container "nginx" of '
+        + `StatefulSet monitoring/monitor-alertmanager: [emerg] invalid value "of" in /etc/nginx/sidecar/nginx.conf:${line} (value: "server_tokens of;")`] : []),
+    ]);
   });
 
   test('with every container in scope, reports what the alertmanager chart\'s own container lacks', () => {
@@ -60,8 +76,22 @@ describe('validateManifests', () => {
 });
 
 describe('assertValidManifests', () => {
-  test('passes a user\'s chart whose own container is hardened too', () => {
+  test('passes a user\'s chart whose own container is hardened too (and not before it is)', () => {
     const objects = usersChart();
+    // As synthesized, the app container lacks two restricted settings.
+    let error: unknown;
+    try {
+      assertValidManifests(objects, { nginx });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ManifestValidationError).message).toBe([
+      '2 findings in the manifests:',
+      '  [pod-security] Deployment test-web spec.template.spec.containers[0].securityContext.seccompProfile.type: container "app" must use '
+        + 'the seccomp profile RuntimeDefault or Localhost (the pod sets none) (restricted "seccompProfile_restricted") (value: undefined)',
+      '  [pod-security] Deployment test-web spec.template.spec.containers[0].securityContext.capabilities.drop: container "app" must drop '
+        + 'ALL capabilities (restricted "capabilities_restricted") (value: undefined)',
+    ].join('\n'));
     const app = objects[0].spec.template.spec.containers[0];
     app.securityContext = { ...app.securityContext, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
     expect(() => assertValidManifests(objects, { nginx })).not.toThrow();

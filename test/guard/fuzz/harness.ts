@@ -167,6 +167,10 @@ export function nginxTest(objects: K8sObject[]): { ok: boolean; output: string }
 export function nginxInBatches<B>(name: string, items: B[], build: (batch: B[]) => K8sObject[], show: (b: B) => string,
   opts: { batchSize?: number; maxBytes?: number; bytes?: (b: B) => number; skipped?: number } = {}): void {
   const { batchSize = BATCH, maxBytes = Infinity, bytes = () => 0, skipped = 0 } = opts;
+  // A property that accepted nothing (or a filter that left nothing) would pass here having checked nothing.
+  if (items.length === 0) {
+    throw new Error(`${name}: no accepted value to give nginx -t (seed ${SEED})`);
+  }
   const stats = { values: items.length, runs: 0, skipped };
   nginxStats.set(name, stats);
   const attempt = (batch: B[]) => {
@@ -188,6 +192,7 @@ export function nginxInBatches<B>(name: string, items: B[], build: (batch: B[]) 
       batches.push([item]);
     }
   }
+  expect(batches.flat()).toHaveLength(items.length);
   for (let batch of batches) {
     let r = attempt(batch);
     while (!r.ok && batch.length > 1) {
