@@ -9,6 +9,7 @@ import { checksumOf } from './checksum';
 import { ContentVolumes, omitEmpty } from './content-volumes';
 import { DEFAULT_GZIP_TYPES, DEFAULT_IMAGE } from './defaults';
 import { Directive, DirectiveContext } from './directive';
+import { checkContextDirective } from './directive-rules';
 import { DEFAULT_ERROR_PAGE } from './error-page';
 import { claimHost, synthErrors } from './host-checks';
 import { CONFIG_FILES } from './layout';
@@ -135,6 +136,7 @@ export class ReverseProxySidecar extends Construct {
       throw invalid(`addDirective(${context})`, directive.name, 'would be ignored in every location; use '
         + (directive.name === 'add_header' ? 'responseHeaders or a route\'s headers' : 'a route\'s directives'));
     }
+    checkContextDirective(`addDirective(${context})`, context, directive.name);
     this.directives[context].push(directive._toModel());
     this.files.invalidate();
   }

@@ -134,16 +134,20 @@ describe('X-Forwarded-Proto', () => {
 });
 
 describe('Cache-Control set by directives, and on the error page', () => {
-  test('a route with an expires or add_header directive gets no default no-cache', () => {
-    // GIVEN a file route that sets its own caching with a directive
+  test('a route with an expires directive, or its own Cache-Control header, gets no default no-cache', () => {
+    // GIVEN file routes that set their own caching, and one that does not
     const file = dir.write('robots.txt', 'User-agent: *\n');
     const conf = confOf({ routes: [
       Route.file('/robots.txt', { path: file, directives: [Directive.of('expires', '1h')] }),
-      Route.file('/humans.txt', { path: file, directives: [Directive.of('add_header', 'Cache-Control', 'max-age=60')] }),
+      Route.file('/humans.txt', { path: file, headers: { 'Cache-Control': 'max-age=60' } }),
+      Route.file('/plain.txt', { path: file }),
     ] });
-    // THEN neither location adds no-cache on top
+    // THEN neither location adds no-cache on top of its own; the plain one does
+    expect(block(conf, 'location = /robots.txt')).toContain('expires 1h;');
     expect(block(conf, 'location = /robots.txt')).not.toContain(NO_CACHE);
+    expect(block(conf, 'location = /humans.txt')).toContain('add_header Cache-Control max-age=60 always;');
     expect(block(conf, 'location = /humans.txt')).not.toContain(NO_CACHE);
+    expect(block(conf, 'location = /plain.txt')).toContain(NO_CACHE);
   });
 
   test('the error page is no-store even when responseHeaders set a Cache-Control', () => {

@@ -120,15 +120,13 @@ describe('directives', () => {
     expect(before).not.toContain('X-A');
   });
 
-  test('add_header and proxy_set_header are still accepted as a route\'s directives', () => {
-    // GIVEN / WHEN
-    const sidecar = attach({
-      routes: [Route.proxy('/', { directives: [Directive.of('add_header', 'X-A', 'b'), Directive.of('proxy_set_header', 'X-B', 'c')] })],
-    });
-    // THEN
+  test('add_header is refused as a route\'s directive (headers have one way in); other directives are written', () => {
+    expect(() => Route.proxy('/', { directives: [Directive.of('add_header', 'X-A', 'b')] }))
+      .toThrow(exactly('Route.proxy("/") directive "add_header" use responseHeaders or a route\'s headers '
+        + '(a route\'s header replaces the sidecar-wide one of that name)'));
+    const sidecar = attach({ routes: [Route.proxy('/', { directives: [Directive.of('proxy_buffers', '16', '8k')] })] });
     const lines = sidecar.renderNginxConf().split('\n').map((l) => l.trim());
-    expect(lines).toContain('add_header X-A b;');
-    expect(lines).toContain('proxy_set_header X-B c;');
+    expect(lines).toContain('proxy_buffers 16 8k;');
   });
 
   test('other directives are still accepted at http and server level', () => {

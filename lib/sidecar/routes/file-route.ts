@@ -1,5 +1,5 @@
 import { invalid } from '../../errors';
-import { FileRouteModel, HeaderModel } from '../../nginx/model';
+import { DirectiveModel, FileRouteModel, HeaderModel } from '../../nginx/model';
 import { checkPath } from '../../nginx/tokens';
 import { headersOf } from '../headers';
 import { readFile } from '../local-files';
@@ -13,12 +13,19 @@ export interface FileRouteOptions extends RouteBaseOptions {
   readonly path: string;
 }
 
+/** What a file route renders itself, and the option to use instead. */
+const RENDERED: Record<string, string> = {
+  root: 'is rendered by the route: it serves the file from the static ConfigMap',
+  alias: 'is rendered by the route: it serves the file from the static ConfigMap',
+};
+
 /** One local file, served at an exact path from the static ConfigMap. */
 export class FileRouteSpec implements RouteSpec {
   public readonly kind = RouteKind.FILE;
   public readonly exact = true;
   public readonly factory = 'file';
   private readonly headers: HeaderModel[];
+  private readonly directives: DirectiveModel[];
 
   private readonly options: FileRouteOptions;
 
@@ -34,6 +41,7 @@ export class FileRouteSpec implements RouteSpec {
       throw invalid(`${field} options.path`, options?.path, 'must name a local file');
     }
     this.headers = headersOf(field, options.headers);
+    this.directives = directiveModels(field, options, RENDERED);
   }
 
   public toModel(binding: RouteBinding): FileRouteModel {
@@ -43,7 +51,7 @@ export class FileRouteSpec implements RouteSpec {
       kind: 'file',
       path: this.path,
       headers: contentHeaders(this.headers, this.options, binding.sidecarHeaders),
-      directives: directiveModels(this.options),
+      directives: this.directives,
       root,
     };
   }

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { invalid } from '../../errors';
-import { HeaderModel, ProxyRouteModel } from '../../nginx/model';
+import { DirectiveModel, HeaderModel, ProxyRouteModel } from '../../nginx/model';
 import { checkPath } from '../../nginx/tokens';
 import { headersOf, hasHeader } from '../headers';
 import { checkBoolean, milliseconds, optionsObject } from '../prop-values';
@@ -65,12 +65,30 @@ const DEFAULTS = {
   cacheValidFor: Duration.minutes(10),
 };
 
+/** What a proxy route renders itself, and the option to use instead. */
+const RENDERED: Record<string, string> = {
+  proxy_pass: 'is rendered by the route: it proxies to 127.0.0.1:<appPort> (set appPort; stripPrefix for the path)',
+  proxy_http_version: 'is rendered by the route: HTTP/1.1 with keepalive to the app',
+  proxy_connect_timeout: 'is rendered by the route; use connectTimeout',
+  proxy_read_timeout: 'is rendered by the route; use readTimeout',
+  proxy_send_timeout: 'is rendered by the route; use sendTimeout',
+  proxy_intercept_errors: 'is rendered by the route; use interceptErrors',
+  proxy_cache: 'is rendered by the route; use cache', proxy_cache_key: 'is rendered by the route; use cache',
+  proxy_cache_valid: 'is rendered by the route; use cache.validFor', proxy_cache_methods: 'is rendered by the route; use cache',
+  proxy_no_cache: 'is rendered by the route: requests with Authorization or cache.privateCookies are never stored',
+  proxy_cache_bypass: 'is rendered by the route: requests with Authorization or cache.privateCookies bypass the cache',
+  proxy_ignore_headers: 'is rendered by the route; use cache.ignoreUpstreamCacheHeaders',
+  proxy_cache_use_stale: 'is rendered by the route; use cache', proxy_cache_lock: 'is rendered by the route; use cache',
+  proxy_cache_background_update: 'is rendered by the route; use cache', proxy_cache_revalidate: 'is rendered by the route; use cache',
+};
+
 /** A route proxied to the app on 127.0.0.1. */
 export class ProxyRouteSpec implements RouteSpec {
   public readonly kind = RouteKind.PROXY;
   public readonly exact = false;
   public readonly factory = 'proxy';
   private readonly headers: HeaderModel[];
+  private readonly directives: DirectiveModel[];
   private readonly options: ProxyRouteOptions;
   private readonly ms: { connect: number; read: number; send: number; cacheValid?: number };
 
@@ -93,6 +111,7 @@ export class ProxyRouteSpec implements RouteSpec {
       throw invalid(`${field} path`, path, 'must end with "/" when stripPrefix is set (else "/apix" would reach the app as "/x")');
     }
     this.headers = headersOf(field, options.headers);
+    this.directives = directiveModels(field, options, RENDERED);
     if (options.cache && hasHeader(this.headers, 'x-cache-status')) {
       const name = this.headers.find((h) => h.name.toLowerCase() === 'x-cache-status')!.name;
       throw invalid(`${field} header name`, name, 'is set by the sidecar on cached routes');
@@ -106,7 +125,7 @@ export class ProxyRouteSpec implements RouteSpec {
       kind: 'proxy',
       path: this.path,
       headers: this.headers,
-      directives: directiveModels(o),
+      directives: this.directives,
       stripPrefix: o.stripPrefix ?? false,
       connectTimeoutMs: this.ms.connect,
       readTimeoutMs: this.ms.read,

@@ -1,6 +1,9 @@
 import { DirectiveModel, HeaderModel } from '../../nginx/model';
 import { Directive } from '../directive';
+import { invalid } from '../../errors';
+import { checkRouteDirective } from '../directive-rules';
 import { hasHeader } from '../headers';
+import { shown } from '../prop-values';
 
 /** Options every route takes. */
 export interface RouteBaseOptions {
@@ -17,9 +20,22 @@ export interface RouteBaseOptions {
   readonly directives?: Directive[];
 }
 
-/** The models of a route's directives. */
-export function directiveModels(options: RouteBaseOptions): DirectiveModel[] {
-  return (options.directives ?? []).map((d) => d._toModel());
+/**
+ * Checks a route's directives (Directives, none another context takes or the route renders
+ * itself: `rendered` names each with the option to use instead) and returns their models.
+ */
+export function directiveModels(field: string, options: RouteBaseOptions, rendered: Record<string, string>): DirectiveModel[] {
+  const directives: unknown = options.directives ?? [];
+  if (!Array.isArray(directives)) {
+    throw invalid(`${field} directives`, shown(directives), 'must be a list of Directives');
+  }
+  return directives.map((d: Directive, i) => {
+    if (typeof (d as Partial<Directive> | undefined)?._toModel !== 'function') {
+      throw invalid(`${field} directives[${i}]`, shown(d), 'is not a Directive: make one with Directive.of(name, ...args)');
+    }
+    checkRouteDirective(`${field} directive`, d.name, rendered);
+    return d._toModel();
+  });
 }
 
 /**
@@ -29,6 +45,6 @@ export function directiveModels(options: RouteBaseOptions): DirectiveModel[] {
  */
 export function contentHeaders(own: HeaderModel[], options: RouteBaseOptions, sidecarHeaders: HeaderModel[]): HeaderModel[] {
   const ownCaching = hasHeader([...sidecarHeaders, ...own], 'cache-control')
-    || (options.directives ?? []).some((d) => d.name === 'expires' || d.name === 'add_header');
+    || (options.directives ?? []).some((d) => d.name === 'expires');
   return ownCaching ? own : [...own, { name: 'Cache-Control', value: 'no-cache' }];
 }

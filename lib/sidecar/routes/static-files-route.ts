@@ -1,5 +1,5 @@
 import { invalid } from '../../errors';
-import { HeaderModel, StaticRouteModel } from '../../nginx/model';
+import { DirectiveModel, HeaderModel, StaticRouteModel } from '../../nginx/model';
 import { checkPath } from '../../nginx/tokens';
 import { headersOf } from '../headers';
 import { readDirectory } from '../local-files';
@@ -25,12 +25,21 @@ export interface StaticFilesOptions extends RouteBaseOptions {
 
 const DEFAULT_INDEX = 'index.html';
 
+/** What a static route renders itself, and the option to use instead. */
+const RENDERED: Record<string, string> = {
+  root: 'is rendered by the route: it serves the directory from the static ConfigMap',
+  alias: 'is rendered by the route: it serves the directory from the static ConfigMap',
+  index: 'is rendered by the route; use index',
+  try_files: 'is rendered by the route; use spaFallback',
+};
+
 /** A local directory's files, served under a path prefix from the static ConfigMap. */
 export class StaticFilesRouteSpec implements RouteSpec {
   public readonly kind = RouteKind.STATIC_FILES;
   public readonly exact = false;
   public readonly factory = 'staticFiles';
   private readonly headers: HeaderModel[];
+  private readonly directives: DirectiveModel[];
   private readonly index: string;
 
   private readonly options: StaticFilesOptions;
@@ -52,6 +61,7 @@ export class StaticFilesRouteSpec implements RouteSpec {
       throw invalid(`${field} index`, this.index, 'must be a file name of at most 255 letters, digits and "._-"');
     }
     this.headers = headersOf(field, options.headers);
+    this.directives = directiveModels(field, options, RENDERED);
   }
 
   public toModel(binding: RouteBinding): StaticRouteModel {
@@ -69,7 +79,7 @@ export class StaticFilesRouteSpec implements RouteSpec {
       kind: 'static',
       path: this.path,
       headers: contentHeaders(this.headers, o, binding.sidecarHeaders),
-      directives: directiveModels(o),
+      directives: this.directives,
       root,
       index: this.index,
       spaFallback,

@@ -1,0 +1,89 @@
+import { invalid } from '../errors';
+
+/**
+ * Which extra directives may go where. nginx refuses a directive in the wrong context, or one the
+ * sidecar already renders there ("is duplicate"), only at `nginx -t`; a directive that repeats a
+ * header sends it twice. These tables refuse them when the directive is added, naming the option
+ * to use instead. Anything not listed is left to nginx -t (the validation plugin runs it).
+ */
+
+/** Directives of the main and events contexts, which the sidecar renders itself. */
+const MAIN_ONLY: Record<string, string> = Object.fromEntries([
+  'worker_processes', 'worker_rlimit_nofile', 'pid', 'daemon', 'user', 'load_module', 'env', 'pcre_jit', 'thread_pool',
+  'timer_resolution', 'worker_priority', 'worker_cpu_affinity', 'worker_shutdown_timeout', 'lock_file', 'master_process',
+  'ssl_engine', 'accept_mutex', 'accept_mutex_delay', 'multi_accept', 'use', 'worker_aio_requests', 'debug_connection',
+  'worker_connections',
+].map((d) => [d, 'belongs to the main or events context, which the sidecar renders itself'
+  + (d === 'worker_connections' ? '; use workerConnections' : d === 'worker_processes' ? '; it follows resources.cpuLimitMillicores' : '')]));
+
+/** Directives only the http context takes. */
+const HTTP_ONLY = ['proxy_cache_path', 'log_format', 'limit_req_zone', 'limit_conn_zone', 'variables_hash_max_size',
+  'variables_hash_bucket_size', 'server_names_hash_max_size', 'server_names_hash_bucket_size', 'map_hash_max_size',
+  'map_hash_bucket_size', 'proxy_headers_hash_max_size', 'proxy_headers_hash_bucket_size'];
+
+/** Directives only a location takes. */
+const LOCATION_ONLY = ['alias', 'internal', 'proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass'];
+
+/** What the sidecar renders at the http level, and the option that sets it. */
+const HTTP_RENDERED: Record<string, string> = {
+  include: 'the sidecar includes mime.types itself',
+  sendfile: 'the sidecar sets it', tcp_nopush: 'the sidecar sets it', keepalive_timeout: 'the sidecar sets it',
+  default_type: 'the sidecar sets it',
+  server_tokens: 'the sidecar turns it off',
+  client_max_body_size: 'use clientMaxBodySize',
+  absolute_redirect: 'the sidecar keeps redirects relative',
+  access_log: 'use accessLog',
+  gzip: 'use gzip', gzip_comp_level: 'use gzip.level', gzip_min_length: 'use gzip.minLength', gzip_types: 'use gzip.types',
+  gzip_proxied: 'the sidecar compresses for proxies too', gzip_vary: 'the sidecar sends Vary: Accept-Encoding',
+  gzip_disable: 'the sidecar sets it',
+  client_body_temp_path: 'the sidecar keeps temp files in its emptyDir', proxy_temp_path: 'the sidecar keeps temp files in its emptyDir',
+  fastcgi_temp_path: 'the sidecar keeps temp files in its emptyDir', uwsgi_temp_path: 'the sidecar keeps temp files in its emptyDir',
+  scgi_temp_path: 'the sidecar keeps temp files in its emptyDir',
+};
+
+/** What the sidecar renders in its server block. */
+const SERVER_RENDERED: Record<string, string> = {
+  listen: 'use port', server_name: 'the sidecar answers every name',
+  error_page: 'the sidecar answers 500 to 504 with its error page; use errorPage',
+};
+
+/** Response headers have one way in, so that a name is never sent twice. */
+const HEADERS = { add_header: 'use responseHeaders or a route\'s headers (a route\'s header replaces the sidecar-wide one of that name)' };
+
+/** Directives every route renders or owns, and the option to use. */
+export const ROUTE_RENDERED: Record<string, string> = { ...HEADERS };
+
+function refuse(field: string, name: string, table: Record<string, string>): void {
+  if (Object.prototype.hasOwnProperty.call(table, name)) {
+    throw invalid(field, name, table[name]);
+  }
+}
+
+/** Checks an extra directive for the http or server context. */
+export function checkContextDirective(field: string, context: 'http' | 'server', name: string): void {
+  refuse(field, name, MAIN_ONLY);
+  refuse(field, name, HEADERS);
+  if (context === 'http') {
+    refuse(field, name, HTTP_RENDERED);
+  } else {
+    refuse(field, name, SERVER_RENDERED);
+    if (HTTP_ONLY.includes(name)) {
+      throw invalid(field, name, 'is valid only at the http level; use DirectiveContext.HTTP');
+    }
+  }
+  if (LOCATION_ONLY.includes(name)) {
+    throw invalid(field, name, 'is valid only inside a location; give it to a route\'s directives');
+  }
+}
+
+/** Checks a route's extra directive: not another context's, and not one the route renders itself (`rendered`). */
+export function checkRouteDirective(field: string, name: string, rendered: Record<string, string>): void {
+  refuse(field, name, MAIN_ONLY);
+  if (HTTP_ONLY.includes(name)) {
+    throw invalid(field, name, 'is valid only at the http level; use addDirective(DirectiveContext.HTTP, ...)');
+  }
+  if (['listen', 'server_name'].includes(name)) {
+    throw invalid(field, name, 'is valid only in the server block; use port');
+  }
+  refuse(field, name, { ...ROUTE_RENDERED, ...rendered });
+}
