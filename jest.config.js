@@ -10,4 +10,9 @@ module.exports = {
   maxWorkers: 2,
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  // Each run gets a temp dir of its own (TMPDIR), removed at the end; leftovers of the tests fail the run.
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
+  // Jest's cache lives with the checkout (git-ignored), not in the temp dir.
+  cacheDirectory: '<rootDir>/.jest-cache',
 };

@@ -2,6 +2,7 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { readableByAll } from './carry';
 import { K8sObject, podTemplateOf } from './manifests';
 import { KubeletRefusal, PreparedMount, prepareMounts } from './pod-volumes';
 
@@ -74,12 +75,18 @@ export function prepareContainer(objects: K8sObject[], workload: K8sObject, cont
   let mounts: PreparedMount[];
   try {
     mounts = prepareMounts(objects, workload, spec, container, { podDir: opts.podDir ?? containerDir, containerDir });
+    // The image's files are copied, readable by any uid as in an image layer: the container's user may
+    // not be able to read them where they are (a checkout under a directory only root can enter, or
+    // cloned with umask 077).
+    (opts.image?.files ?? []).forEach((f, i) => {
+      const source = path.join(containerDir, `image-${i}`);
+      fs.cpSync(f.hostPath, source, { recursive: true });
+      readableByAll(source);
+      mounts.push({ mountPath: f.mountPath, readOnly: true, source });
+    });
   } catch (e) {
     fs.rmSync(containerDir, { recursive: true, force: true });
     throw e;
-  }
-  for (const f of opts.image?.files ?? []) {
-    mounts.push({ mountPath: f.mountPath, readOnly: true, source: f.hostPath });
   }
   const expand = (s: string) => expandVars(s, env);
   const args: string[] = (container.args ?? []).map(expand);

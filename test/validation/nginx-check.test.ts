@@ -1,7 +1,9 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { LoadedManifest, checkNginxConfs, findNginx, loadManifests } from '../../lib/validation';
 import { TempDir } from '../sidecar/helpers';
+import { CarriedDir } from '../support/carry';
 import { loadYaml, workloadsWithContainer } from '../support/manifests';
 import { matrix } from './matrix';
 
@@ -137,21 +139,34 @@ withNginx('nginx -t on the nginx.conf the sidecar runs', () => {
 
   const root = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
   (root ? test : test.skip)('runs without root: the same findings as uid 65534 (nobody)', () => {
-    const script = `
-      const { checkNginxConfs, loadManifests } = require('./lib/validation');
-      const objects = loadManifests([${JSON.stringify(FLASK_HELLO)}, ${JSON.stringify(ALERTMANAGER)}]);
-      const config = objects.find((o) => o.object.metadata.name === 'alertmanager-proxy-config');
-      const ok = checkNginxConfs(objects).length;
-      config.object.data['nginx.conf'] = config.object.data['nginx.conf'].replace('server_tokens off;', 'server_tokens of;');
-      console.log(JSON.stringify({ uid: process.getuid(), ok, broken: checkNginxConfs(objects).map((f) => f.message) }));`;
-    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath,
-      '-r', 'ts-node/register/transpile-only', '-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, HOME: '/tmp' } });
-    expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toStrictEqual({
-      uid: 65534,
-      ok: 0,
-      broken: [`${FINDING}[emerg] invalid value "of" in /etc/nginx/sidecar/nginx.conf:${lineOf((c) => c, 'server_tokens')} (value: "server_tokens of;")`],
-    });
+    // The checkout may be out of nobody's reach (a clone under a directory only root can enter):
+    // nobody gets the validation module, its packages and the examples in a directory of its own.
+    const carried = new CarriedDir();
+    try {
+      carried.assertReachableBy(65534);
+      const entry = carried.bundle('lib/validation/index.ts');
+      const files = ['flask-hello', 'alertmanager'].map((e) => carried.copy(`dist/${e}.k8s.yaml`));
+      const tmp = carried.ownedBy(65534, 65534, 'tmp');
+      const script = `
+        const { checkNginxConfs, loadManifests } = require(${JSON.stringify(entry)});
+        const objects = loadManifests(${JSON.stringify(files)});
+        const config = objects.find((o) => o.object.metadata.name === 'alertmanager-proxy-config');
+        const ok = checkNginxConfs(objects).length;
+        config.object.data['nginx.conf'] = config.object.data['nginx.conf'].replace('server_tokens off;', 'server_tokens of;');
+        console.log(JSON.stringify({ uid: process.getuid(), ok, broken: checkNginxConfs(objects).map((f) => f.message) }));`;
+      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script],
+        { cwd: carried.root, encoding: 'utf8', env: { ...process.env, HOME: tmp, TMPDIR: tmp } });
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toStrictEqual({
+        uid: 65534,
+        ok: 0,
+        broken: [`${FINDING}[emerg] invalid value "of" in /etc/nginx/sidecar/nginx.conf:${lineOf((c) => c, 'server_tokens')} (value: "server_tokens of;")`],
+      });
+      // Its nginx -t directories are gone too.
+      expect(fs.readdirSync(tmp)).toStrictEqual([]);
+    } finally {
+      carried.cleanup();
+    }
   });
 });
 
