@@ -5,6 +5,9 @@ import { CONFIG_MAP_MAX_BYTES } from './static-content';
 
 const ATTACHED = 'reverse-proxy-sidecar:attached';
 
+/** etcd's default request limit (--max-request-bytes), which bounds every object the API server stores. */
+const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
+
 /**
  * Checks that the sidecar fits the host (one sidecar per workload, free container name, port and
  * volume names, enough grace period for the drain), then marks the host as taken. Marked only once
@@ -65,6 +68,14 @@ export function synthErrors(host: ISidecarHost, p: ResolvedProps, appPort: numbe
     + Object.entries(configBinary).reduce((sum, [key, value]) => sum + key.length + Buffer.from(value, 'base64').length, 0);
   if (bytes > CONFIG_MAP_MAX_BYTES) {
     errors.push(`nginx.conf and the error page take ${bytes} bytes, over the ConfigMap limit of ${CONFIG_MAP_MAX_BYTES} bytes`);
+  }
+  // Each static file is an item of a volume in the pod template: thousands of files can push the
+  // workload past what etcd stores (its default request limit, 1.5 MiB) long before the ConfigMap
+  // reaches its 1 MiB.
+  const workloadBytes = Buffer.byteLength(JSON.stringify(host.apiObject.toJson()));
+  if (workloadBytes > MAX_OBJECT_BYTES) {
+    errors.push(`${host.description} takes ${workloadBytes} bytes as JSON, over the ${MAX_OBJECT_BYTES} bytes etcd stores `
+      + 'per object by default; each static file adds a volume item to the pod template: serve fewer, bundled files');
   }
   return errors;
 }

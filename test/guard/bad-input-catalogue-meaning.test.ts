@@ -6,11 +6,11 @@
  * catalogue-harness.ts.
  */
 import * as fs from 'fs';
-import { Duration, Size } from 'cdk8s';
+import { ApiObject, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Directive, DirectiveContext, Route, SidecarHost } from '../../lib';
 import { STATEFUL_SET_YAML } from '../sidecar/helpers';
-import { Catalogue, Props, attach, later, mkdir, proxy, runCatalogue, statefulSet } from './catalogue-harness';
+import { Catalogue, Props, attach, atSynth, later, mkdir, proxy, runCatalogue, statefulSet, synthError } from './catalogue-harness';
 
 const q = JSON.stringify;
 const anyProps = (p: unknown) => () => p as Props;
@@ -66,12 +66,94 @@ const CATALOGUE: Catalogue = {
       message: `image "registry.example.com/${'a'.repeat(235)}:1" has a name of 256 characters; image names have at most 255`,
     },
     {
+      name: 'a static directory whose 4,600 volume items push the workload past what etcd stores (at synthesis)',
+      build: atSynth((c) => {
+        const site = mkdir(c, 'site');
+        for (let i = 0; i < 4600; i++) {
+          fs.writeFileSync(`${site}/${String(i).padStart(4, '0')}-${'a-long-file-name-for-a-generated-asset'.repeat(4)}.js`, 'x');
+        }
+        return { routes: [Route.staticFiles('/', { directory: site })] };
+      }),
+      message: (c) => synthError(`Deployment "test/web" takes ${Buffer.byteLength(JSON.stringify(ApiObject.of(c.chart.node.findChild('web')).toJson()))} `
+        + 'bytes as JSON, over the 1572864 bytes etcd stores per object by default; each static file adds a volume item to the pod template: '
+        + 'serve fewer, bundled files'),
+    },
+    {
       name: 'a memory limit that would render as 1e+21Mi', build: attach(() => ({ resources: { memoryLimit: Size.mebibytes(1e21) } })),
       message: 'resources.memoryLimit "1e+21Mi" must be at most 1Ti',
     },
     {
       name: 'a CPU limit of 10^21 millicores', build: attach(() => ({ resources: { cpuLimitMillicores: 1e21 } })),
       message: 'resources.cpuLimitMillicores 1e+21 must be an integer from 1 to 1000000',
+    },
+  ],
+  'directives that duplicate or contradict what the construct renders': [
+    {
+      name: 'proxy_pass in a proxy route', build: attach(() => ({ routes: [Route.proxy('/', { directives: [Directive.of('proxy_pass', 'http://127.0.0.1:9000')] })] })),
+      message: 'Route.proxy("/") directive "proxy_pass" is rendered by the route: it proxies to 127.0.0.1:<appPort> (set appPort; stripPrefix for the path)',
+    },
+    {
+      name: 'a read timeout as a directive', build: attach(() => ({ routes: [Route.proxy('/', { directives: [Directive.of('proxy_read_timeout', '300s')] })] })),
+      message: 'Route.proxy("/") directive "proxy_read_timeout" is rendered by the route; use readTimeout',
+    },
+    {
+      name: 'proxy_cache_valid in a proxy route', build: attach(() => ({ routes: [Route.proxy('/', { directives: [Directive.of('proxy_cache_valid', '1h')] })] })),
+      message: 'Route.proxy("/") directive "proxy_cache_valid" is rendered by the route; use cache.validFor',
+    },
+    {
+      name: 'root in a static route',
+      build: (c) => attach(() => ({ routes: [Route.staticFiles('/', { directory: mkdir(c, 'site'), directives: [Directive.of('root', '/srv')] })] }))(c),
+      message: 'Route.staticFiles("/") directive "root" is rendered by the route: it serves the directory from the static ConfigMap',
+    },
+    {
+      name: 'try_files in a static route',
+      build: (c) => attach(() => ({ routes: [Route.staticFiles('/', { directory: mkdir(c, 'site'), directives: [Directive.of('try_files', '$uri', '/index.html')] })] }))(c),
+      message: 'Route.staticFiles("/") directive "try_files" is rendered by the route; use spaFallback',
+    },
+    {
+      name: 'alias in a file route',
+      build: (c) => attach(() => ({ routes: [Route.file('/a.txt', { path: c.dir.write('a.txt', 'a'), directives: [Directive.of('alias', '/etc/passwd')] })] }))(c),
+      message: 'Route.file("/a.txt") directive "alias" is rendered by the route: it serves the file from the static ConfigMap',
+    },
+    {
+      name: 'worker_connections in a route', build: attach(() => ({ routes: [Route.proxy('/', { directives: [Directive.of('worker_connections', '4096')] })] })),
+      message: 'Route.proxy("/") directive "worker_connections" belongs to the main or events context, which the sidecar renders itself; use workerConnections',
+    },
+    {
+      name: 'proxy_cache_path in a route', build: attach(() => ({ routes: [Route.proxy('/', { directives: [Directive.of('proxy_cache_path', '/tmp/c', 'keys_zone=z:1m')] })] })),
+      message: 'Route.proxy("/") directive "proxy_cache_path" is valid only at the http level; use addDirective(DirectiveContext.HTTP, ...)',
+    },
+    {
+      name: 'listen in a route', build: attach(() => ({ routes: [Route.proxy('/', { directives: [Directive.of('listen', '9000')] })] })),
+      message: 'Route.proxy("/") directive "listen" is valid only in the server block; use port',
+    },
+    {
+      name: 'worker_processes at http level', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('worker_processes', '4'))),
+      message: 'addDirective(http) "worker_processes" belongs to the main or events context, which the sidecar renders itself; it follows resources.cpuLimitMillicores',
+    },
+    {
+      name: 'client_max_body_size at http level', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('client_max_body_size', '10m'))),
+      message: 'addDirective(http) "client_max_body_size" use clientMaxBodySize',
+    },
+    {
+      name: 'gzip_comp_level at http level', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('gzip_comp_level', '9'))),
+      message: 'addDirective(http) "gzip_comp_level" use gzip.level',
+    },
+    {
+      name: 'listen at server level', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.SERVER, Directive.of('listen', '9000'))),
+      message: 'addDirective(server) "listen" use port',
+    },
+    {
+      name: 'error_page at server level', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.SERVER, Directive.of('error_page', '404', '/404.html'))),
+      message: 'addDirective(server) "error_page" the sidecar answers 500 to 504 with its error page; use errorPage',
+    },
+    {
+      name: 'log_format at server level', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.SERVER, Directive.of('log_format', 'x', '$uri'))),
+      message: 'addDirective(server) "log_format" is valid only at the http level; use DirectiveContext.HTTP',
+    },
+    {
+      name: 'proxy_pass at server level', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.SERVER, Directive.of('proxy_pass', 'http://x'))),
+      message: 'addDirective(server) "proxy_pass" is valid only inside a location; give it to a route\'s directives',
     },
   ],
   'ports below 1024': [
