@@ -40,7 +40,7 @@ function renderProxy(w: ConfWriter, conf: NginxConfModel, route: ProxyRouteModel
     w.directive('proxy_set_header', 'Host', '$host');
     w.directive('proxy_set_header', 'X-Real-IP', '$remote_addr');
     w.directive('proxy_set_header', 'X-Forwarded-For', '$proxy_add_x_forwarded_for');
-    w.directive('proxy_set_header', 'X-Forwarded-Proto', conf.trustForwardedProto ? VARS.forwardedProto : '$scheme');
+    w.directive('proxy_set_header', 'X-Forwarded-Proto', protoVar(conf));
     w.directive('proxy_set_header', 'X-Forwarded-Host', '$host');
     if (route.stripPrefix) {
       w.directive('proxy_set_header', 'X-Forwarded-Prefix', arg(route.path.replace(/\/+$/, '')));
@@ -54,7 +54,9 @@ function renderProxy(w: ConfWriter, conf: NginxConfModel, route: ProxyRouteModel
     if (route.cache) {
       w.directive('proxy_cache', SIDECAR_ENDPOINTS.cacheZone);
       w.directive('proxy_cache_methods', 'GET', 'HEAD');
-      w.directive('proxy_cache_key', '$scheme$host$request_uri');
+      // What the app's answer depends on and the sidecar controls: the scheme the app is told
+      // (a trusted X-Forwarded-Proto), the host and the URI.
+      w.directive('proxy_cache_key', `${protoVar(conf)}://$host$request_uri`);
       w.directive('proxy_cache_valid', '200', '301', nginxTime(route.cache.validMs));
       w.directive('proxy_no_cache', VARS.private, VARS.uncacheableStatus);
       w.directive('proxy_cache_bypass', VARS.private);
@@ -67,9 +69,18 @@ function renderProxy(w: ConfWriter, conf: NginxConfModel, route: ProxyRouteModel
       }
       w.directive('add_header', 'X-Cache-Status', '$upstream_cache_status', 'always');
     }
-    renderHeaders(w, locationHeaders(conf, route.headers));
+    const headers = locationHeaders(conf, route.headers);
+    // The sidecar's response headers replace the app's of the same name: never sent twice (an
+    // empty value sends none at all).
+    headers.forEach((h) => w.directive('proxy_hide_header', arg(h.name)));
+    renderHeaders(w, headers);
     renderDirectives(w, route.directives);
   });
+}
+
+/** The scheme the app is told: the request's own, or a trusted X-Forwarded-Proto (mapped to http or https). */
+function protoVar(conf: NginxConfModel): string {
+  return conf.trustForwardedProto ? VARS.forwardedProto : '$scheme';
 }
 
 function renderStatic(w: ConfWriter, conf: NginxConfModel, route: StaticRouteModel): void {

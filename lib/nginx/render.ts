@@ -114,9 +114,11 @@ function renderGzip(w: ConfWriter, conf: NginxConfModel): void {
 
 function renderMaps(w: ConfWriter, conf: NginxConfModel): void {
   if (conf.trustForwardedProto) {
+    // Only http or https reach the app (and the cache key); anything else is the request's own scheme.
     w.block(`map $http_x_forwarded_proto ${VARS.forwardedProto}`, () => {
-      w.directive('default', '$http_x_forwarded_proto');
-      w.directive('""', '$scheme');
+      w.directive('default', '$scheme');
+      w.directive('"~*^https$"', 'https');
+      w.directive('"~*^http$"', 'http');
     });
   }
   if (!conf.cache) {

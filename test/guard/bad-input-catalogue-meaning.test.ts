@@ -156,6 +156,31 @@ const CATALOGUE: Catalogue = {
       message: 'addDirective(server) "proxy_pass" is valid only inside a location; give it to a route\'s directives',
     },
   ],
+  'headers nginx or the app already set': [
+    {
+      name: 'Content-Type as a sidecar-wide header', build: attach(() => ({ responseHeaders: { 'Content-Type': 'text/plain' } })),
+      message: 'responseHeaders header name "Content-Type" is set by nginx (from mime.types for files, from the app\'s answer otherwise); use a "default_type" route directive for files',
+    },
+    {
+      name: 'Location on a route', build: attach(() => ({ routes: [Route.proxy('/', { headers: { location: '/x' } })] })),
+      message: 'Route.proxy("/") header name "location" is set by nginx or the app on redirects; use a "return 301 <url>" route directive to redirect',
+    },
+    { name: 'Server', build: attach(() => ({ responseHeaders: { Server: 'x' } })), message: 'responseHeaders header name "Server" is set by nginx on every response (server_tokens off)' },
+    { name: 'Date', build: attach(() => ({ responseHeaders: { DATE: 'x' } })), message: 'responseHeaders header name "DATE" is set by nginx on every response' },
+    {
+      name: 'ETag on a file route', build: (c) => attach(() => ({ routes: [Route.file('/a', { path: c.dir.write('a', 'a'), headers: { ETag: '"1"' } })] }))(c),
+      message: 'Route.file("/a") header name "ETag" is set by nginx for files and kept from the app otherwise',
+    },
+    {
+      name: 'Vary', build: attach(() => ({ responseHeaders: { Vary: 'Cookie' } })),
+      message: 'responseHeaders header name "Vary" is set by nginx (Vary: Accept-Encoding with gzip) and by the app; a second Vary would be sent',
+    },
+    {
+      name: 'Content-Length (nginx frames the response)', build: attach(() => ({ responseHeaders: { 'Content-Length': '1' } })),
+      message: 'responseHeaders header name "Content-Length" is set by nginx itself (framing, hop-by-hop or compression); adding it would corrupt responses',
+    },
+    { name: 'headers as a list', build: attach(anyProps({ responseHeaders: ['X-A: b'] })), message: 'responseHeaders ["X-A: b"] must be an object of header names to values' },
+  ],
   'ports below 1024': [
     { name: 'port 80', build: attach(() => ({ port: 80 })), message: `port 80 ${LOW_PORT}` },
     { name: 'port 443', build: attach(() => ({ port: 443 })), message: `port 443 ${LOW_PORT}` },

@@ -122,9 +122,17 @@ describe('renderNginxConf: caching', () => {
         'proxy_cache_background_update on;',
         'proxy_cache_lock on;',
         'proxy_cache_methods GET HEAD;',
-        'proxy_cache_key $scheme$host$request_uri;',
+        'proxy_cache_key $scheme://$host$request_uri;',
         'add_header X-Cache-Status $upstream_cache_status always;',
       ]));
+    });
+
+    it('keys the cache by the scheme the app is told: a trusted X-Forwarded-Proto', () => {
+      expect(block(cachedConf(), 'location /assets/').all).toContain('proxy_cache_key $scheme://$host$request_uri;');
+      const trusted = cachedConf({ trustForwardedProto: true });
+      const loc = block(trusted, 'location /assets/').all;
+      expect(loc).toContain('proxy_cache_key $sidecar_forwarded_proto://$host$request_uri;');
+      expect(loc).toContain('proxy_set_header X-Forwarded-Proto $sidecar_forwarded_proto;');
     });
 
     it('ignores the upstream\'s Cache-Control and Expires only when asked', () => {

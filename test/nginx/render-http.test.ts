@@ -85,14 +85,13 @@ describe('renderNginxConf: http context', () => {
     const trusted = renderNginxConf(baseModel({ trustForwardedProto: true }));
     expect(lines(trusted).filter((l) => l.includes('forwarded_proto'))).toStrictEqual([
       'map $http_x_forwarded_proto $sidecar_forwarded_proto {',
-      'default $http_x_forwarded_proto;',
       'proxy_set_header X-Forwarded-Proto $sidecar_forwarded_proto;',
     ]);
   });
 
-  it('maps a trusted X-Forwarded-Proto to the scheme when the request has none', () => {
+  it('maps a trusted X-Forwarded-Proto to http or https, else to the request\'s own scheme', () => {
     const map = block(renderNginxConf(baseModel({ trustForwardedProto: true })), 'map $http_x_forwarded_proto $sidecar_forwarded_proto');
-    expect(map.all).toStrictEqual(['default $http_x_forwarded_proto;', '"" $scheme;']);
+    expect(map.all).toStrictEqual(['default $scheme;', '"~*^https$" https;', '"~*^http$" http;']);
   });
 });
 

@@ -121,11 +121,12 @@ describe('X-Forwarded-Proto', () => {
     expect(confOf({ trustForwardedProto: false, routes: [Route.proxy('/')] })).toBe(confOf({ routes: [Route.proxy('/')] }));
   });
 
-  test('trustForwardedProto passes the client\'s header on, falling back to the scheme', () => {
+  test('trustForwardedProto passes the client\'s header on as http or https, else the scheme', () => {
     // GIVEN / WHEN
     const conf = confOf({ trustForwardedProto: true, routes: [Route.proxy('/'), Route.proxy('/api/', { stripPrefix: true })] });
     // THEN
-    expect(block(conf, 'map $http_x_forwarded_proto $sidecar_forwarded_proto')).toStrictEqual(['default $http_x_forwarded_proto;', '"" $scheme;']);
+    expect(block(conf, 'map $http_x_forwarded_proto $sidecar_forwarded_proto'))
+      .toStrictEqual(['default $scheme;', '"~*^https$" https;', '"~*^http$" http;']);
     for (const head of ['location /', 'location /api/']) {
       expect(block(conf, head).filter((l) => l.includes('X-Forwarded-Proto')))
         .toStrictEqual(['proxy_set_header X-Forwarded-Proto $sidecar_forwarded_proto;']);

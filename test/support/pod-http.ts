@@ -6,6 +6,8 @@ export interface HttpResult {
   /** 0 when no answer came (refused, reset, timed out). */
   readonly status: number;
   readonly headers: Record<string, string>;
+  /** Every header line as sent, `Name: value`, repeats included (`headers` keeps the last of each). */
+  readonly headerLines: string[];
   readonly body: string;
   readonly seconds: number;
   /** curl's exit code: 0, or why no answer came (7 refused, 28 timed out, 52 empty reply, 56 reset). */
@@ -49,6 +51,7 @@ function parseCurl(out: string, exit: number): HttpResult {
   return {
     status: Number(head.split(' ')[1] ?? 0),
     headers,
+    headerLines: head.split('\r\n').slice(1).filter((l) => l !== ''),
     body: Buffer.from(rest.slice(0, cut), 'latin1').toString('utf8'),
     seconds: Number(rest.slice(cut + 1)),
     curlExit: exit,

@@ -9,7 +9,8 @@ import { shown } from '../prop-values';
 export interface RouteBaseOptions {
   /**
    * Response headers added to this route's responses. One with the name of a sidecar-wide header
-   * (any case) replaces it in this route; an empty value sends none (nginx skips empty values).
+   * (any case) replaces it in this route; on a proxy route each replaces the app's header of that
+   * name; an empty value sends none (nginx skips empty values).
    * @default - none; static and file routes send `Cache-Control: no-cache` unless a Cache-Control is set
    */
   readonly headers?: { [name: string]: string };
