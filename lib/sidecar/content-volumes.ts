@@ -1,6 +1,7 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ISidecarHost } from '../host/host';
+import { contentNamedConfigMap } from './content-name';
 import { LAYOUT } from './layout';
 import { LocalFile } from './local-files';
 import { StaticContent } from './static-content';
@@ -62,18 +63,7 @@ export class ContentVolumes {
   }
 
   private configMapOrNew(): ApiObject {
-    this._configMap ??= new ApiObject(this.scope, 'static', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { namespace: this.host.apiObject.metadata.namespace },
-      data: Lazy.any({ produce: () => omitEmpty(this.render().data) }),
-      binaryData: Lazy.any({ produce: () => omitEmpty(this.render().binaryData) }),
-    });
+    this._configMap ??= contentNamedConfigMap(this.scope, 'static', this.host.apiObject.metadata.namespace, this.render);
     return this._configMap;
   }
-}
-
-/** A record, or undefined when it is empty (so the field is left out of the object). */
-export function omitEmpty(record: Record<string, string>): Record<string, string> | undefined {
-  return Object.keys(record).length > 0 ? record : undefined;
 }

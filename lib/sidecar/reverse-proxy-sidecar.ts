@@ -1,4 +1,4 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../errors';
 import { yamlUnsafeCharacter } from '../k8s/yaml-text';
@@ -6,7 +6,8 @@ import { ISidecarHost } from '../host/host';
 import { DirectiveModel, RouteModel } from '../nginx/model';
 import { AppPort } from './app-port';
 import { checksumOf } from './checksum';
-import { ContentVolumes, omitEmpty } from './content-volumes';
+import { contentNamedConfigMap } from './content-name';
+import { ContentVolumes } from './content-volumes';
 import { DEFAULT_GZIP_TYPES, DEFAULT_IMAGE } from './defaults';
 import { Directive, DirectiveContext } from './directive';
 import { checkContextDirective } from './directive-rules';
@@ -43,7 +44,10 @@ export class ReverseProxySidecar extends Construct {
   public readonly portName: string;
   /** The name of the nginx container. */
   public readonly containerName: string;
-  /** The ConfigMap holding nginx.conf and the error page. */
+  /**
+   * The ConfigMap holding nginx.conf and the error page: immutable, named by its content (its name
+   * resolves at synthesis, e.g. `web-proxy-config-1a2b3c4d5e`).
+   */
   public readonly configMap: ApiObject;
 
   private readonly host: ISidecarHost;
@@ -77,13 +81,8 @@ export class ReverseProxySidecar extends Construct {
 
     // 2. What is rendered at synthesis, once: the files, their ConfigMaps and their checksum.
     this.files = new RenderedFiles(() => this.renderFiles());
-    this.configMap = new ApiObject(this, 'config', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { namespace: this.host.apiObject.metadata.namespace },
-      data: Lazy.any({ produce: () => this.files.get().config }),
-      binaryData: Lazy.any({ produce: () => omitEmpty(this.files.get().configBinary) }),
-    });
+    this.configMap = contentNamedConfigMap(this, 'config', this.host.apiObject.metadata.namespace,
+      () => ({ data: this.files.get().config, binaryData: this.files.get().configBinary }));
     this.content = new ContentVolumes(this, this.host, this.containerName, () => this.files.get().content);
     this.app = new AppPort(this.host, this.containerName, this.props.appPort,
       { keepApp: this.props.keepAppDuringDrain, drainSeconds: this.props.drainSeconds });
@@ -160,7 +159,7 @@ export class ReverseProxySidecar extends Construct {
     this.node.addValidation({ validate: () => retargetSelectorErrors(target, this.host) });
   }
 
-  /** The ConfigMap with the files of the static and file routes; created with the first such route. */
+  /** The ConfigMap with the files of the static and file routes, immutable and named by its content; created with the first such route. */
   public get staticConfigMap(): ApiObject | undefined {
     return this.content.configMap;
   }

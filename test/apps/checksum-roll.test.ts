@@ -25,7 +25,8 @@ function synthExample(example: 'flask-hello' | 'alertmanager'): Synthesized {
   const files = new Map<string, string>();
   for (const cm of objects.filter((o) => o.kind === 'ConfigMap' && /-proxy-/.test(o.metadata.name))) {
     for (const [k, v] of Object.entries({ ...cm.data, ...cm.binaryData })) {
-      files.set(`${cm.metadata.name}/${k}`, String(v));
+      // The name ends in a hash of the content: key the files by the name without it.
+      files.set(`${cm.metadata.name.replace(/-[0-9a-f]{10}$/, '')}/${k}`, String(v));
     }
   }
   return { checksum: podTemplateOf(workload).metadata.annotations[CHECKSUM_ANNOTATION], files };

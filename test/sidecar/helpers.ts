@@ -39,7 +39,9 @@ export function checksumOf(manifest: Manifest): string {
 
 /** The one synthesized object of this kind (and name, when given); throws unless exactly one matches. */
 export function find(manifests: Manifest[], kind: string, name?: string): Manifest {
-  const found = manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata?.name === name));
+  // ConfigMap names are tokens that resolve at synthesis (content-named): compare as strings.
+  const want = name === undefined ? undefined : String(name);
+  const found = manifests.filter((m) => m.kind === kind && (want === undefined || m.metadata?.name === want));
   if (found.length !== 1) {
     throw new Error(`expected one ${kind}${name ? ` "${name}"` : ''}, found ${found.length}`);
   }

@@ -70,7 +70,7 @@ describe('ManifestValidationPlugin with cdk8s-cli\'s ValidationContext', () => {
       expect(report.violations.map((v) => v.ruleName)).toStrictEqual(['schema/unknown-field', nginx ? 'nginx/nginx-t' : 'nginx/nginx-not-installed']);
       if (nginx) {
         expect(report.violations[1].violatingConstructs[0].locations[0]).toMatch(
-          /^\[nginx\] ConfigMap monitoring\/alertmanager-proxy-config data\["nginx.conf"\]: nginx -t failed for container "nginx" of StatefulSet monitoring\/monitor-alertmanager: \[emerg\] invalid value "of" in \/etc\/nginx\/sidecar\/nginx.conf:\d+ \(value: "server_tokens of;"\)$/);
+          /^\[nginx\] ConfigMap monitoring\/alertmanager-proxy-config-[0-9a-f]{10} data\["nginx.conf"\]: nginx -t failed for container "nginx" of StatefulSet monitoring\/monitor-alertmanager: \[emerg\] invalid value "of" in \/etc\/nginx\/sidecar\/nginx.conf:\d+ \(value: "server_tokens of;"\)$/);
       }
     } finally {
       dir.cleanup();

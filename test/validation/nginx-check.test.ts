@@ -10,13 +10,18 @@ import { matrix } from './matrix';
 const ROOT = path.join(__dirname, '..', '..');
 const ALERTMANAGER = path.join(ROOT, 'dist', 'alertmanager.k8s.yaml');
 const FLASK_HELLO = path.join(ROOT, 'dist', 'flask-hello.k8s.yaml');
-const FINDING = '[nginx] ConfigMap monitoring/alertmanager-proxy-config data["nginx.conf"]: '
+/** The examples' config ConfigMaps: named by their content, so read from dist/. */
+const configMapName = (file: string) => loadManifests([file])
+  .find((o) => o.object.kind === 'ConfigMap' && /-proxy-config-[0-9a-f]{10}$/.test(o.object.metadata.name))!.object.metadata.name;
+const AM_CONFIG = configMapName(ALERTMANAGER);
+const FLASK_CONFIG = configMapName(FLASK_HELLO);
+const FINDING = `[nginx] ConfigMap monitoring/${AM_CONFIG} data["nginx.conf"]: `
   + 'nginx -t failed for container "nginx" of StatefulSet monitoring/monitor-alertmanager: ';
 
 /** The alertmanager example with its nginx.conf changed by `edit`. */
 function alertmanagerWith(edit: (conf: string) => string): LoadedManifest[] {
   const objects = loadManifests([ALERTMANAGER]);
-  const config = objects.find((o) => o.object.kind === 'ConfigMap' && o.object.metadata.name === 'alertmanager-proxy-config')!;
+  const config = objects.find((o) => o.object.kind === 'ConfigMap' && o.object.metadata.name === AM_CONFIG)!;
   config.object.data['nginx.conf'] = edit(config.object.data['nginx.conf']);
   return objects;
 }
@@ -47,7 +52,7 @@ function brokenSidecarConf(objects: any[]): { objects: any[]; expected: string[]
 
 /** The line number of `text` in the alertmanager example's nginx.conf after `edit` (rendering may move it). */
 function lineOf(edit: (conf: string) => string, text: string): number {
-  const conf: string = alertmanagerWith(edit).find((o) => o.object.metadata.name === 'alertmanager-proxy-config')!.object.data['nginx.conf'];
+  const conf: string = alertmanagerWith(edit).find((o) => o.object.metadata.name === AM_CONFIG)!.object.data['nginx.conf'];
   return conf.split('\n').findIndex((l) => l.includes(text)) + 1;
 }
 
@@ -110,7 +115,7 @@ withNginx('nginx -t on the nginx.conf the sidecar runs', () => {
 
   test('lays out the ConfigMap\'s other files too, with the pod\'s paths rewritten in them', () => {
     const objects = alertmanagerWith((conf) => conf.replace('sendfile on;', 'include /etc/nginx/sidecar/extra.conf;'));
-    const config = objects.find((o) => o.object.metadata.name === 'alertmanager-proxy-config')!;
+    const config = objects.find((o) => o.object.metadata.name === AM_CONFIG)!;
     config.object.data['extra.conf'] = 'sendfile on;\nproxy_cache_path /var/cache/nginx/extra levels=1:2 keys_zone=extra:1m;\n';
     expect(messages(objects)).toStrictEqual([]);
     // The included file is read where the pod reads it: a bad line in it is reported there. (The
@@ -150,7 +155,7 @@ withNginx('nginx -t on the nginx.conf the sidecar runs', () => {
       const script = `
         const { checkNginxConfs, loadManifests } = require(${JSON.stringify(entry)});
         const objects = loadManifests(${JSON.stringify(files)});
-        const config = objects.find((o) => o.object.metadata.name === 'alertmanager-proxy-config');
+        const config = objects.find((o) => o.object.metadata.name === ${JSON.stringify(AM_CONFIG)});
         const ok = checkNginxConfs(objects).length;
         config.object.data['nginx.conf'] = config.object.data['nginx.conf'].replace('server_tokens off;', 'server_tokens of;');
         console.log(JSON.stringify({ uid: process.getuid(), ok, broken: checkNginxConfs(objects).map((f) => f.message) }));`;
@@ -180,10 +185,10 @@ describe('without what nginx -t needs', () => {
   });
 
   test('a ConfigMap missing from the manifests is a finding', () => {
-    const objects = loadManifests([FLASK_HELLO]).filter((o) => o.object.metadata.name !== 'flask-hello-proxy-config');
+    const objects = loadManifests([FLASK_HELLO]).filter((o) => o.object.metadata.name !== FLASK_CONFIG);
     expect(messages(objects)).toStrictEqual([
       '[nginx] Deployment flask-hello-web spec.template.spec.containers[1]: container "nginx" of Deployment flask-hello-web reads '
-        + '/etc/nginx/sidecar/nginx.conf from ConfigMap "flask-hello-proxy-config", which is not among the manifests (value: "flask-hello-proxy-config")',
+        + `/etc/nginx/sidecar/nginx.conf from ConfigMap "${FLASK_CONFIG}", which is not among the manifests (value: "${FLASK_CONFIG}")`,
     ]);
   });
 });

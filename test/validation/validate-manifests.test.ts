@@ -30,14 +30,14 @@ describe('validateManifests', () => {
     const [flask, alertmanager] = EXAMPLES.map(loadYaml);
     flask[0].metadata.labelz = 1;
     flask[0].spec.template.spec.containers[1].securityContext.privileged = true;
-    const config = alertmanager.find((o) => o.metadata.name === 'alertmanager-proxy-config')!;
+    const config = alertmanager.find((o) => o.metadata.name.startsWith('alertmanager-proxy-config-'))!;
     config.data['nginx.conf'] = config.data['nginx.conf'].replace('server_tokens off;', 'server_tokens of;');
     const line = config.data['nginx.conf'].split('\n').indexOf('  server_tokens of;') + 1;
     expect(validateManifests([...flask, ...alertmanager], options).map((f) => f.message)).toStrictEqual([
       '[schema] Deployment flask-hello-web metadata.labelz: unknown field (value: 1)',
       '[pod-security] Deployment flask-hello-web spec.template.spec.containers[1].securityContext.privileged: '
         + 'container "nginx" must not be privileged (baseline "privileged") (value: true)',
-      ...(nginx ? ['[nginx] ConfigMap monitoring/alertmanager-proxy-config data["nginx.conf"]: nginx -t failed for container "nginx" of '
+      ...(nginx ? [`[nginx] ConfigMap monitoring/${config.metadata.name} data["nginx.conf"]: nginx -t failed for container "nginx" of `
         + `StatefulSet monitoring/monitor-alertmanager: [emerg] invalid value "of" in /etc/nginx/sidecar/nginx.conf:${line} (value: "server_tokens of;")`] : []),
     ]);
   });
