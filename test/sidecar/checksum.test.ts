@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Directive, DirectiveContext, ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost } from '../../lib';
+import { DEFAULT_ERROR_PAGE } from '../../lib/sidecar/error-page';
 import { Manifest, STATEFUL_SET_YAML, TempDir, checksumOf, find, include, included } from './helpers';
 
 let dir: TempDir;
@@ -25,72 +26,160 @@ function checksum(chart: Chart, kind = 'Deployment'): string {
   return checksumOf(find(Testing.synth(chart), kind));
 }
 
+/** `conf` without the one block whose head is exactly `head {`: the blank line before it, its lines and its closing brace. */
+function withoutBlock(conf: string, head: string): string {
+  const lines = conf.split('\n');
+  const starts = lines.map((l, i) => (l.trim() === `${head} {` ? i : -1)).filter((i) => i >= 0);
+  expect(starts).toHaveLength(1);
+  const indent = lines[starts[0]].length - lines[starts[0]].trimStart().length;
+  const end = lines.findIndex((l, i) => i > starts[0] && l === `${' '.repeat(indent)}}`);
+  expect(end).toBeGreaterThan(starts[0]);
+  expect(lines[starts[0] - 1]).toBe('');
+  return [...lines.slice(0, starts[0] - 1), ...lines.slice(end + 1)].join('\n');
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** One synthesis of a built app: the pod template's checksum, nginx.conf and the data of both ConfigMaps. */
+function synthesized({ chart, sidecar }: Built, kind = 'Deployment') {
+  const manifests = Testing.synth(chart);
+  const config = find(manifests, 'ConfigMap', sidecar.configMap.name);
+  const content = sidecar.staticConfigMap ? find(manifests, 'ConfigMap', sidecar.staticConfigMap.name) : undefined;
+  return {
+    checksum: checksumOf(find(manifests, kind)) as string,
+    conf: config.data['nginx.conf'] as string,
+    config: config.data as Record<string, string>,
+    content: content ? { data: content.data, binaryData: content.binaryData } : undefined,
+  };
+}
+
+/** Both are SHA-256 hex digests, and they differ. */
+function expectChanged(before: string, after: string): void {
+  expect(before).toMatch(SHA256_HEX);
+  expect(after).toMatch(SHA256_HEX);
+  expect(after).not.toBe(before);
+}
+
 describe('the checksum changes', () => {
   test('when a route is added after construction', () => {
     // GIVEN
-    const { chart, sidecar } = build({ routes: [Route.proxy('/')] });
-    const before = checksum(chart);
+    const built = build({ routes: [Route.proxy('/')] });
+    const before = synthesized(built);
+    expect(synthesized(built).checksum).toBe(before.checksum);
     // WHEN
-    sidecar.addRoute(Route.proxy('/api/', { stripPrefix: true }));
-    // THEN
-    expect(checksum(chart)).not.toBe(before);
+    built.sidecar.addRoute(Route.proxy('/api/', { stripPrefix: true }));
+    // THEN the checksum follows nginx.conf, whose one change is the new location
+    const after = synthesized(built);
+    expectChanged(before.checksum, after.checksum);
+    expect(before.conf).not.toContain('location /api/ {');
+    expect(after.conf).toContain('    location /api/ {\n');
+    expect(withoutBlock(after.conf, 'location /api/')).toBe(before.conf);
+    expect(after.config['50x.html']).toBe(before.config['50x.html']);
   });
 
-  test('when an option that reaches nginx.conf changes', () => {
-    expect(checksum(build({ gzip: { level: 6 } }).chart)).not.toBe(checksum(build({ gzip: { level: 5 } }).chart));
-    expect(checksum(build({ workerConnections: 2048 }).chart)).not.toBe(checksum(build().chart));
+  test.each<[string, () => Omit<ReverseProxySidecarProps, 'host'>, () => Omit<ReverseProxySidecarProps, 'host'>, string, string]>([
+    ['gzip.level', () => ({ gzip: { level: 6 } }), () => ({ gzip: { level: 5 } }), '  gzip_comp_level 6;\n', '  gzip_comp_level 5;\n'],
+    ['workerConnections', () => ({ workerConnections: 2048 }), () => ({}), '  worker_connections 2048;\n', '  worker_connections 1024;\n'],
+    ['trustForwardedProto', () => ({ trustForwardedProto: true, routes: [Route.proxy('/')] }), () => ({ routes: [Route.proxy('/')] }),
+      '      proxy_set_header X-Forwarded-Proto $sidecar_forwarded_proto;\n', '      proxy_set_header X-Forwarded-Proto $scheme;\n'],
+  ])('when an option that reaches nginx.conf changes: %s', (_name, changed, unchanged, changedLine, unchangedLine) => {
+    // GIVEN / WHEN
+    const [a, again, b] = [build(changed()), build(changed()), build(unchanged())].map((built) => synthesized(built));
+    // THEN the same props give the same checksum, the other props another
+    expect(again.checksum).toBe(a.checksum);
+    expectChanged(b.checksum, a.checksum);
+    // AND nginx.conf differs at the option's line
+    expect(a.conf).toContain(changedLine);
+    expect(b.conf).toContain(unchangedLine);
+    expect(a.conf).not.toContain(unchangedLine);
+    expect(b.conf).not.toContain(changedLine);
+  });
+
+  test('when trustForwardedProto changes, nginx.conf gets the map and nothing else but the header line', () => {
     const proxy = () => [Route.proxy('/')];
-    expect(checksum(build({ trustForwardedProto: true, routes: proxy() }).chart)).not.toBe(checksum(build({ routes: proxy() }).chart));
+    const trusted = synthesized(build({ trustForwardedProto: true, routes: proxy() })).conf;
+    const plain = synthesized(build({ routes: proxy() })).conf;
+    expect(withoutBlock(trusted, 'map $http_x_forwarded_proto $sidecar_forwarded_proto')
+      .replace('X-Forwarded-Proto $sidecar_forwarded_proto;', 'X-Forwarded-Proto $scheme;')).toBe(plain);
   });
 
   test('when a directive is added after construction', () => {
     // GIVEN
-    const { chart, sidecar } = build();
-    const before = checksum(chart);
+    const built = build();
+    const before = synthesized(built);
+    expect(synthesized(built).checksum).toBe(before.checksum);
     // WHEN
-    sidecar.addDirective(DirectiveContext.SERVER, Directive.of('proxy_buffer_size', '16k'));
+    built.sidecar.addDirective(DirectiveContext.SERVER, Directive.of('proxy_buffer_size', '16k'));
     // THEN
-    expect(checksum(chart)).not.toBe(before);
+    const after = synthesized(built);
+    expectChanged(before.checksum, after.checksum);
+    expect(before.conf).not.toContain('proxy_buffer_size');
+    expect(after.conf.replace('    proxy_buffer_size 16k;\n', '')).toBe(before.conf);
   });
 
   test('when a static file\'s content changes', () => {
     // GIVEN
     dir.write('site/index.html', '<h1>one</h1>\n');
     const props = () => ({ routes: [Route.staticFiles('/', { directory: dir.path('site') })] });
-    const before = checksum(build(props()).chart);
+    const before = synthesized(build(props()));
+    expect(synthesized(build(props())).checksum).toBe(before.checksum);
     // WHEN
     dir.write('site/index.html', '<h1>two</h1>\n');
-    // THEN
-    expect(checksum(build(props()).chart)).not.toBe(before);
+    // THEN the static ConfigMap changed, nginx.conf did not
+    const after = synthesized(build(props()));
+    expectChanged(before.checksum, after.checksum);
+    expect(before.content).toStrictEqual({ data: { '1-index.html': '<h1>one</h1>\n' }, binaryData: undefined });
+    expect(after.content).toStrictEqual({ data: { '1-index.html': '<h1>two</h1>\n' }, binaryData: undefined });
+    expect(after.config).toStrictEqual(before.config);
   });
 
   test('when a binary static file\'s content changes', () => {
     // GIVEN
     const file = dir.write('logo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0x00]));
     const props = () => ({ routes: [Route.file('/logo.png', { path: file })] });
-    const before = checksum(build(props()).chart);
+    const before = synthesized(build(props()));
+    expect(synthesized(build(props())).checksum).toBe(before.checksum);
     // WHEN
     dir.write('logo.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xfe, 0x00]));
-    // THEN
-    expect(checksum(build(props()).chart)).not.toBe(before);
+    // THEN the binaryData changed by that one byte, nginx.conf did not
+    const after = synthesized(build(props()));
+    expectChanged(before.checksum, after.checksum);
+    expect(before.content).toStrictEqual({ data: undefined, binaryData: { '1-logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xff, 0x00]).toString('base64') } });
+    expect(after.content).toStrictEqual({ data: undefined, binaryData: { '1-logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0xfe, 0x00]).toString('base64') } });
+    expect(after.config).toStrictEqual(before.config);
   });
 
   test('when a static file is renamed (same content)', () => {
+    // GIVEN
     dir.write('a/x.html', 'same');
     dir.write('b/y.html', 'same');
-    expect(checksum(build({ routes: [Route.staticFiles('/', { directory: dir.path('a') })] }).chart))
-      .not.toBe(checksum(build({ routes: [Route.staticFiles('/', { directory: dir.path('b') })] }).chart));
+    const props = (d: string) => ({ routes: [Route.staticFiles('/', { directory: dir.path(d) })] });
+    // WHEN
+    const [a, again, b] = [build(props('a')), build(props('a')), build(props('b'))].map((built) => synthesized(built));
+    // THEN only the key differs
+    expect(again.checksum).toBe(a.checksum);
+    expectChanged(a.checksum, b.checksum);
+    expect(a.content).toStrictEqual({ data: { '1-x.html': 'same' }, binaryData: undefined });
+    expect(b.content).toStrictEqual({ data: { '1-y.html': 'same' }, binaryData: undefined });
+    expect(b.config).toStrictEqual(a.config);
   });
 
   test('when the error page changes', () => {
     // GIVEN
     const page = dir.write('50x.html', '<p>down</p>\n');
-    const before = checksum(build({ errorPage: page }).chart);
+    const before = synthesized(build({ errorPage: page }));
+    expect(synthesized(build({ errorPage: page })).checksum).toBe(before.checksum);
     // WHEN
     dir.write('50x.html', '<p>down, retry</p>\n');
     // THEN
-    expect(checksum(build({ errorPage: page }).chart)).not.toBe(before);
-    expect(checksum(build().chart)).not.toBe(before);
+    const after = synthesized(build({ errorPage: page }));
+    const builtIn = synthesized(build());
+    expectChanged(before.checksum, after.checksum);
+    expectChanged(before.checksum, builtIn.checksum);
+    expectChanged(after.checksum, builtIn.checksum);
+    expect(before.config['50x.html']).toBe('<p>down</p>\n');
+    expect(after.config).toStrictEqual({ 'nginx.conf': before.conf, '50x.html': '<p>down, retry</p>\n' });
+    expect(builtIn.config).toStrictEqual({ 'nginx.conf': before.conf, '50x.html': DEFAULT_ERROR_PAGE });
   });
 });
 
@@ -108,8 +197,11 @@ describe('the checksum stays the same', () => {
   });
 
   test('when the same chart is synthesized twice', () => {
-    const { chart } = build({ routes: [Route.proxy('/')] });
-    expect(checksum(chart)).toBe(checksum(chart));
+    const { chart, sidecar } = build({ routes: [Route.proxy('/')] });
+    const first = checksum(chart);
+    expect(first).toMatch(SHA256_HEX);
+    expect(first).toBe(sidecar.checksum);
+    expect(checksum(chart)).toBe(first);
   });
 
   test('when the app container\'s image changes', () => {
@@ -119,7 +211,9 @@ describe('the checksum stays the same', () => {
     // WHEN
     const [m1, m2] = [one, two].map((b) => find(Testing.synth(b.chart), 'Deployment'));
     // THEN: the image did change, the checksum did not
-    expect(m1.spec.template.spec.containers[0].image).not.toBe(m2.spec.template.spec.containers[0].image);
+    expect([m1, m2].map((m) => m.spec.template.spec.containers[0].image)).toStrictEqual(['app:1.0.0', 'app:2.0.0']);
+    expect(checksumOf(m1)).toMatch(SHA256_HEX);
+    expect(checksumOf(m1)).toBe(one.sidecar.checksum);
     expect(checksumOf(m2)).toBe(checksumOf(m1));
   });
 
@@ -127,10 +221,13 @@ describe('the checksum stays the same', () => {
     // GIVEN
     const { chart, deployment } = build({ routes: [Route.proxy('/')] });
     const before = checksum(chart);
+    expect(before).toMatch(SHA256_HEX);
     // WHEN
     deployment.addContainer({ name: 'exporter', image: 'exporter:1', ports: [{ number: 9100 }] });
-    // THEN
-    expect(checksum(chart)).toBe(before);
+    // THEN the container is there, the checksum is the same
+    const m = find(Testing.synth(chart), 'Deployment');
+    expect(m.spec.template.spec.containers.map((c: Manifest) => c.name)).toStrictEqual(['app', 'nginx', 'exporter']);
+    expect(checksumOf(m)).toBe(before);
   });
 });
 
@@ -202,6 +299,6 @@ describe('routes added after construction reach nginx.conf and the checksum (laz
     expect(conf).toContain('server 127.0.0.1:9093;');
     expect(conf).toContain('location /static/ {');
     expect(sum).toBe(sidecar.checksum);
-    expect(sum).not.toBe(before);
+    expectChanged(before, sum);
   });
 });

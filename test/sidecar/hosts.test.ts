@@ -4,7 +4,7 @@ import { ISidecarHost, ReverseProxySidecar, Route, SidecarHost } from '../../lib
 
 const CHECKSUM_ANNOTATION = ReverseProxySidecar.CHECKSUM_ANNOTATION;
 import {
-  Manifest, STATEFUL_SET_YAML, TempDir, appDeployment, checksumOf, container, find, include, included, podTemplate,
+  Manifest, STATEFUL_SET_YAML, TempDir, appDeployment, checksumOf, container, exactly, find, include, included, podTemplate,
   rawDeployment, volume,
 } from './helpers';
 
@@ -440,7 +440,9 @@ describe('the static ConfigMap is created with the first static or file route', 
     const chart = Testing.chart();
     const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(appDeployment(chart)) });
     // WHEN
-    expect(() => sidecar.addRoute(Route.staticFiles('/', { directory: dir.path('missing') }))).toThrow(/does not exist/);
+    const missing = dir.path('missing');
+    expect(() => sidecar.addRoute(Route.staticFiles('/', { directory: missing })))
+      .toThrow(exactly(`routes[0] Route.staticFiles("/") directory ${JSON.stringify(missing)} does not exist (resolved to ${missing})`));
     // THEN
     expect(sidecar.staticConfigMap).toBeUndefined();
     expect(configMapNames(chart)).toStrictEqual([sidecar.configMap.name]);

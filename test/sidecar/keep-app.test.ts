@@ -1,7 +1,7 @@
 import { ApiObject, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ISidecarHost, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
-import { appDeployment, container, find, rawDeployment } from './helpers';
+import { Manifest, appDeployment, container, find, podTemplate, rawDeployment } from './helpers';
 
 /**
  * Kubernetes stops all of a pod's containers at once: the app containers get a preStop sleep so
@@ -20,10 +20,28 @@ describe('keepAppDuringDrain', () => {
     expect(app.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '8'] } } });
   });
 
-  it.each(hosts)('leaves a %s alone with keepAppDuringDrain: false', (_name, host) => {
-    const chart = Testing.chart();
-    new ReverseProxySidecar(chart, 'proxy', { host: host(chart), keepAppDuringDrain: false, routes: [Route.proxy('/')] });
-    expect(container(find(Testing.synth(chart), 'Deployment'), 'app').lifecycle).toBeUndefined();
+  /** nginx's own preStop: drain for `seconds`, then quit gracefully and wait for the workers. */
+  const nginxPreStop = (seconds: number) => ({ preStop: { exec: { command: ['/bin/sh', '-c', `sleep ${seconds}; `
+    + 'nginx -c /etc/nginx/sidecar/nginx.conf -e stderr -s quit || kill -QUIT "$(cat /var/cache/nginx/nginx.pid)"; '
+    + 'while [ -e /var/cache/nginx/nginx.pid ]; do sleep 1; done'] } } });
+
+  it.each(hosts)('leaves a %s alone with keepAppDuringDrain: false; nginx still drains', (_name, host) => {
+    // GIVEN / WHEN the same sidecar with keepAppDuringDrain: false and with the default (true)
+    const synth = (props: { keepAppDuringDrain?: boolean }) => {
+      const chart = Testing.chart();
+      new ReverseProxySidecar(chart, 'proxy', { host: host(chart), drainDelay: Duration.seconds(7), routes: [Route.proxy('/')], ...props });
+      return find(Testing.synth(chart), 'Deployment');
+    };
+    const off = synth({ keepAppDuringDrain: false });
+    const on = synth({});
+    // THEN both have the app and nginx, nginx drains for 7 s in both, and only the default holds the app
+    for (const m of [off, on]) {
+      expect(podTemplate(m).spec.containers.map((c: Manifest) => c.name)).toStrictEqual(['app', 'nginx']);
+      expect(container(m, 'nginx').lifecycle).toStrictEqual(nginxPreStop(7));
+    }
+    const { lifecycle, ...appWithoutLifecycle } = container(on, 'app');
+    expect(lifecycle).toStrictEqual({ preStop: { exec: { command: ['sleep', '8'] } } });
+    expect(container(off, 'app')).toStrictEqual(appWithoutLifecycle);
   });
 
   it('adds nothing until a proxy route needs the app', () => {

@@ -84,8 +84,8 @@ describe('Cache-Control on static and file routes', () => {
 
   test('a route header on one route leaves the other route its no-cache', () => {
     const conf = confOf({ routes: routes({ static: { 'Cache-Control': 'max-age=60' } }) });
-    expect(addHeaders(conf, 'location /site/')).not.toContain(NO_CACHE);
-    expect(addHeaders(conf, 'location = /robots.txt')).toContain(NO_CACHE);
+    expect(addHeaders(conf, 'location /site/')).toStrictEqual([NOSNIFF, 'add_header Cache-Control max-age=60 always;']);
+    expect(addHeaders(conf, 'location = /robots.txt')).toStrictEqual([NOSNIFF, NO_CACHE]);
   });
 
   test.each(['Cache-Control', 'cache-control'])('a sidecar-wide %j in responseHeaders replaces it everywhere', (name) => {
@@ -143,12 +143,11 @@ describe('Cache-Control set by directives, and on the error page', () => {
       Route.file('/humans.txt', { path: file, headers: { 'Cache-Control': 'max-age=60' } }),
       Route.file('/plain.txt', { path: file }),
     ] });
-    // THEN neither location adds no-cache on top of its own; the plain one does
-    expect(block(conf, 'location = /robots.txt')).toContain('expires 1h;');
-    expect(block(conf, 'location = /robots.txt')).not.toContain(NO_CACHE);
-    expect(block(conf, 'location = /humans.txt')).toContain('add_header Cache-Control max-age=60 always;');
-    expect(block(conf, 'location = /humans.txt')).not.toContain(NO_CACHE);
-    expect(block(conf, 'location = /plain.txt')).toContain(NO_CACHE);
+    // THEN each keeps its own caching and neither adds no-cache on top
+    expect(block(conf, 'location = /robots.txt')).toStrictEqual(['root /usr/share/nginx/html/1;', NOSNIFF, 'expires 1h;']);
+    expect(block(conf, 'location = /humans.txt')).toStrictEqual(['root /usr/share/nginx/html/2;', NOSNIFF, 'add_header Cache-Control max-age=60 always;']);
+    // AND a plain file route beside them gets it
+    expect(block(conf, 'location = /plain.txt')).toStrictEqual(['root /usr/share/nginx/html/3;', NOSNIFF, NO_CACHE]);
   });
 
   test('the error page is no-store even when responseHeaders set a Cache-Control', () => {

@@ -118,7 +118,7 @@ describe('appProtocol', () => {
     });
     const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(appDeployment(chart)) });
     sidecar.retargetService(svc);
-    expect(servicePorts(chart, 'svc')).toEqual([{ name: 'nginx-http', port: 8080, targetPort: 'nginx-http', appProtocol: 'http' }]);
+    expect(servicePorts(chart, 'svc')).toStrictEqual([{ name: 'nginx-http', port: 8080, targetPort: 'nginx-http', appProtocol: 'http' }]);
   });
 
   test('a port without appProtocol gets none', () => {
@@ -127,8 +127,8 @@ describe('appProtocol', () => {
     const service = rawService(chart, [{ name: 'web', port: 80, targetPort: 5000, protocol: 'TCP' }]);
     // WHEN
     sidecar.retargetService(service);
-    // THEN
-    expect(servicePorts(chart, 'svc')[0]).not.toHaveProperty('appProtocol');
+    // THEN the whole port: moved to the sidecar, protocol kept, no appProtocol key at all
+    expect(servicePorts(chart, 'svc')).toStrictEqual([{ name: 'nginx-http', port: 8080, targetPort: 'nginx-http', protocol: 'TCP' }]);
   });
 });
 

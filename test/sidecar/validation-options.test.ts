@@ -1,6 +1,6 @@
-import { Size } from 'cdk8s';
+import { Chart, Size, Testing } from 'cdk8s';
 import { Route } from '../../lib';
-import { exactly } from './helpers';
+import { exactly, find, volume } from './helpers';
 import { attach } from './validation-helpers';
 
 describe('sizes', () => {
@@ -14,8 +14,14 @@ describe('sizes', () => {
       .toThrow(exactly('volumeSizeLimit "512Mi" must exceed cache.maxSize (1024Mi): the cache and temp files share the emptyDir'));
   });
 
-  test('volumeSizeLimit just above the cache is accepted', () => {
-    expect(() => attach({ volumeSizeLimit: Size.mebibytes(65) })).not.toThrow();
+  test('volumeSizeLimit just above the cache is accepted and sizes the emptyDir; 1 MiB less is refused', () => {
+    // GIVEN / WHEN the default cache of 64Mi and a volume of 65Mi
+    const sidecar = attach({ volumeSizeLimit: Size.mebibytes(65) });
+    // THEN
+    const deployment = find(Testing.synth(Chart.of(sidecar)), 'Deployment');
+    expect(volume(deployment, 'nginx-cache')).toStrictEqual({ name: 'nginx-cache', emptyDir: { sizeLimit: '65Mi' } });
+    expect(() => attach({ volumeSizeLimit: Size.mebibytes(64) }))
+      .toThrow(exactly('volumeSizeLimit "64Mi" must exceed cache.maxSize (64Mi): the cache and temp files share the emptyDir'));
   });
 
   test('nginxConf that is blank', () => {
@@ -119,6 +125,12 @@ describe('gzip', () => {
   });
 
   test('a disabled gzip is not checked', () => {
-    expect(() => attach({ gzip: { enabled: false, level: 0 } })).not.toThrow();
+    // GIVEN / WHEN a level that an enabled gzip refuses
+    const sidecar = attach({ gzip: { enabled: false, level: 0 } });
+    // THEN gzip is off and no other gzip directive is written
+    const gzipLines = sidecar.renderNginxConf().split('\n').filter((l) => /^\s*gzip/.test(l)).map((l) => l.trim());
+    expect(gzipLines).toStrictEqual(['gzip off;']);
+    // AND the same options with enabled: true are refused
+    expect(() => attach({ gzip: { enabled: true, level: 0 } })).toThrow(exactly('gzip.level 0 must be an integer from 1 to 9'));
   });
 });

@@ -14,7 +14,14 @@ describe('ports', () => {
   });
 
   test('errors are ConfigErrors', () => {
-    expect(() => attach({ port: 0 })).toThrow(ConfigError);
+    let error: unknown;
+    try {
+      attach({ port: 0 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe('port 0 must be an integer from 1 to 65535');
   });
 
   test('port used by the app container', () => {
@@ -116,8 +123,17 @@ describe('the app\'s port is needed by proxy routes', () => {
       host: SidecarHost.fromWorkload(deployment),
       routes: [Route.staticFiles('/', { directory: dir.path('site') })],
     });
-    // THEN
-    expect(sidecar.renderNginxConf()).not.toMatch(/^\s*(upstream|proxy_pass) /m);
+    // THEN nginx.conf serves the files and has no upstream
+    const conf = sidecar.renderNginxConf();
+    expect(conf).not.toMatch(/^\s*(upstream|proxy_pass) /m);
+    expect(conf).toContain('    location / {\n'
+      + '      root /usr/share/nginx/html/1;\n'
+      + '      index index.html;\n'
+      + '      try_files $uri $uri/ =404;\n');
+    // AND a proxy route added then needs the port
+    expect(() => sidecar.addRoute(Route.proxy('/api/')))
+      .toThrow(exactly('appPort undefined must be set for routes[1] Route.proxy("/api/"): Deployment "test/web" declares '
+        + 'no container ports, so the app\'s port is not known'));
   });
 });
 

@@ -114,10 +114,18 @@ describe('directives', () => {
     const before = sidecar.renderNginxConf();
     // WHEN
     expect(() => sidecar.addDirective(DirectiveContext.SERVER, Directive.of('add_header', 'X-A', 'b'))).toThrow(ConfigError);
-    expect(() => sidecar.addDirective(DirectiveContext.HTTP, Directive.of('proxy_set_header', 'X-A', 'b'))).toThrow(ConfigError);
+    expect(() => sidecar.addDirective(DirectiveContext.SERVER, Directive.of('add_header', 'X-A', 'b'))).toThrow(exactly(
+      `addDirective(${DirectiveContext.SERVER}) "add_header" would be ignored in every location; use responseHeaders or a route's headers`));
+    expect(() => sidecar.addDirective(DirectiveContext.HTTP, Directive.of('proxy_set_header', 'X-A', 'b'))).toThrow(exactly(
+      `addDirective(${DirectiveContext.HTTP}) "proxy_set_header" would be ignored in every location; use a route's directives`));
     // THEN
     expect(sidecar.renderNginxConf()).toBe(before);
     expect(before).not.toContain('X-A');
+    // AND a directive that is accepted does reach nginx.conf, in the server block
+    sidecar.addDirective(DirectiveContext.SERVER, Directive.of('proxy_buffer_size', '16k'));
+    expect(sidecar.renderNginxConf()).toBe(before.replace('    error_page 500 501 502 503 504 /_sidecar/50x.html;\n',
+      '    error_page 500 501 502 503 504 /_sidecar/50x.html;\n    proxy_buffer_size 16k;\n'));
+    expect(sidecar.renderNginxConf()).not.toBe(before);
   });
 
   test('add_header is refused as a route\'s directive (headers have one way in); other directives are written', () => {

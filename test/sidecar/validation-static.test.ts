@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { Testing } from 'cdk8s';
 import { ReverseProxySidecar, Route, SidecarHost } from '../../lib';
-import { Manifest, TempDir, exactly, find, podTemplate } from './helpers';
+import { Manifest, TempDir, exactly, find, podTemplate, volume } from './helpers';
 import { attach, deploymentChart } from './validation-helpers';
 
 let dir: TempDir;
@@ -74,6 +74,10 @@ describe('static content', () => {
       .toThrow(exactly(`routes[0] Route.file("/huge.bin") path ${JSON.stringify(sparse)} is ${3 * 1024 ** 3} bytes, `
         + 'over the Kubernetes limit of a ConfigMap (1048576 bytes, 1 MiB)'));
     expect(read).not.toHaveBeenCalledWith(sparse);
+    // AND the spy does see the files that are read
+    const small = dir.write('small.txt', 'hi');
+    attach({ routes: [Route.file('/small.txt', { path: small })] });
+    expect(read).toHaveBeenCalledWith(small);
     read.mockRestore();
   });
 
@@ -101,10 +105,15 @@ describe('static content', () => {
         + 'over the Kubernetes limit of a ConfigMap (1048576 bytes, 1 MiB)'));
     // THEN none of it is in the ConfigMap, nginx.conf or the pod, and the next route still works
     sidecar.addRoute(Route.file('/next.txt', { path: small }));
-    const staticMap = Testing.synth(chart).find((o: any) => o.kind === 'ConfigMap' && o.metadata.name.includes('static'));
-    expect(Object.keys(staticMap.data)).toEqual(['1-small.txt', '2-next.txt']);
+    const manifests = Testing.synth(chart);
+    const staticMap = find(manifests, 'ConfigMap', sidecar.staticConfigMap!.name);
+    expect(staticMap.data).toStrictEqual({ '1-small.txt': 'hello\n', '2-next.txt': 'hello\n' });
     expect(staticMap.binaryData).toBeUndefined();
-    expect(sidecar.renderNginxConf()).not.toContain('/big.bin');
+    const locations = sidecar.renderNginxConf().split('\n').map((l) => l.trim()).filter((l) => l.startsWith('location '));
+    expect(locations).toStrictEqual(['location = /_sidecar/healthz {', 'location = /_sidecar/50x.html {',
+      'location = /small.txt {', 'location = /next.txt {']);
+    expect(podTemplate(find(manifests, 'Deployment')).spec.volumes.map((v: Manifest) => v.name))
+      .toStrictEqual(['nginx-cache', 'nginx-config', 'nginx-static-1', 'nginx-static-2']);
   });
 
   test('a route path with "~" (allowed in paths) still gives valid ConfigMap keys', () => {
@@ -223,12 +232,24 @@ describe('static content', () => {
     const { chart, deployment } = deploymentChart();
     const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(deployment) });
     // WHEN
-    expect(() => sidecar.addRoute(Route.staticFiles('/', { directory: dir.path('site') }))).toThrow(/holds the hidden "\.env"/);
+    const site = dir.path('site');
+    expect(() => sidecar.addRoute(Route.staticFiles('/', { directory: site })))
+      .toThrow(exactly(`routes[0] Route.staticFiles("/") directory ${JSON.stringify(site)} holds the hidden ".env"; `
+        + 'remove it (only a top-level .well-known is served)'));
     // THEN
     expect(sidecar.routeList).toStrictEqual([]);
     expect(sidecar.staticConfigMap).toBeUndefined();
     expect(podTemplate(find(Testing.synth(chart), 'Deployment')).spec.volumes.map((v: Manifest) => v.name))
       .toStrictEqual(['nginx-cache', 'nginx-config']);
+    // AND without the hidden file the same route is taken as routes[0], with its ConfigMap and volume
+    fs.rmSync(dir.path('site/.env'));
+    const route = Route.staticFiles('/', { directory: site });
+    sidecar.addRoute(route);
+    expect(sidecar.routeList).toHaveLength(1);
+    expect(sidecar.routeList[0]).toBe(route);
+    const manifests = Testing.synth(chart);
+    expect(find(manifests, 'ConfigMap', sidecar.staticConfigMap!.name).data).toStrictEqual({ '1-index.html': 'hi' });
+    expect(volume(find(manifests, 'Deployment'), 'nginx-static-1').configMap.items).toStrictEqual([{ key: '1-index.html', path: 'index.html' }]);
   });
 
   test('an error page too large for the ConfigMap surfaces at synthesis', () => {

@@ -50,6 +50,8 @@ describe('text that YAML readers outside JavaScript read differently goes to bin
     expect(map.binaryData).toStrictEqual({ '50x.html': Buffer.from(page).toString('base64') });
     const { chart: other, deployment: d2 } = deploymentChart();
     const lf = new ReverseProxySidecar(other, 'proxy', { host: SidecarHost.fromWorkload(d2), errorPage: dir.write('lf.html', page.replace(/\r/g, '')) });
+    expect(before).toMatch(/^[0-9a-f]{64}$/);
+    expect(lf.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(lf.checksum).not.toBe(before);
     expect(find(Testing.synth(other), 'ConfigMap', lf.configMap.name).data['50x.html']).toBe(page.replace(/\r/g, ''));
   });
