@@ -29,6 +29,7 @@ export interface ResolvedProps {
   readonly trustForwardedProto: boolean;
   readonly drainSeconds: number;
   readonly keepAppDuringDrain: boolean;
+  readonly nativeSidecar: boolean;
 }
 
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -120,7 +121,24 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
     trustForwardedProto: props.trustForwardedProto ?? false,
     drainSeconds,
     keepAppDuringDrain: props.keepAppDuringDrain ?? true,
+    nativeSidecar: resolveNativeSidecar(props),
   };
+}
+
+/** `nativeSidecar`, or the host's default; refused where the host's types cannot carry it. */
+function resolveNativeSidecar(props: ReverseProxySidecarProps): boolean {
+  const support = props.host.nativeSidecarSupport();
+  const value: unknown = props.nativeSidecar;
+  if (value === undefined) {
+    return support.byDefault;
+  }
+  if (typeof value !== 'boolean') {
+    throw invalid('nativeSidecar', value, 'must be true or false');
+  }
+  if (value && support.refusal) {
+    throw invalid('nativeSidecar', value, support.refusal);
+  }
+  return value;
 }
 
 function resolveGzip(props: ReverseProxySidecarProps): GzipModel | undefined {

@@ -39,6 +39,8 @@ export class ReverseProxySidecar extends Construct {
   public readonly portName: string;
   /** The name of the nginx container. */
   public readonly containerName: string;
+  /** Whether nginx runs as a native sidecar (an init container with `restartPolicy: Always`). */
+  public readonly nativeSidecar: boolean;
   /** The ConfigMap holding nginx.conf and the error page. */
   public readonly configMap: ApiObject;
 
@@ -67,6 +69,7 @@ export class ReverseProxySidecar extends Construct {
     this.port = this.props.port;
     this.portName = this.props.portName;
     this.containerName = this.props.containerName;
+    this.nativeSidecar = this.props.nativeSidecar;
     this.customConf = props.nginxConf;
     this.errorPage = props.errorPage ? readFile('errorPage', props.errorPage).bytes.toString('utf8') : DEFAULT_ERROR_PAGE;
     claimHost(this.host, this.props, this.node.path);

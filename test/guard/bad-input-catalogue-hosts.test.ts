@@ -5,7 +5,7 @@
  */
 import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Directive, DirectiveContext, ISidecarHost, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import { Directive, DirectiveContext, IPlusWorkload, ISidecarHost, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
 import { appDeployment } from '../sidecar/helpers';
 import { Catalogue, attach, later, proxy, rawService, runCatalogue, sidecar, statefulSet, synthError } from './catalogue-harness';
 
@@ -139,14 +139,14 @@ const CATALOGUE: Catalogue = {
     },
     {
       name: 'a cdk8s-plus Service passed as a workload',
-      build: (c) => () => SidecarHost.fromWorkload(new kplus.Service(c.chart, 'svc', { ports: [{ port: 80 }] }) as unknown as kplus.AbstractPod),
-      message: 'SidecarHost.fromWorkload "test/svc" is not a cdk8s-plus-27 workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod); '
+      build: (c) => () => SidecarHost.fromWorkload(new kplus.Service(c.chart, 'svc', { ports: [{ port: 80 }] }) as unknown as IPlusWorkload),
+      message: 'SidecarHost.fromWorkload "test/svc" is not a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod); '
         + 'use SidecarHost.fromApiObject for a raw object',
     },
     {
       name: 'a cdk8s-plus workload passed as an ApiObject',
       build: (c) => () => SidecarHost.fromApiObject(appDeployment(c.chart) as unknown as ApiObject),
-      message: 'SidecarHost.fromApiObject "test/web" is not an ApiObject; use SidecarHost.fromWorkload for a cdk8s-plus-27 workload',
+      message: 'SidecarHost.fromApiObject "test/web" is not an ApiObject; use SidecarHost.fromWorkload for a cdk8s-plus workload',
     },
     {
       name: 'a second sidecar on the same workload',
