@@ -5,6 +5,7 @@
  */
 import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import * as plus34 from 'cdk8s-plus-34';
 import { Directive, DirectiveContext, IPlusWorkload, ISidecarHost, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
 import { appDeployment } from '../sidecar/helpers';
 import { Catalogue, attach, later, proxy, rawService, runCatalogue, sidecar, statefulSet, synthError } from './catalogue-harness';
@@ -178,6 +179,30 @@ const CATALOGUE: Catalogue = {
         web.addContainer({ name: 'nginx', image: 'nginx:1' });
       },
       message: synthError('containerName "nginx" is also the name of a container added to Deployment "test/web" later'),
+    },
+  ],
+  'native sidecar': [
+    {
+      name: 'nativeSidecar not a boolean', build: attach(() => ({ nativeSidecar: 'yes' as unknown as boolean })),
+      message: 'nativeSidecar "yes" must be true or false',
+    },
+    {
+      name: 'nativeSidecar on a cdk8s-plus-27 workload', build: attach(() => ({ nativeSidecar: true })),
+      message: 'nativeSidecar true needs cdk8s-plus-28 or later: Deployment "test/web" is a cdk8s-plus-27 workload, whose Kubernetes '
+        + '1.27 types drop an init container\'s restartPolicy; use cdk8s-plus-29 or later (clusters 1.29+), or leave nativeSidecar unset',
+    },
+    {
+      name: 'nativeSidecar on a raw object whose 1.27 class drops restartPolicy (at synthesis)',
+      build: (c) => { sidecar(c, { nativeSidecar: true }, SidecarHost.fromApiObject(ApiObject.of(appDeployment(c.chart)))); },
+      message: synthError('nativeSidecar true is lost in Deployment "test-web-c8ba1bf5": its object class drops an init container\'s '
+        + 'restartPolicy (Kubernetes types before 1.28); use an object of 1.28+ types, or nativeSidecar: false'),
+    },
+    {
+      name: 'a cdk8s-plus-34 StatefulSet without volumeClaimTemplates (at synthesis)',
+      build: (c) => { sidecar(c, {}, SidecarHost.fromWorkload(new plus34.StatefulSet(c.chart, 'db', { containers: [{ image: 'app:1', ports: [{ number: 5000 }] }] }))); },
+      message: synthError('StatefulSet "test/db" renders no volume "nginx-cache", "nginx-config" for the sidecar\'s mounts. cdk8s-plus-31 '
+        + 'and later StatefulSets drop every pod volume when they have no volumeClaimTemplates (cdk8s-team/cdk8s-plus#6735): '
+        + 'attach with SidecarHost.fromApiObject(ApiObject.of(statefulSet)) instead'),
     },
   ],
   'Service retarget': [
