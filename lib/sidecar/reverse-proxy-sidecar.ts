@@ -4,6 +4,7 @@ import { invalid } from '../errors';
 import { ISidecarHost } from '../host/host';
 import { DirectiveModel, RouteModel } from '../nginx/model';
 import { AppPort } from './app-port';
+import { bypassServiceErrors } from './bypass-services';
 import { checksumOf } from './checksum';
 import { ContentVolumes } from './content-volumes';
 import { DEFAULT_GZIP_TYPES, DEFAULT_IMAGE } from './defaults';
@@ -52,6 +53,7 @@ export class ReverseProxySidecar extends Construct {
   private readonly customConf?: string;
   private readonly errorPage: string;
   private readonly routes: Route[] = [];
+  private readonly retargeted = new Set<ApiObject>();
   private readonly routeModels: RouteModel[] = [];
   private readonly directives: Record<DirectiveContext, DirectiveModel[]> = { http: [], server: [] };
 
@@ -92,7 +94,12 @@ export class ReverseProxySidecar extends Construct {
 
     // 4. The routes; rules a later change can break are checked at synthesis.
     this.node.addValidation({
-      validate: () => synthErrors(this.host, this.props, this.app.port, this.files.get().config),
+      validate: () => [
+        ...synthErrors(this.host, this.props, this.app.port, this.files.get().config),
+        ...bypassServiceErrors(this.node.root, {
+          host: this.host, appPort: this.app.port, appPortNames: this.app.names(), sidecarPort: this.port, retargeted: this.retargeted,
+        }),
+      ],
     });
     for (const route of props.routes ?? []) {
       this.addRoute(route);
@@ -144,6 +151,7 @@ export class ReverseProxySidecar extends Construct {
       sidecarPort: this.port,
       sidecarPortName: this.portName,
     }, options);
+    this.retargeted.add(target);
     // Selectors can still change (e.g. kplus Service.select), so this is checked at synthesis.
     this.node.addValidation({ validate: () => retargetSelectorErrors(target, this.host) });
   }

@@ -181,6 +181,15 @@ const CATALOGUE: Catalogue = {
       message: synthError('containerName "nginx" is also the name of a container added to Deployment "test/web" later'),
     },
   ],
+  'a Service past nginx': [
+    {
+      name: 'exposeViaService() before the sidecar (at synthesis)',
+      build: (c) => { const web = appDeployment(c.chart); web.exposeViaService({ name: 'web' }); sidecar(c, { routes: [Route.proxy('/')] }, SidecarHost.fromWorkload(web)); },
+      message: synthError('Service "web" (test/web/webService/Resource) sends port 5000 to the app\'s port 5000 on the pods of Deployment '
+        + '"test/web", past nginx: create it after the sidecar with targetPort 8080 (the sidecar\'s port), or call retargetService on it; '
+        + 'if it is meant to reach the app directly, annotate it reverse-proxy-sidecar.cdk8s.io/bypass: "true"'),
+    },
+  ],
   'native sidecar': [
     {
       name: 'nativeSidecar not a boolean', build: attach(() => ({ nativeSidecar: 'yes' as unknown as boolean })),

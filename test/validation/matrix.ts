@@ -2,7 +2,7 @@ import { ApiObject, Chart, Cron, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as plus34 from 'cdk8s-plus-34';
 import { ISidecarHost, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
-import { STATEFUL_SET_YAML, TempDir, include, included, rawDeployment } from '../sidecar/helpers';
+import { STATEFUL_SET_ONLY_YAML, STATEFUL_SET_YAML, TempDir, include, included, rawDeployment } from '../sidecar/helpers';
 
 /** A host and the Service in front of it (for the retarget variant). */
 interface Host {
@@ -52,8 +52,12 @@ const HOSTS: ReadonlyArray<readonly [string, (chart: Chart, dir: TempDir) => Hos
     }),
   })],
   ['StatefulSet and Service loaded with Include', (chart, dir) => {
-    const inc = include(chart, dir, STATEFUL_SET_YAML);
-    return { host: SidecarHost.fromApiObject(included(inc, 'StatefulSet', 'am')), service: () => included(inc, 'Service', 'am') };
+    // The chart's Service only where it is retargeted: left alone, it would send 9093 past nginx.
+    const inc = include(chart, dir, STATEFUL_SET_ONLY_YAML);
+    return {
+      host: SidecarHost.fromApiObject(included(inc, 'StatefulSet', 'am')),
+      service: () => included(include(chart, dir, STATEFUL_SET_YAML.split('---\n')[1], 'service'), 'Service', 'am'),
+    };
   }],
 ];
 
