@@ -1,9 +1,10 @@
 // The public API, named export by export: nothing internal leaks through `export *`.
 export { ConfigError } from './errors';
 export {
-  HostPort, ISidecarHost, SidecarConfigMapSource, SidecarContainerSpec, SidecarKeyToPath, SidecarMount, SidecarProbe,
+  HostPort, ISidecarHost, NativeSidecarSupport, SidecarConfigMapSource, SidecarContainerSpec, SidecarKeyToPath, SidecarMount, SidecarProbe,
   SidecarVolume,
 } from './host/host';
+export { IPlusContainer, IPlusWorkload, PlusContainerPort, PlusContainerProps } from './host/plus-workload';
 export { SidecarHost } from './host/sidecar-host';
 export { Directive, DirectiveContext } from './sidecar/directive';
 export { ReverseProxySidecar } from './sidecar/reverse-proxy-sidecar';

@@ -2,8 +2,8 @@ import { ApiObject, IAnyProducer, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { invalid } from '../errors';
 import { POD_TEMPLATE_KINDS, podTemplateJson, podTemplatePointer } from '../k8s/pod-template-paths';
-import { containerJson, volumeJson } from './container-json';
-import { HostPort, ISidecarHost, SidecarContainerSpec, SidecarMount, SidecarVolume } from './host';
+import { containerJson, isTypedObject, typedObjectShape, volumeJson } from './container-json';
+import { HostPort, ISidecarHost, NativeSidecarSupport, SidecarContainerSpec, SidecarMount, SidecarVolume } from './host';
 import { DeferredValue, LifecycleJson, jsonPointerKey, lifecycleWithPreStop } from './json-patch';
 
 interface PodTemplateJson {
@@ -25,8 +25,9 @@ export class ApiObjectHost implements ISidecarHost {
   private readonly templatePointer: string;
   private readonly specPointer: string;
   private readonly template: PodTemplateJson;
+  private readonly shape: (json: Record<string, unknown>) => Record<string, unknown>;
   private hasVolumes: boolean;
-  private sidecarIndex?: number;
+  private sidecarPointer?: string;
 
   constructor(public readonly apiObject: ApiObject) {
     this.description = `${apiObject.kind} "${apiObject.name}"`;
@@ -40,6 +41,7 @@ export class ApiObjectHost implements ISidecarHost {
     this.specPointer = `${pointer}/spec`;
     this.template = template;
     this.hasVolumes = Array.isArray(template.spec?.volumes);
+    this.shape = isTypedObject(apiObject) ? typedObjectShape : (json) => json;
   }
 
   public containerPorts(): HostPort[] {
@@ -49,8 +51,7 @@ export class ApiObjectHost implements ISidecarHost {
   }
 
   public containerNames(): string[] {
-    // Init containers share the namespace of names with the app's containers.
-    return [...(this.template.spec?.initContainers ?? []), ...(this.template.spec?.containers ?? [])].map((c) => c.name ?? '');
+    return [...this.template.spec?.containers ?? [], ...this.template.spec?.initContainers ?? []].map((c) => c.name ?? '');
   }
 
   public volumeNames(): string[] {
@@ -61,22 +62,33 @@ export class ApiObjectHost implements ISidecarHost {
     return this.template.spec?.terminationGracePeriodSeconds ?? 30;
   }
 
+  public nativeSidecarSupport(): NativeSidecarSupport {
+    // Which Kubernetes the object is for is not known: native only on request. (A generated typed
+    // object of Kubernetes < 1.28 would drop restartPolicy; the sidecar checks it at synthesis.)
+    return { byDefault: false };
+  }
+
   public addSidecar(spec: SidecarContainerSpec): void {
-    // Appended after the containers read at attach time, so its index is their count.
-    this.sidecarIndex = (this.template.spec?.containers ?? []).length;
-    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/containers/-`, containerJson(spec)));
+    // Appended after the (init) containers read at attach time, so its index is their count.
+    const list = spec.nativeSidecar ? 'initContainers' : 'containers';
+    const existing = this.template.spec?.[list];
+    if (!existing) {
+      this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/${list}`, []));
+    }
+    this.sidecarPointer = `${this.specPointer}/${list}/${existing?.length ?? 0}`;
+    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/${list}/-`, this.shape(containerJson(spec))));
   }
 
   public addSidecarVolume(_scope: Construct, volume: SidecarVolume, mount: SidecarMount): void {
-    if (this.sidecarIndex === undefined) {
+    if (this.sidecarPointer === undefined) {
       throw new Error('internal: addSidecarVolume before addSidecar');
     }
     if (!this.hasVolumes) {
       this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/volumes`, []));
       this.hasVolumes = true;
     }
-    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/volumes/-`, volumeJson(volume)));
-    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/containers/${this.sidecarIndex}/volumeMounts/-`,
+    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/volumes/-`, this.shape(volumeJson(volume))));
+    this.apiObject.addJsonPatch(JsonPatch.add(`${this.sidecarPointer}/volumeMounts/-`,
       { name: mount.volume, mountPath: mount.path, readOnly: mount.readOnly }));
   }
 

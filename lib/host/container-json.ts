@@ -24,6 +24,7 @@ export function containerJson(spec: SidecarContainerSpec): Record<string, unknow
   return {
     name: spec.name,
     image: spec.image,
+    ...(spec.nativeSidecar ? { restartPolicy: 'Always' } : {}),
     imagePullPolicy: 'IfNotPresent',
     command: spec.command,
     ports: [{ name: spec.portName, containerPort: spec.port }],
@@ -53,4 +54,32 @@ export function volumeJson(v: SidecarVolume): Record<string, unknown> {
   return v.configMap
     ? { name: v.name, configMap: { name: v.configMap.name, items: v.configMap.items } }
     : { name: v.name, emptyDir: { sizeLimit: `${v.emptyDirSizeMib}Mi` } };
+}
+
+/**
+ * The same JSON as a generated typed object (cdk8s-plus' KubeDeployment, an imported `k8s.Kube*`,
+ * known by its static GVK) holds it before it renders: its `toJson()` applies the patches and then
+ * re-reads quantities and int-or-string values as `{ value }`, dropping a plain string or number.
+ */
+export function typedObjectShape(json: Record<string, any>): Record<string, unknown> {
+  const wrap = (v: unknown) => (v === undefined ? v : { value: v });
+  const wrapAll = (m?: Record<string, unknown>) => m && Object.fromEntries(Object.entries(m).map(([k, v]) => [k, wrap(v)]));
+  const out: Record<string, any> = { ...json };
+  if (json.resources) {
+    out.resources = { requests: wrapAll(json.resources.requests), limits: wrapAll(json.resources.limits) };
+  }
+  for (const probe of ['readinessProbe', 'livenessProbe']) {
+    if (json[probe]?.httpGet) {
+      out[probe] = { ...json[probe], httpGet: { ...json[probe].httpGet, port: wrap(json[probe].httpGet.port) } };
+    }
+  }
+  if (json.emptyDir?.sizeLimit !== undefined) {
+    out.emptyDir = { ...json.emptyDir, sizeLimit: wrap(json.emptyDir.sizeLimit) };
+  }
+  return out;
+}
+
+/** Whether an ApiObject is a generated typed object, which re-reads its JSON after the patches. */
+export function isTypedObject(apiObject: object): boolean {
+  return (apiObject.constructor as { GVK?: unknown }).GVK !== undefined;
 }

@@ -105,6 +105,22 @@ export interface SidecarContainerSpec {
   readonly liveness: SidecarProbe;
   /** The preStop exec hook's command. */
   readonly preStop: string[];
+  /**
+   * Run as a native sidecar: an init container with `restartPolicy: Always`, which starts before
+   * the app's containers and stops after them (Kubernetes 1.29 and later by default).
+   */
+  readonly nativeSidecar: boolean;
+}
+
+/** Whether a host can run the sidecar as a native sidecar, and whether it does unless told. */
+export interface NativeSidecarSupport {
+  /** Native unless `nativeSidecar: false`. */
+  readonly byDefault: boolean;
+  /**
+   * Why `nativeSidecar: true` is refused on this host.
+   * @default - it is not
+   */
+  readonly refusal?: string;
 }
 
 /**
@@ -119,12 +135,14 @@ export interface ISidecarHost {
   readonly description: string;
   /** Ports declared by the containers now on the pod template. */
   containerPorts(): HostPort[];
-  /** Names of the containers now on the pod template, init containers included. */
+  /** Names of the containers and init containers now on the pod template. */
   containerNames(): string[];
   /** Names of the volumes now on the pod template. */
   volumeNames(): string[];
   /** The pod's terminationGracePeriodSeconds (30 when unset). */
   terminationGracePeriodSeconds(): number;
+  /** Whether the sidecar can be, and is by default, a native sidecar (an init container). */
+  nativeSidecarSupport(): NativeSidecarSupport;
   /**
    * Adds the container, with the security settings the host's typed API cannot express
    * (all capabilities dropped, seccomp RuntimeDefault).

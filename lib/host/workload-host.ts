@@ -1,27 +1,41 @@
 import { ApiObject, Duration, IAnyProducer, JsonPatch, Lazy, Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { podTemplatePointer } from '../k8s/pod-template-paths';
 import { HARDENED_SECURITY_EXTRAS } from './container-json';
-import { HostPort, ISidecarHost, SidecarContainerSpec, SidecarMount, SidecarProbe, SidecarVolume } from './host';
+import {
+  HostPort, ISidecarHost, NativeSidecarSupport, SidecarContainerSpec, SidecarMount, SidecarProbe, SidecarVolume,
+} from './host';
 import { DeferredValue, LifecycleJson, lifecycleWithPreStop } from './json-patch';
+import { IPlusContainer, IPlusWorkload, PlusMajor, plusMajorOf } from './plus-workload';
 
 /** What the drain reads of a cdk8s-plus container at synthesis: its rendered lifecycle. */
 interface RenderableContainer {
   _toKube(): { lifecycle?: LifecycleJson };
 }
 
-/** A cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod) as a host. */
+/**
+ * A cdk8s-plus workload of any major 27–34 (Deployment, StatefulSet, DaemonSet, Job, CronJob or
+ * Pod) as a host. The container, its probes, resources and volumes are made with the workload's own
+ * major, so cdk8s-plus knows the container and its port (`exposeViaService`, a StatefulSet's
+ * Service) exactly as if the user had added it.
+ */
 export class WorkloadHost implements ISidecarHost {
   public readonly apiObject: ApiObject;
   public readonly description: string;
   private readonly specPointer: string;
-  private container?: kplus.Container;
+  private readonly plus: PlusMajor;
+  private container?: IPlusContainer;
 
-  constructor(private readonly pod: kplus.AbstractPod) {
+  constructor(private readonly pod: IPlusWorkload) {
+    this.plus = plusMajorOf(pod, 'SidecarHost.fromWorkload');
     this.apiObject = ApiObject.of(pod);
     this.description = `${this.apiObject.kind} "${pod.node.path}"`;
     this.specPointer = `${podTemplatePointer(this.apiObject.kind)}/spec`;
+  }
+
+  /** The workload's cdk8s-plus major (27 for cdk8s-plus-27). */
+  public get plusMajor(): number {
+    return this.plus.major;
   }
 
   public containerPorts(): HostPort[] {
@@ -29,8 +43,7 @@ export class WorkloadHost implements ISidecarHost {
   }
 
   public containerNames(): string[] {
-    // Init containers share the namespace of names with the app's containers.
-    return [...this.pod.initContainers, ...this.pod.containers].map((c) => c.name);
+    return [...this.pod.containers, ...this.pod.initContainers].map((c) => c.name);
   }
 
   public volumeNames(): string[] {
@@ -41,7 +54,22 @@ export class WorkloadHost implements ISidecarHost {
     return this.pod.terminationGracePeriod?.toSeconds() ?? 30;
   }
 
+  public nativeSidecarSupport(): NativeSidecarSupport {
+    if (this.plus.major < 28 || !this.plus.module.ContainerRestartPolicy) {
+      return {
+        byDefault: false,
+        refusal: `needs cdk8s-plus-28 or later: ${this.description} is a cdk8s-plus-${this.plus.major} workload, whose `
+          + `Kubernetes 1.${this.plus.major} types drop an init container's restartPolicy; use cdk8s-plus-29 or later `
+          + '(clusters 1.29+), or leave nativeSidecar unset',
+      };
+    }
+    // Native sidecars are on by default from Kubernetes 1.29 (alpha and off in 1.28, where an init
+    // container that never exits would block the pod).
+    return { byDefault: this.plus.major >= 29 };
+  }
+
   public addSidecar(spec: SidecarContainerSpec): void {
+    const kplus = this.plus.module;
     const probe = (p: SidecarProbe) =>
       kplus.Probe.fromHttpGet(p.path, {
         port: p.port,
@@ -49,7 +77,7 @@ export class WorkloadHost implements ISidecarHost {
         timeoutSeconds: Duration.seconds(p.timeoutSeconds),
         failureThreshold: p.failureThreshold,
       });
-    this.container = this.pod.addContainer({
+    const props = {
       name: spec.name,
       image: spec.image,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
@@ -71,12 +99,17 @@ export class WorkloadHost implements ISidecarHost {
       readiness: probe(spec.readiness),
       liveness: probe(spec.liveness),
       lifecycle: { preStop: kplus.Handler.fromCommand(spec.preStop) },
-    });
-    // The typed API cannot set these: patch them in. The index is stable: containers added later
-    // are appended after this one.
-    const index = this.pod.containers.length - 1;
+    };
+    // The caller checked nativeSidecarSupport(): ContainerRestartPolicy exists when native.
+    this.container = spec.nativeSidecar
+      ? this.pod.addInitContainer({ ...props, restartPolicy: kplus.ContainerRestartPolicy!.ALWAYS })
+      : this.pod.addContainer(props);
+    // Not every major's typed API can set these (plus-27 has neither a seccomp profile nor `ALL`):
+    // patch them in. The index is stable: containers added later are appended after this one.
+    const list = spec.nativeSidecar ? 'initContainers' : 'containers';
+    const index = (spec.nativeSidecar ? this.pod.initContainers : this.pod.containers).length - 1;
     for (const [field, value] of Object.entries(HARDENED_SECURITY_EXTRAS)) {
-      this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/containers/${index}/securityContext/${field}`, value));
+      this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/${list}/${index}/securityContext/${field}`, value));
     }
   }
 
@@ -84,6 +117,7 @@ export class WorkloadHost implements ISidecarHost {
     if (!this.container) {
       throw new Error('internal: addSidecarVolume before addSidecar');
     }
+    const kplus = this.plus.module;
     // Our ConfigMaps are plain ApiObjects (any cdk8s-plus major can mount them): refer by name.
     const v = volume.configMap
       ? kplus.Volume.fromConfigMap(scope, `${volume.name}-volume`,
@@ -111,7 +145,9 @@ export class WorkloadHost implements ISidecarHost {
     }
     // cdk8s-plus keeps a container's lifecycle private and hooks can be given only at construction,
     // so the container's own lifecycle is read when the patch is written, at synthesis: its hook,
-    // if any, wins. The containers render in the order they were added, so the index holds.
+    // if any, wins. `_toKube()` is the one cdk8s-plus member outside the public API the host uses;
+    // every major 27–34 has it (the host tests run on each). The containers render in the order
+    // they were added, so the index holds.
     const c = this.pod.containers[index] as unknown as RenderableContainer;
     this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/containers/${index}/lifecycle`,
       new DeferredValue({ produce: () => lifecycleWithPreStop(c._toKube().lifecycle, command) })));

@@ -18,21 +18,20 @@ export interface ConfigMapData {
  * (`resolve`), in JSON patches (`toJSON`) and in strings (`toString`, the name as of now).
  */
 export class ContentName {
-  private object?: ApiObject;
+  private base?: () => string;
 
   constructor(private readonly content: () => ConfigMapData) {}
 
-  /** The ConfigMap this names; set once it exists. */
+  /** The ConfigMap this names; set once it exists. (A closure, not the object: no cycle for serializers.) */
   public bind(object: ApiObject): void {
-    this.object = object;
+    this.base = () => Chart.of(object).generateObjectName(object);
   }
 
   public resolve(): string {
-    if (!this.object) {
+    if (!this.base) {
       throw new Error('internal: a ContentName resolved before its ConfigMap exists');
     }
-    const base = Chart.of(this.object).generateObjectName(this.object);
-    return `${base}-${contentHash(this.content())}`;
+    return `${this.base()}-${contentHash(this.content())}`;
   }
 
   public toJSON(): string {

@@ -1,5 +1,6 @@
 import { ConfigError, invalid } from '../errors';
 import { ISidecarHost } from '../host/host';
+import { podTemplateJson } from '../k8s/pod-template-paths';
 import { ResolvedProps } from './resolved-props';
 import { CONFIG_MAP_MAX_BYTES } from './static-content';
 
@@ -64,6 +65,7 @@ export function synthErrors(host: ISidecarHost, p: ResolvedProps, appPort: numbe
   if (appPort === p.port) {
     errors.push(invalid('appPort', appPort, 'is the sidecar\'s own port').message);
   }
+  errors.push(...renderedSidecarErrors(host, p));
   const bytes = Object.entries(config).reduce((sum, [key, value]) => sum + key.length + Buffer.byteLength(value), 0)
     + Object.entries(configBinary).reduce((sum, [key, value]) => sum + key.length + Buffer.from(value, 'base64').length, 0);
   if (bytes > CONFIG_MAP_MAX_BYTES) {
@@ -78,4 +80,32 @@ export function synthErrors(host: ISidecarHost, p: ResolvedProps, appPort: numbe
       + 'per object by default; each static file adds a volume item to the pod template: serve fewer, bundled files');
   }
   return errors;
+}
+
+interface RenderedContainer {
+  readonly name?: string;
+  readonly restartPolicy?: string;
+  readonly volumeMounts?: Array<{ name?: string }>;
+}
+
+/**
+ * What the host's own rendering can lose, read from its JSON: a native sidecar's restartPolicy
+ * (object classes of Kubernetes types before 1.28 drop it), and the sidecar's volumes.
+ */
+function renderedSidecarErrors(host: ISidecarHost, p: ResolvedProps): string[] {
+  const spec = podTemplateJson(host.apiObject.kind, host.apiObject.toJson())?.spec ?? {};
+  const list: RenderedContainer[] = (p.nativeSidecar ? spec.initContainers : spec.containers) ?? [];
+  const sidecar = list.find((c) => c.name === p.containerName);
+  if (p.nativeSidecar && sidecar?.restartPolicy !== 'Always') {
+    return [invalid('nativeSidecar', true, `is lost in ${host.description}: its object class drops an init container's `
+      + 'restartPolicy (Kubernetes types before 1.28); use an object of 1.28+ types, or nativeSidecar: false').message];
+  }
+  const volumes = new Set(((spec.volumes ?? []) as Array<{ name?: string }>).map((v) => v.name));
+  const missing = (sidecar?.volumeMounts ?? []).map((m) => m.name).filter((n) => !volumes.has(n));
+  if (missing.length > 0) {
+    return [`${host.description} renders no volume ${missing.map((n) => `"${n}"`).join(', ')} for the sidecar's mounts. `
+      + 'cdk8s-plus-31 and later StatefulSets drop every pod volume when they have no volumeClaimTemplates '
+      + '(cdk8s-team/cdk8s-plus#6735): attach with SidecarHost.fromApiObject(ApiObject.of(statefulSet)) instead'];
+  }
+  return [];
 }

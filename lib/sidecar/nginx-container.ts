@@ -36,10 +36,12 @@ export function nginxContainerSpec(p: ResolvedProps): SidecarContainerSpec {
     readiness: probe(PROBE_TIMING.readiness),
     liveness: probe(PROBE_TIMING.liveness),
     // Keep serving while endpoints drop the pod, then quit gracefully (SIGQUIT via the same -c)
-    // and wait for the workers to finish their requests.
+    // and wait for the workers to finish their requests. A native sidecar is stopped only once the
+    // app's containers have exited, long after endpoints dropped the pod: it quits at once.
     // If the mounted config no longer parses, -s quit fails: signal the master from its pid file.
-    preStop: ['/bin/sh', '-c', `sleep ${p.drainSeconds}; ${nginx.join(' ')} -s quit `
+    preStop: ['/bin/sh', '-c', `${p.nativeSidecar ? '' : `sleep ${p.drainSeconds}; `}${nginx.join(' ')} -s quit `
       + `|| kill -QUIT "$(cat ${pid})"; while [ -e ${pid} ]; do sleep 1; done`],
+    nativeSidecar: p.nativeSidecar,
   };
 }
 

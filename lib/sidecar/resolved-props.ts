@@ -31,6 +31,7 @@ export interface ResolvedProps {
   readonly trustForwardedProto: boolean;
   readonly drainSeconds: number;
   readonly keepAppDuringDrain: boolean;
+  readonly nativeSidecar: boolean;
 }
 
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -104,6 +105,7 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
     trustForwardedProto: checkBoolean('trustForwardedProto', props.trustForwardedProto ?? false),
     drainSeconds: drainMs / 1000,
     keepAppDuringDrain: checkBoolean('keepAppDuringDrain', props.keepAppDuringDrain ?? true),
+    nativeSidecar: resolveNativeSidecar(props),
   };
 }
 
@@ -116,6 +118,22 @@ function checkDrain(value: unknown): number {
       'must be whole seconds from 0 to 300');
   }
   return ms;
+}
+
+/** `nativeSidecar`, or the host's default; refused where the host's types cannot carry it. */
+function resolveNativeSidecar(props: ReverseProxySidecarProps): boolean {
+  const support = props.host.nativeSidecarSupport();
+  const value: unknown = props.nativeSidecar;
+  if (value === undefined) {
+    return support.byDefault;
+  }
+  if (typeof value !== 'boolean') {
+    throw invalid('nativeSidecar', shown(value), 'must be true or false');
+  }
+  if (value && support.refusal) {
+    throw invalid('nativeSidecar', value, support.refusal);
+  }
+  return value;
 }
 
 function resolveGzip(props: ReverseProxySidecarProps): GzipModel | undefined {

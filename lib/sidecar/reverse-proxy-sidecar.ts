@@ -5,6 +5,7 @@ import { yamlUnsafeCharacter } from '../k8s/yaml-text';
 import { ISidecarHost } from '../host/host';
 import { DirectiveModel, RouteModel } from '../nginx/model';
 import { AppPort } from './app-port';
+import { bypassServiceErrors } from './bypass-services';
 import { checksumOf } from './checksum';
 import { contentNamedConfigMap } from './content-name';
 import { ContentVolumes } from './content-volumes';
@@ -44,6 +45,8 @@ export class ReverseProxySidecar extends Construct {
   public readonly portName: string;
   /** The name of the nginx container. */
   public readonly containerName: string;
+  /** Whether nginx runs as a native sidecar (an init container with `restartPolicy: Always`). */
+  public readonly nativeSidecar: boolean;
   /**
    * The ConfigMap holding nginx.conf and the error page: immutable, named by its content (its name
    * resolves at synthesis, e.g. `web-proxy-config-1a2b3c4d5e`).
@@ -58,6 +61,7 @@ export class ReverseProxySidecar extends Construct {
   private readonly customConf?: string;
   private readonly errorPage: string;
   private readonly routes: Route[] = [];
+  private readonly retargeted = new Set<ApiObject>();
   private readonly routeModels: RouteModel[] = [];
   private readonly directives: Record<DirectiveContext, DirectiveModel[]> = { http: [], server: [] };
 
@@ -72,6 +76,7 @@ export class ReverseProxySidecar extends Construct {
     this.port = this.props.port;
     this.portName = this.props.portName;
     this.containerName = this.props.containerName;
+    this.nativeSidecar = this.props.nativeSidecar;
     this.customConf = checkCustomConf(props.nginxConf, this.port);
     this.errorPage = props.errorPage === undefined ? DEFAULT_ERROR_PAGE : readText('errorPage', props.errorPage);
     if (props.routes !== undefined && !Array.isArray(props.routes)) {
@@ -93,7 +98,12 @@ export class ReverseProxySidecar extends Construct {
 
     // 4. The routes; rules a later change can break are checked at synthesis.
     this.node.addValidation({
-      validate: () => synthErrors(this.host, this.props, this.app.port, this.files.get().config, this.files.get().configBinary),
+      validate: () => [
+        ...synthErrors(this.host, this.props, this.app.port, this.files.get().config, this.files.get().configBinary),
+        ...bypassServiceErrors(this.node.root, {
+          host: this.host, appPort: this.app.port, appPortNames: this.app.names(), sidecarPort: this.port, retargeted: this.retargeted,
+        }),
+      ],
     });
     for (const route of props.routes ?? []) {
       this.addRoute(route);
@@ -155,6 +165,7 @@ export class ReverseProxySidecar extends Construct {
       sidecarPort: this.port,
       sidecarPortName: this.portName,
     }, options);
+    this.retargeted.add(target);
     // Selectors can still change (e.g. kplus Service.select), so this is checked at synthesis.
     this.node.addValidation({ validate: () => retargetSelectorErrors(target, this.host) });
   }

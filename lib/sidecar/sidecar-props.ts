@@ -185,6 +185,14 @@ export interface ReverseProxySidecarProps {
    */
   readonly keepAppDuringDrain?: boolean;
   /**
+   * Run nginx as a native sidecar: an init container with `restartPolicy: Always` (Kubernetes 1.29
+   * and later). It starts and is ready before the app's containers, stops only after they have
+   * exited (so its preStop quits at once, without `drainDelay`), and lets a Job complete. A
+   * cdk8s-plus-27 host refuses it (its 1.27 types drop the field).
+   * @default - true on cdk8s-plus-29 and later hosts, false on cdk8s-plus-27 and -28 and raw objects
+   */
+  readonly nativeSidecar?: boolean;
+  /**
    * Your own complete nginx.conf, used as it is instead of the rendered one. It must listen on
    * `port`, answer `GET /_sidecar/healthz`, and keep the pid and temp paths under /var/cache/nginx.
    * @default - rendered from the options and routes

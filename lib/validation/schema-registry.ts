@@ -98,9 +98,11 @@ export class SchemaRegistry {
     }
     const schemas = this.collect(path.join(this.root, '_schemas', `${definition}.js`));
     for (const [id, schema] of schemas) {
-      if (!this.added.has(id)) {
-        this.ajv.addSchema(strict(schema), id);
-        this.added.add(id);
+      for (const [addId, addSchema] of withNativeSidecars(id, strict(schema))) {
+        if (!this.added.has(addId)) {
+          this.ajv.addSchema(addSchema, addId);
+          this.added.add(addId);
+        }
       }
     }
     // addSchema() registers what a definition refers to first, and the definition itself last.
@@ -127,6 +129,28 @@ export class SchemaRegistry {
     }
     return collected;
   }
+}
+
+const CONTAINER = 'io.k8s.api.core.v1.Container';
+const INIT_CONTAINER = 'io.k8s.api.core.v1.Container+initRestartPolicy';
+
+/**
+ * The one field newer than 1.27 that the check accepts: an init container's `restartPolicy: Always`
+ * (native sidecars: alpha in 1.28, on by default from 1.29, GA in 1.33), which the sidecar writes with
+ * `nativeSidecar`. kubernetes-models 4.3 (1.27) lacks it and 4.4+ cannot be made strict, so the pod
+ * spec's `initContainers` refer to a copy of the Container schema with that field, and only the value
+ * `Always`, as the 1.29+ API server validates it; regular containers still refuse it.
+ */
+function withNativeSidecars(id: string, schema: any): Array<[string, any]> {
+  if (id === CONTAINER) {
+    const restartPolicy = { type: 'string', enum: ['Always'] };
+    return [[id, schema], [INIT_CONTAINER, { ...schema, properties: { ...schema.properties, restartPolicy } }]];
+  }
+  if (id === 'io.k8s.api.core.v1.PodSpec') {
+    const initContainers = { ...schema.properties.initContainers, items: { $ref: `${INIT_CONTAINER}#` } };
+    return [[id, { ...schema, properties: { ...schema.properties, initContainers } }]];
+  }
+  return [[id, schema]];
 }
 
 /** Keywords whose value is one schema, and those whose value is a list or a map of schemas. */

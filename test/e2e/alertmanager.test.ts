@@ -75,7 +75,7 @@ describeWithTools(TOOLS, 'alertmanager overloaded behind a caching route', () =>
     const sts = objects.find((o) => o.kind === 'StatefulSet')! as ApiObject;
     // One GET at a time, so a burst overloads it.
     sts.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/args/-', '--web.get-concurrency=1'));
-    new ReverseProxySidecar(chart, 'proxy', {
+    const proxy = new ReverseProxySidecar(chart, 'proxy', {
       host: SidecarHost.fromApiObject(sts),
       appPort: 9093,
       routes: [
@@ -83,6 +83,8 @@ describeWithTools(TOOLS, 'alertmanager overloaded behind a caching route', () =>
         Route.proxy('/'),
       ],
     });
+    // As in the example: the chart's Service goes through nginx (else synthesis refuses it).
+    proxy.retargetService(objects.find((o) => o.kind === 'Service' && o.name === 'monitor-alertmanager')!);
     const synthesized = Testing.synth(chart) as K8sObject[];
     pod = await RunningPod.start(synthesized, synthesized.find((o) => o.kind === 'StatefulSet')!, { images: EXAMPLE_IMAGES });
   });

@@ -277,8 +277,8 @@ describeWithTools(['unshare', 'setpriv', 'nsenter', 'ip', 'curl'], 'the pod runn
       await logUntil(pod, 'termer', 'up');
       const stops = await pod.terminate();
       expect(stops).toEqual([
-        { container: 'quitter', hookStatus: 0, hookOutput: 'hook as 1000\n', exitedAfterMs: expect.any(Number), killed: false },
-        { container: 'termer', exitedAfterMs: expect.any(Number), killed: false },
+        { container: 'quitter', hookStatus: 0, hookOutput: 'hook as 1000\n', exitedAfterMs: expect.any(Number), killed: false, stopBeganAfterMs: 0 },
+        { container: 'termer', exitedAfterMs: expect.any(Number), killed: false, stopBeganAfterMs: 0 },
       ]);
       expect(Math.max(...stops.map((s) => s.exitedAfterMs))).toBeLessThan(1500);
       expect(pod.log('quitter')).toBe('up\ngot QUIT after hook: ran\n');

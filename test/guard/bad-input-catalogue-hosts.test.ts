@@ -5,7 +5,8 @@
  */
 import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Directive, DirectiveContext, ISidecarHost, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import * as plus34 from 'cdk8s-plus-34';
+import { Directive, DirectiveContext, IPlusWorkload, ISidecarHost, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
 import { appDeployment } from '../sidecar/helpers';
 import { Catalogue, attach, later, proxy, rawService, runCatalogue, sidecar, statefulSet, synthError } from './catalogue-harness';
 
@@ -139,14 +140,14 @@ const CATALOGUE: Catalogue = {
     },
     {
       name: 'a cdk8s-plus Service passed as a workload',
-      build: (c) => () => SidecarHost.fromWorkload(new kplus.Service(c.chart, 'svc', { ports: [{ port: 80 }] }) as unknown as kplus.AbstractPod),
-      message: 'SidecarHost.fromWorkload "test/svc" is not a cdk8s-plus-27 workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod); '
+      build: (c) => () => SidecarHost.fromWorkload(new kplus.Service(c.chart, 'svc', { ports: [{ port: 80 }] }) as unknown as IPlusWorkload),
+      message: 'SidecarHost.fromWorkload "test/svc" is not a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod); '
         + 'use SidecarHost.fromApiObject for a raw object',
     },
     {
       name: 'a cdk8s-plus workload passed as an ApiObject',
       build: (c) => () => SidecarHost.fromApiObject(appDeployment(c.chart) as unknown as ApiObject),
-      message: 'SidecarHost.fromApiObject "test/web" is not an ApiObject; use SidecarHost.fromWorkload for a cdk8s-plus-27 workload',
+      message: 'SidecarHost.fromApiObject "test/web" is not an ApiObject; use SidecarHost.fromWorkload for a cdk8s-plus workload',
     },
     {
       name: 'a second sidecar on the same workload',
@@ -178,6 +179,39 @@ const CATALOGUE: Catalogue = {
         web.addContainer({ name: 'nginx', image: 'nginx:1' });
       },
       message: synthError('containerName "nginx" is also the name of a container added to Deployment "test/web" later'),
+    },
+  ],
+  'a Service past nginx': [
+    {
+      name: 'exposeViaService() before the sidecar (at synthesis)',
+      build: (c) => { const web = appDeployment(c.chart); web.exposeViaService({ name: 'web' }); sidecar(c, { routes: [Route.proxy('/')] }, SidecarHost.fromWorkload(web)); },
+      message: synthError('Service "web" (test/web/webService/Resource) sends port 5000 to the app\'s port 5000 on the pods of Deployment '
+        + '"test/web", past nginx: create it after the sidecar with targetPort 8080 (the sidecar\'s port), or call retargetService on it; '
+        + 'if it is meant to reach the app directly, annotate it reverse-proxy-sidecar.cdk8s.io/bypass: "true"'),
+    },
+  ],
+  'native sidecar': [
+    {
+      name: 'nativeSidecar not a boolean', build: attach(() => ({ nativeSidecar: 'yes' as unknown as boolean })),
+      message: 'nativeSidecar "yes" must be true or false',
+    },
+    {
+      name: 'nativeSidecar on a cdk8s-plus-27 workload', build: attach(() => ({ nativeSidecar: true })),
+      message: 'nativeSidecar true needs cdk8s-plus-28 or later: Deployment "test/web" is a cdk8s-plus-27 workload, whose Kubernetes '
+        + '1.27 types drop an init container\'s restartPolicy; use cdk8s-plus-29 or later (clusters 1.29+), or leave nativeSidecar unset',
+    },
+    {
+      name: 'nativeSidecar on a raw object whose 1.27 class drops restartPolicy (at synthesis)',
+      build: (c) => { sidecar(c, { nativeSidecar: true }, SidecarHost.fromApiObject(ApiObject.of(appDeployment(c.chart)))); },
+      message: synthError('nativeSidecar true is lost in Deployment "test-web-c8ba1bf5": its object class drops an init container\'s '
+        + 'restartPolicy (Kubernetes types before 1.28); use an object of 1.28+ types, or nativeSidecar: false'),
+    },
+    {
+      name: 'a cdk8s-plus-34 StatefulSet without volumeClaimTemplates (at synthesis)',
+      build: (c) => { sidecar(c, {}, SidecarHost.fromWorkload(new plus34.StatefulSet(c.chart, 'db', { containers: [{ image: 'app:1', ports: [{ number: 5000 }] }] }))); },
+      message: synthError('StatefulSet "test/db" renders no volume "nginx-cache", "nginx-config" for the sidecar\'s mounts. cdk8s-plus-31 '
+        + 'and later StatefulSets drop every pod volume when they have no volumeClaimTemplates (cdk8s-team/cdk8s-plus#6735): '
+        + 'attach with SidecarHost.fromApiObject(ApiObject.of(statefulSet)) instead'),
     },
   ],
   'Service retarget': [

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { ConfigError, ISidecarHost, ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost } from '../../lib';
-import { STATEFUL_SET_YAML, TempDir, appDeployment, exactly, include, included } from '../sidecar/helpers';
+import { STATEFUL_SET_ONLY_YAML, TempDir, appDeployment, exactly, include, included } from '../sidecar/helpers';
 
 export interface Ctx {
   readonly app: App;
@@ -73,8 +73,8 @@ export function synthError(message: string, constructPath = 'test/proxy'): strin
   return `Validation failed with the following errors:\n  [${constructPath}] ${message}`;
 }
 
-/** The StatefulSet "am" (namespace monitoring, app on 9093 "http", labels app=am) loaded with Include. */
-export function statefulSet(c: Ctx, yaml = STATEFUL_SET_YAML): ApiObject {
+/** The StatefulSet "am" (namespace monitoring, app on 9093 "http", labels app=am) loaded with Include, without its Service. */
+export function statefulSet(c: Ctx, yaml = STATEFUL_SET_ONLY_YAML): ApiObject {
   return included(include(c.chart, c.dir, yaml), 'StatefulSet', 'am');
 }
 

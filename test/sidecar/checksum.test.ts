@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Directive, DirectiveContext, ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost } from '../../lib';
 import { DEFAULT_ERROR_PAGE } from '../../lib/sidecar/error-page';
-import { Manifest, STATEFUL_SET_YAML, TempDir, checksumOf, find, include, included } from './helpers';
+import { Manifest, STATEFUL_SET_ONLY_YAML, TempDir, checksumOf, find, include, included } from './helpers';
 
 let dir: TempDir;
 beforeEach(() => { dir = new TempDir(); });
@@ -285,7 +285,7 @@ describe('routes added after construction reach nginx.conf and the checksum (laz
     // GIVEN
     dir.write('site/index.html', 'hi');
     const chart = Testing.chart();
-    const statefulSet = included(include(chart, dir, STATEFUL_SET_YAML), 'StatefulSet', 'am');
+    const statefulSet = included(include(chart, dir, STATEFUL_SET_ONLY_YAML), 'StatefulSet', 'am');
     const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromApiObject(statefulSet) });
     const before = checksumOf(find(Testing.synth(chart), 'StatefulSet'));
     // WHEN

@@ -140,6 +140,12 @@ spec:
       protocol: TCP
 `;
 
+/**
+ * The StatefulSet of STATEFUL_SET_YAML without its Service, for tests where the Service plays no
+ * part: left as it is, that Service sends 9093 past nginx, an error at synthesis.
+ */
+export const STATEFUL_SET_ONLY_YAML = STATEFUL_SET_YAML.split('---\n')[0];
+
 /** Writes `yaml` into `dir` and loads it with `Include`. */
 export function include(chart: Chart, dir: TempDir, yaml: string, id = 'include'): Include {
   return new Include(chart, id, { url: dir.write(`${id}.yaml`, yaml) });

@@ -1,14 +1,14 @@
 import { ApiObject, Chart, Cron, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { ISidecarHost, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import { PLUS_27_AND_34 } from '../support/plus-majors';
 
 const CHECKSUM_ANNOTATION = ReverseProxySidecar.CHECKSUM_ANNOTATION;
 import {
-  Manifest, STATEFUL_SET_YAML, TempDir, appDeployment, checksumOf, container, exactly, find, include, included, podTemplate,
+  Manifest, STATEFUL_SET_YAML, TempDir, checksumOf, container, exactly, find, include, included, podTemplate,
   rawDeployment, volume,
 } from './helpers';
 
-const APP: kplus.ContainerProps = { name: 'app', image: 'app:1.0.0', ports: [{ number: 5000, name: 'http' }] };
+const APP = { name: 'app', image: 'app:1.0.0', ports: [{ number: 5000, name: 'http' }] };
 const NGINX_CONF = '/etc/nginx/sidecar/nginx.conf';
 
 /** The preStop shell script for a drain of `seconds`. */
@@ -21,16 +21,28 @@ interface HostCase {
   readonly create: (chart: Chart, dir: TempDir) => ISidecarHost;
 }
 
+// The whole suite runs with the oldest and the newest cdk8s-plus major: the classic sidecar (an
+// app container) on both; native sidecars are tested in native-sidecar.test.ts.
+describe.each(PLUS_27_AND_34)('with cdk8s-plus-$major', ({ major, kplus }) => {
+/** A Deployment of this major with one `app` container on 5000 (named `http`). */
+const appDeployment = (chart: Chart, id = 'web') => new kplus.Deployment(chart, id, { containers: [APP] });
+
 const HOSTS: HostCase[] = [
   {
     name: 'cdk8s-plus Deployment',
     kind: 'Deployment',
     create: (chart) => SidecarHost.fromWorkload(new kplus.Deployment(chart, 'web', { containers: [APP] })),
   },
+  // cdk8s-plus-31+ StatefulSets drop every pod volume without volumeClaimTemplates
+  // (cdk8s-team/cdk8s-plus#6735): there the sidecar refuses them at synthesis (native-sidecar.test.ts)
+  // and attaches through the StatefulSet's ApiObject.
   {
-    name: 'cdk8s-plus StatefulSet',
+    name: major >= 31 ? 'cdk8s-plus StatefulSet through ApiObject.of' : 'cdk8s-plus StatefulSet',
     kind: 'StatefulSet',
-    create: (chart) => SidecarHost.fromWorkload(new kplus.StatefulSet(chart, 'web', { containers: [APP] })),
+    create: (chart) => {
+      const sts = new kplus.StatefulSet(chart, 'web', { containers: [APP] });
+      return major >= 31 ? SidecarHost.fromApiObject(ApiObject.of(sts)) : SidecarHost.fromWorkload(sts);
+    },
   },
   {
     name: 'cdk8s-plus DaemonSet',
@@ -93,7 +105,7 @@ describe.each(HOSTS)('on a $name', ({ kind, create }) => {
     host = create(chart, dir);
     appBefore = container(find(Testing.synth(chart), kind), 'app');
     // WHEN
-    sidecar = new ReverseProxySidecar(chart, 'proxy', { host, appPort: 5000, routes: [Route.proxy('/')] });
+    sidecar = new ReverseProxySidecar(chart, 'proxy', { nativeSidecar: false, host, appPort: 5000, routes: [Route.proxy('/')] });
     manifests = Testing.synth(chart);
     manifest = find(manifests, kind);
   });
@@ -149,7 +161,7 @@ describe.each(HOSTS)('on a $name', ({ kind, create }) => {
 
   test('adds a size-limited emptyDir cache volume and the nginx.conf ConfigMap volume, mounted in nginx', () => {
     expect(volume(manifest, 'nginx-cache')).toStrictEqual({ name: 'nginx-cache', emptyDir: { sizeLimit: '96Mi' } });
-    expect(volume(manifest, 'nginx-config')).toStrictEqual({ name: 'nginx-config', configMap: { name: sidecar.configMap.name } });
+    expect(volume(manifest, 'nginx-config')).toStrictEqual({ name: 'nginx-config', configMap: { name: String(sidecar.configMap.name) } });
     expect(container(manifest, 'nginx').volumeMounts).toStrictEqual([
       { name: 'nginx-cache', mountPath: '/var/cache/nginx', readOnly: false },
       { name: 'nginx-config', mountPath: '/etc/nginx/sidecar', readOnly: true },
@@ -157,7 +169,7 @@ describe.each(HOSTS)('on a $name', ({ kind, create }) => {
   });
 
   test('the config volume names a ConfigMap that is synthesized, holding nginx.conf', () => {
-    const configMap = find(manifests, 'ConfigMap', sidecar.configMap.name);
+    const configMap = find(manifests, 'ConfigMap', String(sidecar.configMap.name));
     expect(configMap.data['nginx.conf']).toContain('listen 8080;');
   });
 
@@ -173,7 +185,7 @@ describe('where the pod template is', () => {
     const chart = Testing.chart();
     const cronJob = new kplus.CronJob(chart, 'web', { schedule: Cron.daily(), containers: [APP] });
     // WHEN
-    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(cronJob) });
+    new ReverseProxySidecar(chart, 'proxy', { nativeSidecar: false, host: SidecarHost.fromWorkload(cronJob) });
     // THEN
     const m = find(Testing.synth(chart), 'CronJob');
     expect(m.spec.jobTemplate.spec.template.metadata.annotations[CHECKSUM_ANNOTATION]).toMatch(/^[0-9a-f]{64}$/);
@@ -186,7 +198,7 @@ describe('where the pod template is', () => {
     const chart = Testing.chart();
     const pod = new kplus.Pod(chart, 'web', { containers: [APP] });
     // WHEN
-    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(pod) });
+    new ReverseProxySidecar(chart, 'proxy', { nativeSidecar: false, host: SidecarHost.fromWorkload(pod) });
     // THEN
     const m = find(Testing.synth(chart), 'Pod');
     expect(m.metadata.annotations[CHECKSUM_ANNOTATION]).toMatch(/^[0-9a-f]{64}$/);
@@ -207,8 +219,8 @@ describe('cdk8s-plus and raw hosts agree', () => {
       routes: [Route.proxy('/api/'), Route.staticFiles('/', { directory: dir.path('site') }), Route.file('/x.html', { path: site })],
     });
     const chart = Testing.chart();
-    new ReverseProxySidecar(chart, 'plus-proxy', { host: SidecarHost.fromWorkload(appDeployment(chart, 'plus')), ...props() });
-    new ReverseProxySidecar(chart, 'raw-proxy', { host: SidecarHost.fromApiObject(rawDeployment(chart, 'raw')), ...props() });
+    new ReverseProxySidecar(chart, 'plus-proxy', { nativeSidecar: false, host: SidecarHost.fromWorkload(appDeployment(chart, 'plus')), ...props() });
+    new ReverseProxySidecar(chart, 'raw-proxy', { nativeSidecar: false, host: SidecarHost.fromApiObject(rawDeployment(chart, 'raw')), ...props() });
     const manifests = Testing.synth(chart);
     const [plus, raw] = ['plus', 'raw'].map((id) => manifests.find((m) => m.kind === 'Deployment'
       && (m.metadata.name === id || m.metadata.name.startsWith(`test-${id}-`))));
@@ -238,7 +250,7 @@ describe('containers and volumes the host already has or gets later', () => {
     // GIVEN
     const chart = Testing.chart();
     const deployment = appDeployment(chart);
-    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(deployment) });
+    new ReverseProxySidecar(chart, 'proxy', { nativeSidecar: false, host: SidecarHost.fromWorkload(deployment) });
     // WHEN
     deployment.addContainer({ name: 'late', image: 'late:1', ports: [{ number: 9000 }] });
     // THEN
@@ -268,7 +280,7 @@ describe('containers and volumes the host already has or gets later', () => {
       },
     });
     // WHEN
-    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromApiObject(raw) });
+    new ReverseProxySidecar(chart, 'proxy', { nativeSidecar: false, host: SidecarHost.fromApiObject(raw) });
     // THEN
     const template = podTemplate(find(Testing.synth(chart), 'Deployment'));
     expect(template.spec.volumes.map((v: Manifest) => v.name)).toStrictEqual(['data', 'nginx-cache', 'nginx-config']);
@@ -285,6 +297,7 @@ describe('containers and volumes the host already has or gets later', () => {
       const chart = Testing.chart();
       // WHEN
       const sidecar = new ReverseProxySidecar(chart, 'proxy', {
+      nativeSidecar: false,
         host: SidecarHost.fromApiObject(rawDeployment(chart)),
         routes: [Route.staticFiles('/www/', { directory: dir.path('site') })],
       });
@@ -294,12 +307,12 @@ describe('containers and volumes the host already has or gets later', () => {
       expect(volume(m, 'nginx-static-1')).toStrictEqual({
         name: 'nginx-static-1',
         configMap: {
-          name: sidecar.staticConfigMap!.name,
+          name: String(sidecar.staticConfigMap!.name),
           items: [{ key: '1-www_-css_-app.css', path: 'www/css/app.css' }, { key: '1-www_-index.html', path: 'www/index.html' }],
         },
       });
       expect(container(m, 'nginx').volumeMounts[2]).toStrictEqual({ name: 'nginx-static-1', mountPath: '/usr/share/nginx/html/1', readOnly: true });
-      expect(find(manifests, 'ConfigMap', sidecar.staticConfigMap!.name).data).toStrictEqual({
+      expect(find(manifests, 'ConfigMap', String(sidecar.staticConfigMap!.name)).data).toStrictEqual({
         '1-www_-css_-app.css': 'body{}\n',
         '1-www_-index.html': '<h1>hi</h1>\n',
       });
@@ -319,12 +332,13 @@ describe('namespace of the ConfigMaps', () => {
       const file = dir.write('robots.txt', 'User-agent: *\n');
       // WHEN
       const sidecar = new ReverseProxySidecar(chart, 'proxy', {
+      nativeSidecar: false,
         host: SidecarHost.fromApiObject(statefulSet), routes: [Route.file('/robots.txt', { path: file })],
       });
       // THEN
       const manifests = Testing.synth(chart);
-      expect(find(manifests, 'ConfigMap', sidecar.configMap.name).metadata.namespace).toBe('monitoring');
-      expect(find(manifests, 'ConfigMap', sidecar.staticConfigMap!.name).metadata.namespace).toBe('monitoring');
+      expect(find(manifests, 'ConfigMap', String(sidecar.configMap.name)).metadata.namespace).toBe('monitoring');
+      expect(find(manifests, 'ConfigMap', String(sidecar.staticConfigMap!.name)).metadata.namespace).toBe('monitoring');
     } finally {
       dir.cleanup();
     }
@@ -335,9 +349,9 @@ describe('namespace of the ConfigMaps', () => {
     const chart = Testing.chart();
     const deployment = new kplus.Deployment(chart, 'web', { metadata: { namespace: 'apps' }, containers: [APP] });
     // WHEN
-    const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(deployment) });
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', { nativeSidecar: false, host: SidecarHost.fromWorkload(deployment) });
     // THEN
-    expect(find(Testing.synth(chart), 'ConfigMap', sidecar.configMap.name).metadata.namespace).toBe('apps');
+    expect(find(Testing.synth(chart), 'ConfigMap', String(sidecar.configMap.name)).metadata.namespace).toBe('apps');
   });
 
   test('the static ConfigMap created by a route added after construction is in the workload\'s namespace too', () => {
@@ -346,11 +360,11 @@ describe('namespace of the ConfigMaps', () => {
     try {
       const chart = Testing.chart();
       const deployment = new kplus.Deployment(chart, 'web', { metadata: { namespace: 'apps' }, containers: [APP] });
-      const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(deployment) });
+      const sidecar = new ReverseProxySidecar(chart, 'proxy', { nativeSidecar: false, host: SidecarHost.fromWorkload(deployment) });
       // WHEN
       sidecar.addRoute(Route.file('/robots.txt', { path: dir.write('robots.txt', 'User-agent: *\n') }));
       // THEN
-      expect(find(Testing.synth(chart), 'ConfigMap', sidecar.staticConfigMap!.name).metadata.namespace).toBe('apps');
+      expect(find(Testing.synth(chart), 'ConfigMap', String(sidecar.staticConfigMap!.name)).metadata.namespace).toBe('apps');
     } finally {
       dir.cleanup();
     }
@@ -375,10 +389,10 @@ describe('the static ConfigMap is created with the first static or file route', 
     const host = create();
     const chart = Chart.of(host.apiObject);
     // WHEN
-    const sidecar = new ReverseProxySidecar(chart, 'proxy', { host, appPort: 5000, routes: [Route.proxy('/'), Route.proxy('/api/')] });
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', { nativeSidecar: false, host, appPort: 5000, routes: [Route.proxy('/'), Route.proxy('/api/')] });
     // THEN
     expect(sidecar.staticConfigMap).toBeUndefined();
-    expect(configMapNames(chart)).toStrictEqual([sidecar.configMap.name]);
+    expect(configMapNames(chart)).toStrictEqual([String(sidecar.configMap.name)]);
     const m = find(Testing.synth(chart), 'Deployment');
     expect(podTemplate(m).spec.volumes.map((v: Manifest) => v.name)).toStrictEqual(['nginx-cache', 'nginx-config']);
     expect(sidecar.node.tryFindChild('static')).toBeUndefined();
@@ -388,10 +402,10 @@ describe('the static ConfigMap is created with the first static or file route', 
     // GIVEN
     const chart = Testing.chart();
     // WHEN
-    const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(appDeployment(chart)) });
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', { nativeSidecar: false, host: SidecarHost.fromWorkload(appDeployment(chart)) });
     // THEN
     expect(sidecar.staticConfigMap).toBeUndefined();
-    expect(configMapNames(chart)).toStrictEqual([sidecar.configMap.name]);
+    expect(configMapNames(chart)).toStrictEqual([String(sidecar.configMap.name)]);
   });
 
   test('the first static route added later creates it, and its volume refers to it', () => {
@@ -399,6 +413,7 @@ describe('the static ConfigMap is created with the first static or file route', 
     dir.write('site/index.html', 'hi');
     const chart = Testing.chart();
     const sidecar = new ReverseProxySidecar(chart, 'proxy', {
+      nativeSidecar: false,
       host: SidecarHost.fromWorkload(appDeployment(chart)), routes: [Route.proxy('/api/')],
     });
     expect(sidecar.staticConfigMap).toBeUndefined();
@@ -409,9 +424,9 @@ describe('the static ConfigMap is created with the first static or file route', 
     expect(staticConfigMap).toBeInstanceOf(ApiObject);
     expect(staticConfigMap.kind).toBe('ConfigMap');
     const manifests = Testing.synth(chart);
-    expect(configMapNames(chart)).toStrictEqual([sidecar.configMap.name, staticConfigMap.name]);
-    expect(find(manifests, 'ConfigMap', staticConfigMap.name).data).toStrictEqual({ '1-index.html': 'hi' });
-    expect(volume(find(manifests, 'Deployment'), 'nginx-static-1').configMap.name).toBe(staticConfigMap.name);
+    expect(configMapNames(chart)).toStrictEqual([String(sidecar.configMap.name), String(staticConfigMap.name)]);
+    expect(find(manifests, 'ConfigMap', String(staticConfigMap.name)).data).toStrictEqual({ '1-index.html': 'hi' });
+    expect(volume(find(manifests, 'Deployment'), 'nginx-static-1').configMap.name).toBe(String(staticConfigMap.name));
   });
 
   test('later static and file routes share it: one static ConfigMap, each route its own volume', () => {
@@ -420,6 +435,7 @@ describe('the static ConfigMap is created with the first static or file route', 
     const robots = dir.write('robots.txt', 'User-agent: *\n');
     const chart = Testing.chart();
     const sidecar = new ReverseProxySidecar(chart, 'proxy', {
+      nativeSidecar: false,
       host: SidecarHost.fromWorkload(appDeployment(chart)), routes: [Route.file('/robots.txt', { path: robots })],
     });
     const first = sidecar.staticConfigMap;
@@ -431,20 +447,21 @@ describe('the static ConfigMap is created with the first static or file route', 
     expect(configMapNames(chart)).toHaveLength(2);
     expect(find(manifests, 'ConfigMap', first!.name).data).toStrictEqual({ '1-robots.txt': 'User-agent: *\n', '2-site_-index.html': 'hi' });
     const m = find(manifests, 'Deployment');
-    expect(volume(m, 'nginx-static-1').configMap).toStrictEqual({ name: first!.name, items: [{ key: '1-robots.txt', path: 'robots.txt' }] });
-    expect(volume(m, 'nginx-static-2').configMap).toStrictEqual({ name: first!.name, items: [{ key: '2-site_-index.html', path: 'site/index.html' }] });
+    expect(volume(m, 'nginx-static-1').configMap).toStrictEqual({ name: String(first!.name), items: [{ key: '1-robots.txt', path: 'robots.txt' }] });
+    expect(volume(m, 'nginx-static-2').configMap).toStrictEqual({ name: String(first!.name), items: [{ key: '2-site_-index.html', path: 'site/index.html' }] });
   });
 
   test('a static route refused for its files creates none', () => {
     // GIVEN
     const chart = Testing.chart();
-    const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(appDeployment(chart)) });
+    const sidecar = new ReverseProxySidecar(chart, 'proxy', { nativeSidecar: false, host: SidecarHost.fromWorkload(appDeployment(chart)) });
     // WHEN
     const missing = dir.path('missing');
     expect(() => sidecar.addRoute(Route.staticFiles('/', { directory: missing })))
       .toThrow(exactly(`routes[0] Route.staticFiles("/") directory ${JSON.stringify(missing)} does not exist (resolved to ${missing})`));
     // THEN
     expect(sidecar.staticConfigMap).toBeUndefined();
-    expect(configMapNames(chart)).toStrictEqual([sidecar.configMap.name]);
+    expect(configMapNames(chart)).toStrictEqual([String(sidecar.configMap.name)]);
   });
+});
 });

@@ -25,7 +25,8 @@ export function podTemplateOf(obj: K8sObject): { metadata?: any; spec: any } {
 export function workloadsWithContainer(objects: K8sObject[], container: string): K8sObject[] {
   return objects.filter((o) => {
     try {
-      return podTemplateOf(o).spec.containers.some((c: any) => c.name === container);
+      const spec = podTemplateOf(o).spec;
+      return [...spec.containers, ...(spec.initContainers ?? [])].some((c: any) => c.name === container);
     } catch {
       return false;
     }

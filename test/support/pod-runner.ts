@@ -27,7 +27,20 @@ export interface ContainerStop {
   readonly exitedAfterMs: number;
   /** Whether the grace period ran out and the container was killed. */
   readonly killed: boolean;
+  /** When its stop began (preStop, else the stop signal), in ms after termination began. */
+  readonly stopBeganAfterMs: number;
 }
+
+/** How a pod whose app containers ran to completion (a Job's) ended. */
+export interface PodCompletion {
+  /** Each app container's exit code. */
+  readonly exitCodes: Record<string, number | null>;
+  /** How the native sidecars were stopped after the app containers had exited, in stop order. */
+  readonly sidecarStops: ContainerStop[];
+}
+
+/** An init container with `restartPolicy: Always`: a native sidecar (Kubernetes 1.29+). */
+const isNativeSidecar = (c: PreparedContainer) => c.spec.restartPolicy === 'Always';
 
 /** Where pod logs are kept after a run (git-ignored). */
 const LOG_DIR = path.join(__dirname, '..', '..', 'test-output', 'pods');
@@ -46,12 +59,19 @@ if (typeof afterAll === 'function') {
  * A synthesized pod run on this machine as a kubelet would: one network namespace (loopback up)
  * shared by the containers, each container in its own mount namespace with the pod's volumes, as
  * its uid, with its env; readiness from probes; termination with preStop hooks, the image's
- * STOPSIGNAL and the grace period.
+ * STOPSIGNAL and the grace period. Init containers run first, in order: a classic one to a zero
+ * exit, a native sidecar (`restartPolicy: Always`) until it is ready (the kubelet waits for its
+ * startup; this runner waits for readiness, which is stricter) and on beside the app; native
+ * sidecars are stopped only after the app's containers have exited, in reverse order.
  */
 export class RunningPod {
   private readonly started = new Map<string, StartedContainer>();
   private readonly logs = new Map<string, string[]>();
+  /** The app's containers (the pod spec's `containers`). */
   private readonly prepared: PreparedContainer[] = [];
+  /** Init containers, and of them the native sidecars, in start order. */
+  private readonly inits: PreparedContainer[] = [];
+  private readonly sidecars: PreparedContainer[] = [];
   private readonly spec: any;
 
   private constructor(public readonly netns: string, private readonly podDir: string, workload: K8sObject) {
@@ -78,16 +98,29 @@ export class RunningPod {
       run('ip', ['netns', 'add', netns]);
       run('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
       // Prepare all first, so a refusal starts nothing (the kubelet starts no container of such a pod).
+      const prepare = (c: any) => prepareContainer(objects, workload, c.name, {
+        podDir,
+        image: opts.images[String(c.image).replace(/[:@].*$/, '')],
+        fieldRefs: opts.fieldRefs ?? { 'status.podIP': '127.0.0.1' },
+      });
+      // One by one, so that whatever was laid out before a refusal is cleaned up.
+      for (const c of pod.spec.initContainers ?? []) {
+        pod.inits.push(prepare(c));
+      }
       for (const c of pod.spec.containers) {
-        const image = String(c.image).replace(/[:@].*$/, '');
-        pod.prepared.push(prepareContainer(objects, workload, c.name, {
-          podDir,
-          image: opts.images[image],
-          fieldRefs: opts.fieldRefs ?? { 'status.podIP': '127.0.0.1' },
-        }));
+        pod.prepared.push(prepare(c));
+      }
+      const deadline = Date.now() + (opts.readyTimeoutMs ?? 20000);
+      for (const c of pod.inits) {
+        pod.launch(c);
+        if (isNativeSidecar(c)) {
+          pod.sidecars.push(c);
+          await pod.waitReady(c, deadline);
+        } else {
+          await pod.waitExit(c, deadline);
+        }
       }
       pod.prepared.forEach((c) => pod.launch(c));
-      const deadline = Date.now() + (opts.readyTimeoutMs ?? 20000);
       await Promise.all(pod.prepared.map((c) => pod.waitReady(c, deadline)));
       return pod;
     } catch (e) {
@@ -160,37 +193,69 @@ export class RunningPod {
     const graceMs = (this.spec.terminationGracePeriodSeconds ?? 30) * 1000;
     const t0 = Date.now();
     try {
-      return await Promise.all(this.prepared.map(async (c): Promise<ContainerStop> => {
-        const started = this.started.get(c.name);
-        if (!started || !this.isRunning(c.name)) {
-          return { container: c.name, exitedAfterMs: 0, killed: false };
-        }
-        const exited = new Promise<void>((resolve) => started.child.once('exit', () => resolve()));
-        let hook: { status: number | null; output: string } | undefined;
-        const preStop = c.spec.lifecycle?.preStop;
-        if (preStop?.exec) {
-          hook = await execInContainer(c, await started.mainPid(), preStop.exec.command, graceMs);
-        } else if (preStop) {
-          throw new Error(`container "${c.name}": preStop ${Object.keys(preStop).join(', ')} is not modelled`);
-        }
-        if (this.isRunning(c.name)) {
-          signalPid(await started.mainPid(), c.stopSignal);
-        }
-        // The kubelet always leaves at least 2 s after the stop signal, with or without a hook.
-        const left = Math.max(graceMs - (Date.now() - t0), 2000);
-        let killed = false;
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([exited, new Promise((resolve) => { timer = setTimeout(resolve, left); })]);
-        clearTimeout(timer);
-        if (this.isRunning(c.name)) {
-          killed = true;
-          await this.kill(c.name);
-        }
-        return { container: c.name, hookStatus: hook?.status, hookOutput: hook?.output, exitedAfterMs: Date.now() - t0, killed };
-      }));
+      const app = await Promise.all(this.prepared.map((c) => this.stopContainer(c, t0, graceMs)));
+      return [...app, ...await this.stopSidecars(t0, graceMs)];
     } finally {
       await this.stop();
     }
+  }
+
+  /**
+   * Waits until every app container has exited (a Job's pod), then stops the native sidecars as the
+   * kubelet does for a completed pod (preStop, STOPSIGNAL, in reverse order), and tears down.
+   */
+  public async waitForCompletion(timeoutMs = 20000): Promise<PodCompletion> {
+    try {
+      const deadline = Date.now() + timeoutMs;
+      for (const c of this.prepared) {
+        await this.waitExit(c, deadline, false);
+      }
+      const exitCodes = Object.fromEntries(this.prepared.map((c) => [c.name, this.started.get(c.name)!.child.exitCode]));
+      const t0 = Date.now();
+      return { exitCodes, sidecarStops: await this.stopSidecars(t0, (this.spec.terminationGracePeriodSeconds ?? 30) * 1000) };
+    } finally {
+      await this.stop();
+    }
+  }
+
+  /** Native sidecars, one after another in reverse start order, once the app's containers are gone. */
+  private async stopSidecars(t0: number, graceMs: number): Promise<ContainerStop[]> {
+    const stops: ContainerStop[] = [];
+    for (const c of [...this.sidecars].reverse()) {
+      stops.push(await this.stopContainer(c, t0, graceMs));
+    }
+    return stops;
+  }
+
+  /** preStop, then the STOPSIGNAL, then SIGKILL when the grace period (counted from `t0`) runs out. */
+  private async stopContainer(c: PreparedContainer, t0: number, graceMs: number): Promise<ContainerStop> {
+    const stopBeganAfterMs = Date.now() - t0;
+    const started = this.started.get(c.name);
+    if (!started || !this.isRunning(c.name)) {
+      return { container: c.name, exitedAfterMs: 0, killed: false, stopBeganAfterMs };
+    }
+    const exited = new Promise<void>((resolve) => started.child.once('exit', () => resolve()));
+    let hook: { status: number | null; output: string } | undefined;
+    const preStop = c.spec.lifecycle?.preStop;
+    if (preStop?.exec) {
+      hook = await execInContainer(c, await started.mainPid(), preStop.exec.command, graceMs);
+    } else if (preStop) {
+      throw new Error(`container "${c.name}": preStop ${Object.keys(preStop).join(', ')} is not modelled`);
+    }
+    if (this.isRunning(c.name)) {
+      signalPid(await started.mainPid(), c.stopSignal);
+    }
+    // The kubelet always leaves at least 2 s after the stop signal, with or without a hook.
+    const left = Math.max(graceMs - (Date.now() - t0), 2000);
+    let killed = false;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((resolve) => { timer = setTimeout(resolve, left); })]);
+    clearTimeout(timer);
+    if (this.isRunning(c.name)) {
+      killed = true;
+      await this.kill(c.name);
+    }
+    return { container: c.name, hookStatus: hook?.status, hookOutput: hook?.output, exitedAfterMs: Date.now() - t0, killed, stopBeganAfterMs };
   }
 
   /** Kills whatever still runs, removes the namespace and the pod's directories, keeps the logs. Safe to call twice. */
@@ -218,7 +283,7 @@ export class RunningPod {
       spawnSync('sleep', ['0.05']);
     }
     spawnSync('ip', ['netns', 'del', this.netns]);
-    this.prepared.forEach((c) => c.cleanup());
+    [...this.prepared, ...this.inits].forEach((c) => c.cleanup());
     fs.rmSync(this.podDir, { recursive: true, force: true });
     fs.mkdirSync(path.join(LOG_DIR, this.netns), { recursive: true });
     for (const [name, lines] of this.logs) {
@@ -226,8 +291,22 @@ export class RunningPod {
     }
   }
 
+  /** Waits for a container's main process to exit; with `zero`, throws unless it exits with 0 in time (a classic init container). */
+  private async waitExit(c: PreparedContainer, deadline: number, zero = true): Promise<void> {
+    const child = this.started.get(c.name)!.child;
+    while (child.exitCode === null && child.signalCode === null) {
+      if (Date.now() > deadline) {
+        throw new Error(`container "${c.name}" did not exit in time:\n${this.log(c.name)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (zero && child.exitCode !== 0) {
+      throw new Error(`init container "${c.name}" exited with ${child.exitCode ?? child.signalCode}:\n${this.log(c.name)}`);
+    }
+  }
+
   private container(name: string): PreparedContainer {
-    const c = this.prepared.find((x) => x.name === name);
+    const c = [...this.prepared, ...this.inits].find((x) => x.name === name);
     if (!c) {
       throw new Error(`no container "${name}"`);
     }

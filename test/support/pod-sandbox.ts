@@ -56,7 +56,7 @@ export interface PreparedContainer {
 export function prepareContainer(objects: K8sObject[], workload: K8sObject, containerName: string,
   opts: PrepareOptions = {}): PreparedContainer {
   const spec = podTemplateOf(workload).spec;
-  const container = (spec.containers ?? []).find((c: any) => c.name === containerName);
+  const container = [...spec.containers ?? [], ...spec.initContainers ?? []].find((c: any) => c.name === containerName);
   if (!container) {
     throw new Error(`${workload.kind} "${workload.metadata.name}" has no container "${containerName}"`);
   }

@@ -105,8 +105,8 @@ describe('every object of the test matrix (host kinds × routes, cache, retarget
   afterAll(() => dir.cleanup());
 
   const cases = matrix(dir);
-  test('has 24 charts: 8 host kinds with 3 variants each', () => {
-    expect(new Set(cases.map((c) => c.name)).size).toBe(24);
+  test('has 33 charts: 11 host kinds with 3 variants each', () => {
+    expect(new Set(cases.map((c) => c.name)).size).toBe(33);
   });
 
   test.each(cases.map((c) => [c.name, c] as const))('%s matches the strict schemas, and each object is checked', (_name, c) => {
@@ -152,6 +152,26 @@ describe('a deliberately broken object', () => {
     const sts = statefulSet();
     breakIt(sts);
     expect(messages([sts])).toStrictEqual(expected);
+  });
+
+  describe('native sidecars: the one field newer than 1.27 that is accepted', () => {
+    const sidecar = { name: 'nginx', image: 'nginxinc/nginx-unprivileged:1.30.1-alpine', restartPolicy: 'Always' };
+
+    test('an init container with restartPolicy Always passes', () => {
+      const sts = statefulSet();
+      sts.spec.template.spec.initContainers = [sidecar];
+      expect(messages([sts])).toStrictEqual([]);
+    });
+
+    test('any other value on an init container, and the field on a regular container, are reported', () => {
+      const sts = statefulSet();
+      sts.spec.template.spec.initContainers = [{ ...sidecar, restartPolicy: 'OnFailure' }];
+      sts.spec.template.spec.containers[0].restartPolicy = 'Always';
+      expect(messages([sts])).toStrictEqual([
+        `${AT}.restartPolicy: unknown field (value: "Always")`,
+        '[schema] StatefulSet monitoring/am spec.template.spec.initContainers[0].restartPolicy: must be one of "Always" (value: "OnFailure")',
+      ]);
+    });
   });
 
   test('an IntOrString of the wrong type names both forms', () => {

@@ -1,15 +1,18 @@
 import { ApiObject, Chart, Cron, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import * as plus34 from 'cdk8s-plus-34';
 import { ISidecarHost, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
-import { STATEFUL_SET_YAML, TempDir, include, included, rawDeployment } from '../sidecar/helpers';
+import { STATEFUL_SET_ONLY_YAML, STATEFUL_SET_YAML, TempDir, include, included, rawDeployment } from '../sidecar/helpers';
 
 /** A host and the Service in front of it (for the retarget variant). */
 interface Host {
   readonly host: ISidecarHost;
-  readonly service: () => ApiObject | kplus.Service;
+  readonly service: () => ApiObject | kplus.Service | plus34.Service;
+  /** @default - the host's default */
+  readonly nativeSidecar?: boolean;
 }
 
-const APP: kplus.ContainerProps = { name: 'app', image: 'app:1.0.0', ports: [{ number: 5000, name: 'http' }] };
+const APP = { name: 'app', image: 'app:1.0.0', ports: [{ number: 5000, name: 'http' }] };
 
 /** A cdk8s-plus Service with one port to the app, for workloads that have none of their own. */
 const plusService = (chart: Chart) => () => new kplus.Service(chart, 'svc', { ports: [{ port: 80, targetPort: 5000 }] });
@@ -31,9 +34,30 @@ const HOSTS: ReadonlyArray<readonly [string, (chart: Chart, dir: TempDir) => Hos
       spec: { selector: { app: 'raw' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
     }),
   })],
+  // Native sidecars (init containers with restartPolicy Always): the default on cdk8s-plus-34.
+  ['cdk8s-plus-34 Deployment (native sidecar)', (chart) => ({
+    host: SidecarHost.fromWorkload(new plus34.Deployment(chart, 'web', { containers: [APP] })),
+    service: () => new plus34.Service(chart, 'svc', { ports: [{ port: 80, targetPort: 5000 }] }),
+  })],
+  ['cdk8s-plus-34 Job (native sidecar)', (chart) => ({
+    host: SidecarHost.fromWorkload(new plus34.Job(chart, 'web', { containers: [APP] })),
+    service: () => new plus34.Service(chart, 'svc', { ports: [{ port: 80, targetPort: 5000 }] }),
+  })],
+  ['raw Deployment (ApiObject), native sidecar on request', (chart) => ({
+    host: SidecarHost.fromApiObject(rawDeployment(chart)),
+    nativeSidecar: true,
+    service: () => new ApiObject(chart, 'svc', {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'raw' },
+      spec: { selector: { app: 'raw' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+    }),
+  })],
   ['StatefulSet and Service loaded with Include', (chart, dir) => {
-    const inc = include(chart, dir, STATEFUL_SET_YAML);
-    return { host: SidecarHost.fromApiObject(included(inc, 'StatefulSet', 'am')), service: () => included(inc, 'Service', 'am') };
+    // The chart's Service only where it is retargeted: left alone, it would send 9093 past nginx.
+    const inc = include(chart, dir, STATEFUL_SET_ONLY_YAML);
+    return {
+      host: SidecarHost.fromApiObject(included(inc, 'StatefulSet', 'am')),
+      service: () => included(include(chart, dir, STATEFUL_SET_YAML.split('---\n')[1], 'service'), 'Service', 'am'),
+    };
   }],
 ];
 
@@ -69,11 +93,11 @@ export function matrix(dir: TempDir): MatrixCase[] {
     name: `${hostName} with ${variantName}`,
     synth: (attach: boolean) => {
       const chart = Testing.chart();
-      const { host, service } = createHost(chart, dir);
+      const { host, service, nativeSidecar } = createHost(chart, dir);
       const { routes, retarget } = variant(dir);
       const svc = retarget ? service() : undefined;
       if (attach) {
-        const sidecar = new ReverseProxySidecar(chart, 'proxy', { host, routes });
+        const sidecar = new ReverseProxySidecar(chart, 'proxy', { host, routes, nativeSidecar });
         if (svc) {
           sidecar.retargetService(svc);
         }

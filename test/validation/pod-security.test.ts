@@ -190,16 +190,22 @@ describe('pod-level fallbacks, as Pod Security Admission applies them', () => {
 
 /** The path of the pod spec in the workload that runs the sidecar. */
 function podSpecPath(objects: any[]): string {
-  const kind = objects.find((o) => podTemplateOf(o)?.spec.containers.some((c: any) => c.name === 'nginx')).kind;
+  const kind = objects.find((o) => sidecarsOf(podTemplateOf(o)?.spec).length > 0).kind;
   return kind === 'Pod' ? 'spec' : kind === 'CronJob' ? 'spec.jobTemplate.spec.template.spec' : 'spec.template.spec';
+}
+
+/** The nginx sidecar of a pod spec, as a regular or a native (init) container, with its list's path. */
+function sidecarsOf(spec: any): Array<{ container: any; at: string }> {
+  return (['containers', 'initContainers'] as const).flatMap((list) => (spec?.[list] ?? [])
+    .map((c: any, i: number) => ({ container: c, at: `${list}[${i}]` })).filter((x: any) => x.container.name === 'nginx'));
 }
 
 /** The sidecar's findings (`rule path`) once its container is made privileged, in a copy of the objects. */
 function privilegedSidecar(objects: any[]): string[] {
   const copy = JSON.parse(JSON.stringify(objects));
-  const sidecars = copy.flatMap((o: any) => podTemplateOf(o)?.spec.containers.filter((c: any) => c.name === 'nginx') ?? []);
+  const sidecars = copy.flatMap((o: any) => sidecarsOf(podTemplateOf(o)?.spec));
   expect(sidecars).toHaveLength(1);
-  sidecars[0].securityContext.privileged = true;
+  sidecars[0].container.securityContext.privileged = true;
   return split(checkPodSecurity(loadManifests(copy))).sidecar;
 }
 
@@ -217,8 +223,8 @@ describe('the sidecar on every host kind of the test matrix', () => {
   afterAll(() => dir.cleanup());
 
   const cases = matrix(dir);
-  test('has 24 charts: 8 host kinds with 3 variants each', () => {
-    expect(new Set(cases.map((c) => c.name)).size).toBe(24);
+  test('has 33 charts: 11 host kinds with 3 variants each', () => {
+    expect(new Set(cases.map((c) => c.name)).size).toBe(33);
   });
 
   test.each(cases.map((c) => [c.name, c] as const))('%s: the sidecar meets restricted, the host is no worse', (_name, c) => {
@@ -230,7 +236,9 @@ describe('the sidecar on every host kind of the test matrix', () => {
     // The host's app container sets no seccomp profile nor drops capabilities: the check sees it.
     expect(before.host.filter((f) => /^(seccompProfile|capabilities)_restricted /.test(f))).toHaveLength(2);
     // And the sidecar is checked: made privileged, it is reported at its own path.
-    expect(privilegedSidecar(objects)).toStrictEqual([`privileged ${podSpecPath(objects)}.containers[1].securityContext.privileged`]);
+    const at = sidecarsOf(podTemplateOf(objects.find((o: any) => sidecarsOf(podTemplateOf(o)?.spec).length > 0))!.spec)[0].at;
+    expect(at).toBe(c.name.includes('native') ? 'initContainers[0]' : 'containers[1]');
+    expect(privilegedSidecar(objects)).toStrictEqual([`privileged ${podSpecPath(objects)}.${at}.securityContext.privileged`]);
   });
 });
 
@@ -283,7 +291,9 @@ describe('the examples: what the hosts\' own containers lack, and that the sidec
     expect(containers(objects)).toStrictEqual([...hostContainers, 'nginx']);
     const before = split(checkPodSecurity(loadManifests(withoutSidecar)));
     expect(after.sidecar).toStrictEqual([]);
-    expect(privilegedSidecar(objects)).toStrictEqual([`privileged ${podSpecPath(objects)}.containers[1].securityContext.privileged`]);
+    const at = sidecarsOf(podTemplateOf(objects.find((o: any) => sidecarsOf(podTemplateOf(o)?.spec).length > 0))!.spec)[0].at;
+    expect(at).toBe('containers[1]');
+    expect(privilegedSidecar(objects)).toStrictEqual([`privileged ${podSpecPath(objects)}.${at}.securityContext.privileged`]);
     expect(after.host).toStrictEqual(hostLacks);
     expect(before.host).toStrictEqual(hostLacks);
   });

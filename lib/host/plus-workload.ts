@@ -1,0 +1,144 @@
+import { Duration, Size } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { invalid } from '../errors';
+
+/** A container port of a cdk8s-plus container, as far as the sidecar reads it. */
+export interface PlusContainerPort {
+  /** The port number. */
+  readonly number: number;
+  /**
+   * The port's name.
+   * @default - unnamed
+   */
+  readonly name?: string;
+}
+
+/** A cdk8s-plus container (any major 27–34), as far as the sidecar uses it. */
+export interface IPlusContainer {
+  /** The container's name. */
+  readonly name: string;
+  /** The ports it declares. */
+  readonly ports: PlusContainerPort[];
+  /** Mounts a volume of the same cdk8s-plus major. */
+  mount(path: string, storage: unknown, options?: { readonly readOnly?: boolean }): void;
+}
+
+/**
+ * The container props the sidecar passes to `addContainer`/`addInitContainer`. Every field is a
+ * supertype of the same field of each major's `ContainerProps`, so any major's workload fits; the
+ * values themselves come from the workload's own major (see `plusModuleOf`).
+ */
+export interface PlusContainerProps {
+  /** The image. */
+  readonly image: string;
+  /** @default - cdk8s-plus names it */
+  readonly name?: string;
+  /** @default - cdk8s-plus' default */
+  readonly imagePullPolicy?: string;
+  /** @default - the image's entrypoint */
+  readonly command?: string[];
+  /** @default - none */
+  readonly ports?: PlusContainerPort[];
+  /** @default - none */
+  readonly envVariables?: { [name: string]: unknown };
+  /** @default - cdk8s-plus' default */
+  readonly resources?: unknown;
+  /** @default - cdk8s-plus' default */
+  readonly securityContext?: unknown;
+  /** @default - none */
+  readonly readiness?: unknown;
+  /** @default - none */
+  readonly liveness?: unknown;
+  /** @default - none */
+  readonly lifecycle?: unknown;
+  /** `Always` makes an init container a native sidecar (cdk8s-plus-28 and later). @default - none */
+  readonly restartPolicy?: string;
+}
+
+/**
+ * A cdk8s-plus workload of any major from 27 to 34 (Deployment, StatefulSet, DaemonSet, Job,
+ * CronJob, Pod): the public members the sidecar host uses, and nothing private, so that the classes
+ * of every major fit this one type.
+ */
+export interface IPlusWorkload extends IConstruct {
+  /** The pod's containers. */
+  readonly containers: IPlusContainer[];
+  /** The pod's init containers. */
+  readonly initContainers: IPlusContainer[];
+  /** The pod's volumes. */
+  readonly volumes: ReadonlyArray<{ readonly name: string }>;
+  /** The pod template's metadata. */
+  readonly podMetadata: { addAnnotation(key: string, value: string): void };
+  /** @default - 30 seconds */
+  readonly terminationGracePeriod?: { toSeconds(): number };
+  /** Adds a container. */
+  addContainer(props: PlusContainerProps): IPlusContainer;
+  /** Adds an init container. */
+  addInitContainer(props: PlusContainerProps): IPlusContainer;
+}
+
+/** The factories of one cdk8s-plus major that the host calls; every major 27–34 has them, with these signatures. */
+export interface PlusModule {
+  readonly Probe: {
+    fromHttpGet(path: string, options: { port: number; periodSeconds: Duration; timeoutSeconds: Duration; failureThreshold: number }): unknown;
+  };
+  readonly Cpu: { millis(amount: number): unknown };
+  readonly EnvValue: { fromValue(value: string): unknown };
+  readonly Handler: { fromCommand(command: string[]): unknown };
+  readonly ImagePullPolicy: { readonly IF_NOT_PRESENT: string };
+  /** cdk8s-plus-28 and later. */
+  readonly ContainerRestartPolicy?: { readonly ALWAYS: string };
+  readonly ConfigMap: { fromConfigMapName(scope: Construct, id: string, name: string): unknown };
+  readonly Volume: {
+    fromEmptyDir(scope: Construct, id: string, name: string, options: { sizeLimit: Size }): unknown;
+    fromConfigMap(scope: Construct, id: string, configMap: unknown,
+      options: { name: string; items?: { [key: string]: { path: string } } }): unknown;
+  };
+}
+
+/** One cdk8s-plus major: its number and its module. */
+export interface PlusMajor {
+  readonly major: number;
+  readonly module: PlusModule;
+}
+
+/** jsii's runtime type information: every cdk8s-plus class carries its fully qualified name here. */
+const JSII_RTTI = Symbol.for('jsii.rtti');
+const PLUS_FQN = /^(cdk8s-plus-(\d+))\.(\w+)$/;
+
+/**
+ * The cdk8s-plus major a workload was made with, and that major's module, so that the values passed
+ * to the workload (probes, CPU, volumes, handlers) are of its own major. The package comes from the
+ * class's jsii name (`cdk8s-plus-34.Deployment`), and must be the copy the workload's class is from:
+ * two copies of one major would make values the workload does not accept.
+ */
+export function plusMajorOf(workload: IPlusWorkload, field: string): PlusMajor {
+  const ctor = (workload as unknown as { constructor?: Record<symbol, { fqn?: string } | undefined> }).constructor;
+  const fqn = ctor?.[JSII_RTTI]?.fqn ?? '';
+  const m = PLUS_FQN.exec(fqn);
+  if (!m) {
+    throw invalid(field, workload.node.path, `is not a class of a cdk8s-plus package (${fqn || 'no jsii name'}); `
+      + 'use SidecarHost.fromApiObject for a raw object');
+  }
+  const [, pkg, major, className] = m;
+  let mod: Record<string, unknown>;
+  try {
+    mod = require(pkg);
+  } catch {
+    throw invalid(field, workload.node.path, `is a ${pkg} ${className}, but ${pkg} cannot be loaded from this library; install it next to it`);
+  }
+  if (!inheritsFrom(ctor, mod[className])) {
+    throw invalid(field, workload.node.path, `is a ${pkg} ${className} from another copy of ${pkg} than the one this library `
+      + `loads (${require.resolve(pkg)}); install one copy (npm dedupe)`);
+  }
+  return { major: Number(major), module: mod as unknown as PlusModule };
+}
+
+function inheritsFrom(ctor: unknown, base: unknown): boolean {
+  for (let c = ctor; typeof c === 'function'; c = Object.getPrototypeOf(c)) {
+    if (c === base) {
+      return true;
+    }
+  }
+  return false;
+}

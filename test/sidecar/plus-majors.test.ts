@@ -1,0 +1,84 @@
+import { ApiObject, Cron, Testing } from 'cdk8s';
+import * as plus27 from 'cdk8s-plus-27';
+import * as plus34 from 'cdk8s-plus-34';
+import { IPlusWorkload, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import { EVERY_PLUS_MAJOR } from '../support/plus-majors';
+import { Manifest, container, exactly, find, podTemplate } from './helpers';
+
+const APP = { name: 'app', image: 'app:1.0.0', ports: [{ number: 5000, name: 'http' }] };
+
+describe.each(EVERY_PLUS_MAJOR)('a cdk8s-plus-$major workload', ({ major, kplus }) => {
+  test('is a host: nginx is added with the same JSON as on a raw object, and exposeViaService sees its port', () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const web = new kplus.Deployment(chart, 'web', { containers: [APP] });
+    const raw = new kplus.Deployment(chart, 'raw', { containers: [APP] });
+    // WHEN
+    const proxy = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web), nativeSidecar: false, routes: [Route.proxy('/')] });
+    new ReverseProxySidecar(chart, 'proxy-raw', { host: SidecarHost.fromApiObject(ApiObject.of(raw)), nativeSidecar: false, routes: [Route.proxy('/')] });
+    web.exposeViaService({ ports: [{ port: 80, targetPort: proxy.port, name: proxy.portName }] });
+    // THEN
+    const [plusJson, rawJson] = Testing.synth(chart).filter((m) => m.kind === 'Deployment');
+    expect(container(plusJson, 'nginx')).toStrictEqual(container(rawJson, 'nginx'));
+    expect(container(plusJson, 'app').lifecycle).toStrictEqual({ preStop: { exec: { command: ['sleep', '6'] } } });
+    expect(find(Testing.synth(chart), 'Service').spec.ports).toStrictEqual([{ name: 'nginx-http', port: 80, targetPort: 8080 }]);
+  });
+
+  test(`is a native sidecar by default ${major >= 29 ? '(Kubernetes 1.29+)' : 'only on request, or never'}`, () => {
+    // GIVEN
+    const chart = Testing.chart();
+    const web = new kplus.Job(chart, 'web', { containers: [APP] });
+    // WHEN
+    const proxy = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web) });
+    // THEN
+    expect(proxy.nativeSidecar).toBe(major >= 29);
+    const spec = podTemplate(find(Testing.synth(chart), 'Job')).spec;
+    expect([spec.containers.map((c: Manifest) => c.name), (spec.initContainers ?? []).map((c: Manifest) => c.name)])
+      .toStrictEqual(major >= 29 ? [['app'], ['nginx']] : [['app', 'nginx'], []]);
+  });
+
+  if (major === 27) {
+    test('refuses nativeSidecar: true, saying why', () => {
+      const chart = Testing.chart();
+      const host = SidecarHost.fromWorkload(new kplus.Deployment(chart, 'web', { containers: [APP] }));
+      expect(() => new ReverseProxySidecar(chart, 'proxy', { host, nativeSidecar: true })).toThrow(exactly('nativeSidecar true needs '
+        + 'cdk8s-plus-28 or later: Deployment "test/web" is a cdk8s-plus-27 workload, whose Kubernetes 1.27 types drop an init '
+        + 'container\'s restartPolicy; use cdk8s-plus-29 or later (clusters 1.29+), or leave nativeSidecar unset'));
+    });
+  } else {
+    test('on request, the init container has restartPolicy Always, the probes and the hardening', () => {
+      const chart = Testing.chart();
+      const web = new kplus.Deployment(chart, 'web', { containers: [APP] });
+      new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web), nativeSidecar: true });
+      const nginx = podTemplate(find(Testing.synth(chart), 'Deployment')).spec.initContainers[0];
+      expect(nginx).toMatchObject({
+        name: 'nginx', restartPolicy: 'Always',
+        readinessProbe: { httpGet: { path: '/_sidecar/healthz', port: 8080 } },
+        livenessProbe: { httpGet: { path: '/_sidecar/healthz', port: 8080 } },
+        securityContext: { capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' }, runAsUser: 101 },
+      });
+    });
+  }
+
+  if (major >= 31) {
+    test('a StatefulSet without volumeClaimTemplates, which drops every pod volume, is refused at synthesis with the way out', () => {
+      const chart = Testing.chart();
+      const sts = new kplus.StatefulSet(chart, 'db', { containers: [APP] });
+      new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(sts), nativeSidecar: false });
+      expect(() => Testing.synth(chart)).toThrow('[test/proxy] StatefulSet "test/db" renders no volume "nginx-cache", "nginx-config" '
+        + 'for the sidecar\'s mounts. cdk8s-plus-31 and later StatefulSets drop every pod volume when they have no '
+        + 'volumeClaimTemplates (cdk8s-team/cdk8s-plus#6735): attach with SidecarHost.fromApiObject(ApiObject.of(statefulSet)) instead');
+    });
+  }
+});
+
+describe('types: a consumer compiles with any major and no casts', () => {
+  test('plus-27 and plus-34 workloads are IPlusWorkload; a Service is not', () => {
+    const chart = Testing.chart();
+    const a: IPlusWorkload = new plus27.StatefulSet(chart, 'a', { containers: [APP] });
+    const b: IPlusWorkload = new plus34.CronJob(chart, 'b', { schedule: Cron.daily(), containers: [APP] });
+    // @ts-expect-error a Service has no pod
+    const c: IPlusWorkload = new plus34.Service(chart, 'c', { ports: [{ port: 80 }] });
+    expect([a, b, c].map((w) => w.node.id)).toStrictEqual(['a', 'b', 'c']);
+  });
+});
