@@ -4,7 +4,7 @@ import { CacheZoneModel, GzipModel, HeaderModel } from '../nginx/model';
 import { checkCookieName, checkInt, checkMimeType, checkPort } from '../nginx/tokens';
 import { DEFAULT_GZIP_TYPES, DEFAULT_IMAGE } from './defaults';
 import { headersOf } from './headers';
-import { ReverseProxySidecarProps } from './sidecar-props';
+import { AccessLogFormat, ReverseProxySidecarProps } from './sidecar-props';
 
 /** Props checked and reduced to plain numbers, once, at construction. */
 export interface ResolvedProps {
@@ -25,7 +25,7 @@ export interface ResolvedProps {
   readonly cache: CacheZoneModel;
   readonly volumeSizeLimitMib: number;
   readonly headers: HeaderModel[];
-  readonly accessLog: boolean;
+  readonly accessLog: 'json' | 'text' | 'off';
   readonly trustForwardedProto: boolean;
   readonly drainSeconds: number;
   readonly keepAppDuringDrain: boolean;
@@ -109,18 +109,26 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
     cpuLimitMillicores,
     memoryRequestMib,
     memoryLimitMib,
-    workerConnections: checkInt('workerConnections', props.workerConnections ?? 1024, 16, 65535),
+    workerConnections: checkInt('workerConnections', props.workerConnections ?? 4096, 16, 65535),
     upstreamKeepalive: checkInt('upstreamKeepalive', props.upstreamKeepalive ?? 16, 1, 1024),
     clientMaxBodySizeKib: kib('clientMaxBodySize', props.clientMaxBodySize ?? Size.mebibytes(1)),
     gzip: resolveGzip(props),
     cache,
     volumeSizeLimitMib,
     headers: headersOf('responseHeaders', props.responseHeaders ?? { 'X-Content-Type-Options': 'nosniff' }),
-    accessLog: props.accessLog ?? true,
+    accessLog: resolveAccessLog(props),
     trustForwardedProto: props.trustForwardedProto ?? false,
     drainSeconds,
     keepAppDuringDrain: props.keepAppDuringDrain ?? true,
   };
+}
+
+function resolveAccessLog(props: ReverseProxySidecarProps): 'json' | 'text' | 'off' {
+  const format = props.accessLogFormat ?? AccessLogFormat.JSON;
+  if (!Object.values(AccessLogFormat).includes(format)) {
+    throw invalid('accessLogFormat', format, `must be one of ${Object.values(AccessLogFormat).map((f) => JSON.stringify(f)).join(', ')}`);
+  }
+  return props.accessLog === false ? 'off' : format;
 }
 
 function resolveGzip(props: ReverseProxySidecarProps): GzipModel | undefined {

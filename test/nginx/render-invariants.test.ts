@@ -32,7 +32,7 @@ describe('renderNginxConf: purity', () => {
 });
 
 describe('renderNginxConf: never the known faults', () => {
-  const FAULTS = ['localhost', 'proxy_buffering off', 'proxy_cache_valid any', 'worker_processes auto', 'image/png', 'image/jpeg'];
+  const FAULTS = ['server localhost', 'http://localhost', 'proxy_cache_valid any', 'worker_processes auto', 'image/png', 'image/jpeg'];
 
   it.each<[string, () => NginxConfModel]>([
     ['the base model', () => baseModel()],
@@ -44,5 +44,9 @@ describe('renderNginxConf: never the known faults', () => {
       expect(conf).not.toContain(fault);
     }
     expect(conf).not.toMatch(/^\s*user\s/m);
+    // Unbuffered responses are never cached: a location has one or the other.
+    for (const location of conf.split(/\n\s*location /).slice(1)) {
+      expect(location.includes('proxy_buffering off') && location.includes('proxy_cache ')).toBe(false);
+    }
   });
 });

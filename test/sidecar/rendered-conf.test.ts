@@ -24,9 +24,9 @@ function block(conf: string, head: string): string[] {
   return raw.slice(starts[0] + 1, end).map((l) => l.trim()).filter((l) => l !== '');
 }
 
-/** The add_header lines of a block. */
+/** The add_header lines of a block, but the X-Request-ID every location returns (test/nginx/render-traffic.test.ts). */
 function addHeaders(conf: string, head: string): string[] {
-  return block(conf, head).filter((l) => l.startsWith('add_header '));
+  return block(conf, head).filter((l) => l.startsWith('add_header ') && !l.startsWith('add_header X-Request-ID '));
 }
 
 const NO_CACHE = 'add_header Cache-Control no-cache always;';

@@ -105,7 +105,7 @@ describe('directives', () => {
   test.each([DirectiveContext.HTTP, DirectiveContext.SERVER])('proxy_set_header at %s level', (context) => {
     const sidecar = attach({ routes: [Route.proxy('/')] });
     expect(() => sidecar.addDirective(context, Directive.of('proxy_set_header', 'X-A', 'b')))
-      .toThrow(exactly(`addDirective(${context}) "proxy_set_header" would be ignored in every location; use a route's directives`));
+      .toThrow(exactly(`addDirective(${context}) "proxy_set_header" would be ignored in every location; use a proxy route's requestHeaders`));
   });
 
   test('a refused directive leaves nginx.conf as it was', () => {
@@ -120,15 +120,17 @@ describe('directives', () => {
     expect(before).not.toContain('X-A');
   });
 
-  test('add_header and proxy_set_header are still accepted as a route\'s directives', () => {
+  test('add_header is still accepted as a route\'s directive; proxy_set_header only on static and file routes', () => {
     // GIVEN / WHEN
     const sidecar = attach({
-      routes: [Route.proxy('/', { directives: [Directive.of('add_header', 'X-A', 'b'), Directive.of('proxy_set_header', 'X-B', 'c')] })],
+      routes: [Route.proxy('/', { directives: [Directive.of('add_header', 'X-A', 'b')] })],
     });
     // THEN
     const lines = sidecar.renderNginxConf().split('\n').map((l) => l.trim());
     expect(lines).toContain('add_header X-A b;');
-    expect(lines).toContain('proxy_set_header X-B c;');
+    expect(() => Route.proxy('/', { directives: [Directive.of('proxy_set_header', 'Host', 'x')] })).toThrow(exactly(
+      'Route.proxy("/") directive "proxy_set_header" is refused in a proxy route: a header the sidecar sets too (Host, X-Forwarded-For, ...) '
+      + 'would reach the app twice; use the requestHeaders option, which replaces the sidecar\'s'));
   });
 
   test('other directives are still accepted at http and server level', () => {

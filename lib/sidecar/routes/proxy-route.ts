@@ -1,6 +1,6 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { invalid } from '../../errors';
-import { HeaderModel, ProxyRouteModel } from '../../nginx/model';
+import { HeaderModel, ProxyRouteModel, REQUEST_HEADER_VARIABLES } from '../../nginx/model';
 import { checkPath } from '../../nginx/tokens';
 import { headersOf, hasHeader } from '../headers';
 import { RouteBaseOptions, directiveModels } from './route-options';
@@ -54,6 +54,32 @@ export interface ProxyRouteOptions extends RouteBaseOptions {
    * @default Duration.seconds(60)
    */
   readonly sendTimeout?: Duration;
+  /**
+   * How long an upgraded (WebSocket) connection may pass no data either way before nginx closes it.
+   * Only upgraded connections get it; ordinary requests keep `readTimeout`.
+   * @default Duration.hours(1)
+   */
+  readonly webSocketIdleTimeout?: Duration;
+  /**
+   * Headers sent to the app. One with the name of a header the sidecar sends (Host, X-Real-IP,
+   * X-Forwarded-For/-Proto/-Host/-Port/-Prefix, any case) replaces it; an empty value sends none,
+   * not even the client's. A value is literal, or exactly one of `$remote_addr`, `$scheme`, `$host`,
+   * `$http_host` (e.g. `'X-Forwarded-For': '$remote_addr'` drops the chain a client sent).
+   * @default - the sidecar's own only
+   */
+  readonly requestHeaders?: { [name: string]: string };
+  /**
+   * Largest request body this route accepts (413 above it).
+   * @default - the sidecar's `clientMaxBodySize`
+   */
+  readonly maxBodySize?: Size;
+  /**
+   * Buffer the app's responses. `false` passes each chunk to the client as the app writes it (token
+   * streams, log tails; compressed ones too), holding the app until a slow client has read it all.
+   * Apps can also ask per response with `X-Accel-Buffering: no`. Caching needs buffering.
+   * @default true
+   */
+  readonly buffering?: boolean;
 }
 
 /** The defaults of a proxy route, beside the code that applies them. */
@@ -61,6 +87,7 @@ const DEFAULTS = {
   connectTimeout: Duration.seconds(5),
   readTimeout: Duration.seconds(60),
   sendTimeout: Duration.seconds(60),
+  webSocketIdleTimeout: Duration.hours(1),
   cacheValidFor: Duration.minutes(10),
 };
 
@@ -70,12 +97,15 @@ export class ProxyRouteSpec implements RouteSpec {
   public readonly exact = false;
   public readonly factory = 'proxy';
   private readonly headers: HeaderModel[];
+  private readonly requestHeaders: HeaderModel[];
+  private readonly maxBodySizeKib?: number;
 
   constructor(public readonly path: string, private readonly options: ProxyRouteOptions) {
     const field = `Route.proxy(${JSON.stringify(path)})`;
     checkPath(`${field} path`, path);
     for (const [name, d] of [['connectTimeout', options.connectTimeout], ['readTimeout', options.readTimeout],
-      ['sendTimeout', options.sendTimeout], ['cache.validFor', options.cache?.validFor]] as const) {
+      ['sendTimeout', options.sendTimeout], ['webSocketIdleTimeout', options.webSocketIdleTimeout],
+      ['cache.validFor', options.cache?.validFor]] as const) {
       // integral: false, so a fractional value gets this message rather than cdk8s' own, which names no field.
       const ms = d?.toMilliseconds({ integral: false });
       if (d !== undefined && (ms! < 1 || !Number.isInteger(ms))) {
@@ -89,6 +119,23 @@ export class ProxyRouteSpec implements RouteSpec {
     if (options.cache && hasHeader(this.headers, 'x-cache-status')) {
       const name = this.headers.find((h) => h.name.toLowerCase() === 'x-cache-status')!.name;
       throw invalid(`${field} header name`, name, 'is set by the sidecar on cached routes');
+    }
+    this.requestHeaders = headersOf(`${field} requestHeaders`, options.requestHeaders, REQUEST_HEADER_VARIABLES);
+    const setHeader = (options.directives ?? []).find((d) => d.name === 'proxy_set_header');
+    if (setHeader) {
+      throw invalid(`${field} directive`, setHeader.name, 'is refused in a proxy route: a header the sidecar sets too '
+        + '(Host, X-Forwarded-For, ...) would reach the app twice; use the requestHeaders option, which replaces the sidecar\'s');
+    }
+    if (options.buffering === false && options.cache) {
+      throw invalid(`${field} buffering`, false, 'turns proxy_buffering off, and nginx caches only buffered responses; '
+        + 'drop cache or keep buffering');
+    }
+    if (options.maxBodySize !== undefined) {
+      const kib = options.maxBodySize.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+      if (!Number.isInteger(kib) || kib < 1) {
+        throw invalid(`${field} maxBodySize`, options.maxBodySize.asString(), 'must be a whole number of KiB, at least 1Ki');
+      }
+      this.maxBodySizeKib = kib;
     }
   }
 
@@ -105,6 +152,10 @@ export class ProxyRouteSpec implements RouteSpec {
       readTimeoutMs: (o.readTimeout ?? DEFAULTS.readTimeout).toMilliseconds(),
       sendTimeoutMs: (o.sendTimeout ?? DEFAULTS.sendTimeout).toMilliseconds(),
       interceptErrors: o.interceptErrors ?? false,
+      requestHeaders: this.requestHeaders,
+      maxBodySizeKib: this.maxBodySizeKib,
+      buffering: o.buffering ?? true,
+      upgradeIdleTimeoutMs: (o.webSocketIdleTimeout ?? DEFAULTS.webSocketIdleTimeout).toMilliseconds(),
       cache: o.cache ? {
         validMs: (o.cache.validFor ?? DEFAULTS.cacheValidFor).toMilliseconds(),
         ignoreUpstreamCacheHeaders: o.cache.ignoreUpstreamCacheHeaders ?? false,
