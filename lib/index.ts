@@ -15,4 +15,4 @@ export { RouteBaseOptions } from './sidecar/routes/route-options';
 export { RouteKind } from './sidecar/routes/route-spec';
 export { StaticFilesOptions } from './sidecar/routes/static-files-route';
 export { RetargetServiceOptions } from './sidecar/service-retarget';
-export { CacheOptions, GzipOptions, ReverseProxySidecarProps, SidecarResources } from './sidecar/sidecar-props';
+export { AccessLogFormat, CacheOptions, GzipOptions, ReverseProxySidecarProps, SidecarResources } from './sidecar/sidecar-props';

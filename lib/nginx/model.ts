@@ -59,6 +59,17 @@ export interface ProxyRouteModel {
   readonly cache?: RouteCacheModel;
   readonly headers: HeaderModel[];
   readonly directives: DirectiveModel[];
+  /**
+   * Headers sent to the app, each replacing the sidecar's own of the same name (any case); an empty
+   * value sends none. A value is literal, or one of `REQUEST_HEADER_VARIABLES` as the whole value.
+   */
+  readonly requestHeaders: HeaderModel[];
+  /** The route's own request body limit; absent: the sidecar's. */
+  readonly maxBodySizeKib?: number;
+  /** false: `proxy_buffering off`, the app's response passes as it comes (never with cache). */
+  readonly buffering: boolean;
+  /** Read and send timeout of upgraded (WebSocket) connections. */
+  readonly upgradeIdleTimeoutMs: number;
 }
 
 export interface StaticRouteModel {
@@ -88,6 +99,8 @@ export interface NginxConfModel {
   readonly listenPort: number;
   readonly workerProcesses: number;
   readonly workerConnections: number;
+  /** Open files each worker may hold: a proxied request holds two sockets, plus temp and cache files. */
+  readonly workerRlimitNofile: number;
   readonly layout: LayoutModel;
   /** The app's port on 127.0.0.1; absent when no route proxies. */
   readonly upstreamPort?: number;
@@ -97,7 +110,8 @@ export interface NginxConfModel {
   readonly cache?: CacheZoneModel;
   /** Headers added in every location (nginx drops outer add_header when a location has its own). */
   readonly headers: HeaderModel[];
-  readonly accessLog: boolean;
+  /** `json` (the default format), `text` (the combined format the sidecar used before), or `off`. */
+  readonly accessLog: 'json' | 'text' | 'off';
   /** Pass on the client's X-Forwarded-Proto (behind a TLS-terminating proxy you trust) instead of $scheme. */
   readonly trustForwardedProto: boolean;
   readonly routes: RouteModel[];
@@ -111,7 +125,15 @@ export const SIDECAR_ENDPOINTS = {
   errorPage: '/_sidecar/50x.html',
   upstreamName: 'app',
   cacheZone: 'sidecar_cache',
+  /** Where a route's upgraded (WebSocket) requests are rewritten to: this plus the route's index. */
+  upgradePrefix: '/_sidecar/upgrade/',
 } as const;
+
+/**
+ * Variables a route's `requestHeaders` value may be, as the whole value: the client's address (to
+ * replace a forwarded chain the client could forge), the scheme, and the host with and without port.
+ */
+export const REQUEST_HEADER_VARIABLES = ['$remote_addr', '$scheme', '$host', '$http_host'];
 
 /** The 5xx codes answered with the sidecar's own error page. */
 export const ERROR_PAGE_CODES = [500, 501, 502, 503, 504];

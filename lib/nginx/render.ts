@@ -1,6 +1,8 @@
 import { ConfWriter, nginxSize, nginxTime } from './conf-writer';
 import { ERROR_PAGE_CODES, NginxConfModel, SIDECAR_ENDPOINTS } from './model';
-import { VARS, renderDirectives, renderRoute, renderSidecarEndpoints } from './render-location';
+import { renderRoute, renderSidecarEndpoints } from './render-location';
+import { VARS, renderDirectives } from './render-shared';
+import { renderAccessLog, renderProxyBuffers, renderTrafficMaps } from './render-traffic';
 import { ConfigError } from '../errors';
 import { arg } from './tokens';
 
@@ -29,6 +31,7 @@ export function renderNginxConf(conf: NginxConfModel): string {
   w.directive('pid', arg(`${v}/nginx.pid`));
   w.directive('error_log', 'stderr', 'warn');
   w.directive('daemon', 'off');
+  w.directive('worker_rlimit_nofile', String(conf.workerRlimitNofile));
   w.blank();
   w.block('events', () => {
     w.directive('worker_connections', String(conf.workerConnections));
@@ -47,17 +50,11 @@ export function renderNginxConf(conf: NginxConfModel): string {
     for (const t of TEMP_PATHS) {
       w.directive(`${t}_temp_path`, arg(`${v}/${t}_temp`));
     }
-    if (conf.accessLog) {
-      w.directive('log_format', 'sidecar',
-        '\'$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent \'',
-        '\'"$http_referer" "$http_user_agent" $request_time $upstream_cache_status\'');
-      w.directive('access_log', '/dev/stdout', 'sidecar');
-    } else {
-      w.directive('access_log', 'off');
-    }
+    renderAccessLog(w, conf);
     w.blank();
     renderGzip(w, conf);
     renderMaps(w, conf);
+    renderTrafficMaps(w, conf, conf.trustForwardedProto ? VARS.forwardedProto : '$scheme');
     if (conf.cache) {
       const c = conf.cache;
       w.directive('proxy_cache_path', arg(`${v}/proxy_cache`), 'levels=1:2',
@@ -74,6 +71,7 @@ export function renderNginxConf(conf: NginxConfModel): string {
       });
       w.blank();
     }
+    renderProxyBuffers(w, conf);
     renderDirectives(w, conf.httpDirectives);
     w.blank();
     w.block('server', () => {
@@ -83,10 +81,10 @@ export function renderNginxConf(conf: NginxConfModel): string {
       renderDirectives(w, conf.serverDirectives);
       w.blank();
       renderSidecarEndpoints(w, conf);
-      for (const route of conf.routes) {
+      conf.routes.forEach((route, index) => {
         w.blank();
-        renderRoute(w, conf, route);
-      }
+        renderRoute(w, conf, route, index);
+      });
     });
   });
   return w.toString();

@@ -19,15 +19,21 @@ const NGINX_RESPONSE_HEADERS: Record<string, string> = {
   'vary': 'is set by nginx (Vary: Accept-Encoding with gzip) and by the app; a second Vary would be sent',
 };
 
-/** Checks a header map (names unique in any case, values literal) and returns it as a list in the given order. */
-export function headersOf(field: string, headers: { [name: string]: string } | undefined): HeaderModel[] {
+/**
+ * Checks a header map (names unique in any case, values literal) and returns it as a list in the
+ * given order. Request headers (`request`) may also have a value that is exactly one of its
+ * `variables`; response headers may not be one nginx makes itself.
+ */
+export function headersOf(field: string, headers: { [name: string]: string } | undefined,
+  request?: { readonly variables: string[] }): HeaderModel[] {
   if (headers !== undefined && (headers === null || typeof headers !== 'object' || Array.isArray(headers))) {
     throw invalid(field === 'responseHeaders' ? field : `${field} headers`, shown(headers), 'must be an object of header names to values');
   }
+  const variables = request?.variables ?? [];
   const seen = new Map<string, string>();
   return Object.entries(headers ?? {}).map(([name, value]) => {
     checkHeaderName(`${field} header name`, name);
-    const own = NGINX_RESPONSE_HEADERS[name.toLowerCase()];
+    const own = request ? undefined : NGINX_RESPONSE_HEADERS[name.toLowerCase()];
     if (own !== undefined) {
       throw invalid(`${field} header name`, name, own);
     }
@@ -35,8 +41,18 @@ export function headersOf(field: string, headers: { [name: string]: string } | u
     if (first !== undefined) {
       throw invalid(`${field} header name`, name, `repeats ${JSON.stringify(first)} (header names are case-insensitive); nginx would send both`);
     }
+    if (name.toLowerCase() === 'x-request-id') {
+      throw invalid(`${field} header name`, name, 'is set by the sidecar: the client\'s ID when it is a safe token, else a new one');
+    }
     seen.set(name.toLowerCase(), name);
-    return { name, value: checkHeaderValue(`${field} header ${JSON.stringify(name)}`, value) };
+    if (variables.includes(value)) {
+      return { name, value };
+    }
+    const valueField = `${field} header ${JSON.stringify(name)}`;
+    if (variables.length > 0 && typeof value === 'string' && value.includes('$')) {
+      throw invalid(valueField, value, `must be literal, or exactly one of ${variables.join(', ')}`);
+    }
+    return { name, value: checkHeaderValue(valueField, value) };
   });
 }
 

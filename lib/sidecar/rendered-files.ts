@@ -34,6 +34,7 @@ export function nginxConfModel(s: ConfSources): NginxConfModel {
     listenPort: p.port,
     workerProcesses: Math.max(1, Math.ceil(p.cpuLimitMillicores / 1000)),
     workerConnections: p.workerConnections,
+    workerRlimitNofile: 2 * p.workerConnections,
     layout: { varDir: LAYOUT.varDir, errorPage: `${LAYOUT.confDir}/${CONFIG_FILES.errorPage}`, mimeTypes: LAYOUT.mimeTypes },
     upstreamPort: s.upstreamPort,
     upstreamKeepalive: p.upstreamKeepalive,

@@ -6,7 +6,7 @@ import { checkContainerName, checkEnv, checkImage } from './container-values';
 import { DEFAULT_GZIP_TYPES, DEFAULT_IMAGE } from './defaults';
 import { headersOf } from './headers';
 import { checkBoolean, checkString, kib, mib, milliseconds, optionsObject, shown } from './prop-values';
-import { ReverseProxySidecarProps } from './sidecar-props';
+import { AccessLogFormat, ReverseProxySidecarProps } from './sidecar-props';
 
 /** Props checked and reduced to plain numbers, once, at construction. */
 export interface ResolvedProps {
@@ -27,7 +27,7 @@ export interface ResolvedProps {
   readonly cache: CacheZoneModel;
   readonly volumeSizeLimitMib: number;
   readonly headers: HeaderModel[];
-  readonly accessLog: boolean;
+  readonly accessLog: 'json' | 'text' | 'off';
   readonly trustForwardedProto: boolean;
   readonly drainSeconds: number;
   readonly keepAppDuringDrain: boolean;
@@ -94,14 +94,14 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
     cpuLimitMillicores,
     memoryRequestMib,
     memoryLimitMib,
-    workerConnections: checkInt('workerConnections', props.workerConnections ?? 1024, 16, 65535),
+    workerConnections: checkInt('workerConnections', props.workerConnections ?? 4096, 16, 65535),
     upstreamKeepalive: checkInt('upstreamKeepalive', props.upstreamKeepalive ?? 16, 1, 1024),
     clientMaxBodySizeKib: kib('clientMaxBodySize', props.clientMaxBodySize ?? Size.mebibytes(1)),
     gzip: resolveGzip(props),
     cache,
     volumeSizeLimitMib,
     headers: headersOf('responseHeaders', props.responseHeaders ?? { 'X-Content-Type-Options': 'nosniff' }),
-    accessLog: checkBoolean('accessLog', props.accessLog ?? true),
+    accessLog: resolveAccessLog(props),
     trustForwardedProto: checkBoolean('trustForwardedProto', props.trustForwardedProto ?? false),
     drainSeconds: drainMs / 1000,
     keepAppDuringDrain: checkBoolean('keepAppDuringDrain', props.keepAppDuringDrain ?? true),
@@ -134,6 +134,14 @@ function resolveNativeSidecar(props: ReverseProxySidecarProps): boolean {
     throw invalid('nativeSidecar', value, support.refusal);
   }
   return value;
+}
+
+function resolveAccessLog(props: ReverseProxySidecarProps): 'json' | 'text' | 'off' {
+  const format = props.accessLogFormat ?? AccessLogFormat.JSON;
+  if (!Object.values(AccessLogFormat).includes(format)) {
+    throw invalid('accessLogFormat', shown(format), `must be one of ${Object.values(AccessLogFormat).map((f) => JSON.stringify(f)).join(', ')}`);
+  }
+  return checkBoolean('accessLog', props.accessLog ?? true) ? format : 'off';
 }
 
 function resolveGzip(props: ReverseProxySidecarProps): GzipModel | undefined {

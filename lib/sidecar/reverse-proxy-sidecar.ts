@@ -143,7 +143,7 @@ export class ReverseProxySidecar extends Construct {
     if (directive.name === 'add_header' || directive.name === 'proxy_set_header') {
       // Every location sets its own, and nginx then ignores the outer level's: it would do nothing.
       throw invalid(`addDirective(${context})`, directive.name, 'would be ignored in every location; use '
-        + (directive.name === 'add_header' ? 'responseHeaders or a route\'s headers' : 'a route\'s directives'));
+        + (directive.name === 'add_header' ? 'responseHeaders or a route\'s headers' : 'a proxy route\'s requestHeaders'));
     }
     checkContextDirective(`addDirective(${context})`, context, directive.name);
     this.directives[context].push(directive._toModel());

@@ -58,7 +58,8 @@ describe('alertmanager example', () => {
 
   it('caches only the UI assets, never /api/ or /-/', () => {
     const conf: string = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('alertmanager-proxy-config-'))!.data['nginx.conf'];
-    const location = (p: string) => conf.slice(conf.indexOf(`location ${p} {`), conf.indexOf('}', conf.indexOf(`location ${p} {`)));
+    // Up to the location's own closing brace (it holds an "if" block of its own).
+    const location = (p: string) => conf.slice(conf.indexOf(`location ${p} {`), conf.indexOf('\n    }', conf.indexOf(`location ${p} {`)));
     expect(location('/lib/')).toContain('proxy_cache sidecar_cache;');
     expect(location('/lib/')).toContain('proxy_ignore_headers Cache-Control Expires;');
     for (const p of ['/api/', '/-/', '/']) {

@@ -93,7 +93,7 @@ const CATALOGUE: Catalogue = {
     },
     {
       name: 'proxy_set_header at http level', build: later(proxy('/'), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('proxy_set_header', 'X-A', 'b'))),
-      message: 'addDirective(http) "proxy_set_header" would be ignored in every location; use a route\'s directives',
+      message: 'addDirective(http) "proxy_set_header" would be ignored in every location; use a proxy route\'s requestHeaders',
     },
     {
       name: 'a context that does not exist', build: later(() => ({}), (s) => s.addDirective('location' as DirectiveContext, Directive.of('gzip', 'on'))),

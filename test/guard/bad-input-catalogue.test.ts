@@ -1,13 +1,14 @@
 /**
- * The bad-input catalogue, part 1: ports, paths, route combinations, files and directories, sizes
- * and durations. Part 2 (bad-input-catalogue-hosts.test.ts): headers, directives, the container,
- * hosts and Service retargeting. How a row runs: see catalogue-harness.ts.
+ * The bad-input catalogue, part 1: ports, paths, route combinations, files and directories, sizes,
+ * durations, and the traffic options (request headers, body size, buffering, WebSockets, the log).
+ * Part 2 (bad-input-catalogue-hosts.test.ts): headers, directives, the container, hosts and
+ * Service retargeting. How a row runs: see catalogue-harness.ts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Route, SidecarHost } from '../../lib';
+import { AccessLogFormat, Directive, Route, SidecarHost } from '../../lib';
 import { STATEFUL_SET_YAML, appDeployment } from '../sidecar/helpers';
 import { Catalogue, attach, atSynth, later, mkdir, proxy, sidecar, statefulSet, runCatalogue, synthError } from './catalogue-harness';
 
@@ -241,6 +242,70 @@ const CATALOGUE: Catalogue = {
       build: attach(() => ({}), (c) => SidecarHost.fromApiObject(statefulSet(c, STATEFUL_SET_YAML.replace(
         '    spec:\n      containers:', '    spec:\n      terminationGracePeriodSeconds: 8\n      containers:')))),
       message: `drainDelay "5s" leaves less than 5s of StatefulSet "am"'s terminationGracePeriodSeconds (8) ${GRACE}`,
+    },
+  ],
+  'traffic options': [
+    {
+      name: 'webSocketIdleTimeout 0', build: attach(proxy('/', { webSocketIdleTimeout: Duration.millis(0) })),
+      message: 'Route.proxy("/") webSocketIdleTimeout "0 millis" must be a whole number of milliseconds, at least 1ms',
+    },
+    {
+      name: 'a fractional webSocketIdleTimeout', build: attach(proxy('/', { webSocketIdleTimeout: Duration.millis(1.5) })),
+      message: 'Route.proxy("/") webSocketIdleTimeout "1.5 millis" must be a whole number of milliseconds, at least 1ms',
+    },
+    {
+      name: 'a route maxBodySize of 0', build: attach(proxy('/', { maxBodySize: Size.kibibytes(0) })),
+      message: 'Route.proxy("/") maxBodySize "0Ki" must be a whole number of KiB, at least 1Ki',
+    },
+    {
+      name: 'buffering: false on a cached route', build: attach(proxy('/', { buffering: false, cache: {} })),
+      message: 'Route.proxy("/") buffering false turns proxy_buffering off, and nginx caches only buffered responses; drop cache or keep buffering',
+    },
+    {
+      name: 'proxy_set_header in a proxy route\'s directives',
+      build: attach(() => ({ routes: [Route.proxy('/api/', { directives: [Directive.of('proxy_set_header', 'Host', 'x')] })] })),
+      message: 'Route.proxy("/api/") directive "proxy_set_header" is refused in a proxy route: a header the sidecar sets too '
+        + '(Host, X-Forwarded-For, ...) would reach the app twice; use the requestHeaders option, which replaces the sidecar\'s',
+    },
+    {
+      name: 'a request header nginx owns', build: attach(proxy('/', { requestHeaders: { Connection: 'close' } })),
+      message: 'Route.proxy("/") requestHeaders header name "Connection" is set by nginx itself (framing, hop-by-hop or compression); adding it would corrupt responses',
+    },
+    {
+      name: 'a request header name with a space', build: attach(proxy('/', { requestHeaders: { 'X A': 'b' } })),
+      message: 'Route.proxy("/") requestHeaders header name "X A" is not a valid header name (RFC 7230 token characters only)',
+    },
+    {
+      name: 'a request header twice in different case', build: attach(proxy('/', { requestHeaders: { 'X-A': 'b', 'x-a': 'c' } })),
+      message: 'Route.proxy("/") requestHeaders header name "x-a" repeats "X-A" (header names are case-insensitive); nginx would send both',
+    },
+    {
+      name: 'X-Request-ID as a request header', build: attach(proxy('/', { requestHeaders: { 'X-Request-ID': 'b' } })),
+      message: 'Route.proxy("/") requestHeaders header name "X-Request-ID" is set by the sidecar: the client\'s ID when it is a safe token, else a new one',
+    },
+    {
+      name: 'a request header value that is a variable not on the list', build: attach(proxy('/', { requestHeaders: { 'X-A': '$http_cookie' } })),
+      message: 'Route.proxy("/") requestHeaders header "X-A" "$http_cookie" must be literal, or exactly one of $remote_addr, $scheme, $host, $http_host',
+    },
+    {
+      name: 'a request header value with a variable inside', build: attach(proxy('/', { requestHeaders: { 'X-A': 'ip=$remote_addr' } })),
+      message: 'Route.proxy("/") requestHeaders header "X-A" "ip=$remote_addr" must be literal, or exactly one of $remote_addr, $scheme, $host, $http_host',
+    },
+    {
+      name: 'a request header value with CR/LF', build: attach(proxy('/', { requestHeaders: { 'X-A': 'a\r\nX-B: 1' } })),
+      message: 'Route.proxy("/") requestHeaders header "X-A" "a\\r\\nX-B: 1" must not contain control characters (CR, LF, tab, ...)',
+    },
+    {
+      name: 'X-Request-ID as a route response header', build: attach(proxy('/', { headers: { 'x-request-id': '1' } })),
+      message: 'Route.proxy("/") header name "x-request-id" is set by the sidecar: the client\'s ID when it is a safe token, else a new one',
+    },
+    {
+      name: 'X-Request-ID in responseHeaders', build: attach(() => ({ responseHeaders: { 'X-Request-Id': 'a' } })),
+      message: 'responseHeaders header name "X-Request-Id" is set by the sidecar: the client\'s ID when it is a safe token, else a new one',
+    },
+    {
+      name: 'an unknown accessLogFormat', build: attach(() => ({ accessLogFormat: 'xml' as AccessLogFormat })),
+      message: 'accessLogFormat "xml" must be one of "json", "text"',
     },
   ],
 };

@@ -56,8 +56,10 @@ function checkHeaderCase({ scope, name, value }: HeaderCase): Outcome<HeaderCase
   const base = baseline(`header:${scope}:${nameMarker}`, () => synthHeaders(scope, nameMarker, valueMarker));
   // add_header's name is a plain string in nginx ("X-$host" is sent as it is); its value is interpolated.
   const hits = compareWithBaseline(built, base, (w) => w === 'X-Fz-Mark' ? exact(name) : w === valueMarker ? literal(value) : undefined);
-  // Sidecar-wide: in each of the 3 route locations and on the error page (but Cache-Control); per route: once.
-  expectHits(hits, valueMarker, scope !== 'sidecar' ? 1 : nameMarker === name ? 3 : 4);
+  // Sidecar-wide: in each of the 3 route locations, the proxy route's upgrade location and the error
+  // page (but Cache-Control); per route: once, twice for the proxy route (its upgrade location too).
+  const perRoute = scope === 'proxy' ? 2 : 1;
+  expectHits(hits, valueMarker, scope !== 'sidecar' ? perRoute : nameMarker === name ? 4 : 5);
   return { scope, name, value };
 }
 

@@ -13,7 +13,7 @@ import { NGX_CONF_BUFFER } from '../support/nginx-parse';
 import { VALID_FILE_NAME, VALID_PATH, fuzzed } from './fuzz/arbitraries';
 import { Outcome, REJECTED, describeNginxChecks, describeProperties, fuzz, nginxInBatches, show } from './fuzz/harness';
 import {
-  AcceptedButBroken, Built, FACTORY, PathKind, baseline, compareWithBaseline, expectHits, fixtures, literal, rejectedAs, routeOf, site, siteFile, synth,
+  AcceptedButBroken, Built, FACTORY, PathKind, baseline, compareWithBaseline, exact, expectHits, fixtures, literal, rejectedAs, routeOf, site, siteFile, synth,
 } from './fuzz/parse-back';
 import { runs } from './fuzz/seed';
 
@@ -48,12 +48,24 @@ function checkPathCase({ kind, path: p }: PathCase): Outcome<PathCase> {
     if (kind === 'proxy-strip' && w === stripped(marker)) {
       return literal(stripped(p)); // X-Forwarded-Prefix
     }
+    // The raw-URI map and the redirects back into the prefix match the path literally ("." as "[.]").
+    const regex = (x: string) => x.replace(/\./g, '[.]');
+    if (kind === 'proxy-strip' && w === `~^${stripped(marker)}(/.*)$`) {
+      return exact(`~^${regex(stripped(p))}(/.*)$`);
+    }
+    if (kind === 'proxy-strip' && w.includes(`(?!/|${marker.slice(1, -1)}(?:/|$))`)) {
+      return exact(w.replace(`(?!/|${marker.slice(1, -1)}(?:/|$))`, `(?!/|${regex(p.slice(1, -1))}(?:/|$))`));
+    }
+    if (kind === 'proxy-strip' && w === `${marker}$1`) {
+      return exact(`${p}$1`);
+    }
     if (kind === 'static-spa' && w === `${marker}index.html`) {
       return literal(`${p}index.html`); // try_files fallback
     }
     return undefined;
   });
-  expectHits(hits, marker, 1);
+  // A stripped route's path is also where redirects to the app's bare address go, in both its locations.
+  expectHits(hits, marker, kind === 'proxy-strip' ? 3 : 1);
   // The files of static and file routes are projected below the route's path.
   if (kind === 'file' || kind === 'static' || kind === 'static-spa') {
     const expected = kind === 'file' ? [p.slice(1)] : filesBelow(site).map((f) => `${p.slice(1)}${f}`);

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Duration, Include, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Directive, DirectiveContext, ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost } from '../../lib';
+import { AccessLogFormat, Directive, DirectiveContext, ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost } from '../../lib';
 import { K8sObject, loadYaml, workloadsWithContainer } from '../support/manifests';
 import { prepareContainer, runInContainer } from '../support/pod-sandbox';
 import { describeWithTools } from '../support/real-tools';
@@ -81,6 +81,9 @@ describeWithTools(['nginx', 'unshare', 'setpriv'], 'real nginx -t on generated c
       Route.proxy('/assets/', { cache: { validFor: Duration.hours(1), ignoreUpstreamCacheHeaders: true } }),
       Route.proxy('/api/', { cache: { validFor: Duration.seconds(30) } }),
     ]],
+    ['the text access log, a stripped cached route, 64 worker connections', { accessLogFormat: AccessLogFormat.TEXT, workerConnections: 64 }, () => [
+      Route.proxy('/s.1/', { stripPrefix: true, cache: {}, webSocketIdleTimeout: Duration.millis(1500) }),
+    ]],
     ['gzip off, access log off, trusted X-Forwarded-Proto, custom port and 2 CPUs', {
       gzip: { enabled: false }, accessLog: false, trustForwardedProto: true, port: 9000, portName: 'web',
       resources: { cpuLimitMillicores: 2000 },
@@ -90,7 +93,11 @@ describeWithTools(['nginx', 'unshare', 'setpriv'], 'real nginx -t on generated c
       clientMaxBodySize: Size.kibibytes(512),
     }, () => [
       Route.staticFiles('/app/', { directory: site, spaFallback: true, headers: { 'Cache-Control': 'no-cache' } }),
-      Route.proxy('/api/', { directives: [Directive.of('proxy_buffers', '16', '8k'), Directive.of('proxy_set_header', 'X-Odd', 'a;b {c} #d')] }),
+      Route.proxy('/api/', {
+        headers: { 'X-Odd': 'a;b {c} #d' }, directives: [Directive.of('proxy_buffers', '16', '8k'), Directive.of('expires', '1h')],
+        requestHeaders: { 'X-Odd': 'a;b {c} #d', 'X-Forwarded-For': '$remote_addr', Host: '' },
+        maxBodySize: Size.mebibytes(20), buffering: false, webSocketIdleTimeout: Duration.minutes(5),
+      }),
     ]],
   ];
 

@@ -65,15 +65,21 @@ describe('renderNginxConf: http context', () => {
     expect(block(renderNginxConf(baseModel({ clientMaxBodySizeKib: kib })), 'http').direct).toContain(line);
   });
 
-  it('turns the access log off, or on to stdout with the cache status', () => {
-    const off = renderNginxConf(baseModel({ accessLog: false }));
+  it('turns the access log off, or on to stdout in JSON or the text format', () => {
+    const off = renderNginxConf(baseModel({ accessLog: 'off' }));
     expect(block(off, 'http').direct).toContain('access_log off;');
     expect(off).not.toContain('log_format');
 
-    const on = renderNginxConf(baseModel({ accessLog: true }));
-    expect(block(on, 'http').direct).toContain('access_log /dev/stdout sidecar;');
-    expect(on).toMatch(/^ {2}log_format sidecar '.*\$upstream_cache_status';$/m);
-    expect(block(on, 'http').direct).not.toContain('access_log off;');
+    const text = renderNginxConf(baseModel({ accessLog: 'text' }));
+    expect(block(text, 'http').direct).toContain('access_log /dev/stdout sidecar;');
+    expect(text).toMatch(/^ {2}log_format sidecar '.*\$upstream_cache_status';$/m);
+    expect(block(text, 'http').direct).not.toContain('access_log off;');
+
+    const json = renderNginxConf(baseModel({ accessLog: 'json' }));
+    expect(block(json, 'http').direct).toContain('access_log /dev/stdout sidecar;');
+    expect(json).toMatch(/^ {2}log_format sidecar escape=json '\{"time":"\$time_iso8601",.*,"user_agent":"\$http_user_agent"\}';$/m);
+    // log_format must come before the access_log that names it.
+    expect(json.indexOf('log_format')).toBeLessThan(json.indexOf('access_log'));
   });
 
   it('does not map X-Forwarded-Proto unless the client\'s header is trusted', () => {
@@ -85,6 +91,8 @@ describe('renderNginxConf: http context', () => {
     const trusted = renderNginxConf(baseModel({ trustForwardedProto: true }));
     expect(lines(trusted).filter((l) => l.includes('forwarded_proto'))).toStrictEqual([
       'map $http_x_forwarded_proto $sidecar_forwarded_proto {',
+      'map "$sidecar_host_port/$sidecar_forwarded_proto" $sidecar_forwarded_port {',
+      'proxy_set_header X-Forwarded-Proto $sidecar_forwarded_proto;',
       'proxy_set_header X-Forwarded-Proto $sidecar_forwarded_proto;',
     ]);
   });
@@ -99,7 +107,8 @@ describe('renderNginxConf: upstream', () => {
   it('is 127.0.0.1:<port> with keepalive, never localhost', () => {
     const conf = renderNginxConf(baseModel({ upstreamPort: 9093, upstreamKeepalive: 32 }));
     expect(block(conf, 'upstream app').all).toStrictEqual(['server 127.0.0.1:9093;', 'keepalive 32;']);
-    expect(conf).not.toContain('localhost');
+    // localhost appears only where redirects from the app's own address are rewritten back.
+    expect(lines(conf).filter((l) => l.includes('localhost')).every((l) => l.startsWith('proxy_redirect '))).toBe(true);
   });
 
   it('is left out when nothing proxies', () => {
@@ -113,7 +122,7 @@ describe('renderNginxConf: upstream', () => {
     // The same routes and a proxy route: the upstream, and the one proxy_pass, are there.
     const proxied = renderNginxConf(baseModel({ routes: [staticRoute(), fileRoute(), proxyRoute({ path: '/api/' })] }));
     expect(block(proxied, 'upstream app').all).toStrictEqual(['server 127.0.0.1:5000;', 'keepalive 16;']);
-    expect(lines(proxied).filter((l) => l.startsWith('proxy_pass'))).toStrictEqual(['proxy_pass http://app;']);
+    expect(lines(proxied).filter((l) => l.startsWith('proxy_pass'))).toStrictEqual(['proxy_pass http://app;', 'proxy_pass http://app$request_uri;']);
   });
 });
 

@@ -36,7 +36,7 @@ describe('renderNginxConf: purity', () => {
 });
 
 describe('renderNginxConf: never the known faults', () => {
-  const FAULTS = ['localhost', 'proxy_buffering off', 'proxy_cache_valid any', 'worker_processes auto', 'image/png', 'image/jpeg'];
+  const FAULTS = ['server localhost', 'http://localhost', 'proxy_cache_valid any', 'worker_processes auto', 'image/png', 'image/jpeg'];
 
   // What each model renders in place of the faults: a numeric worker_processes first (where a `user`
   // line would go), gzip's types by name, the upstream by address, the cache's statuses (in render order).
@@ -60,5 +60,9 @@ describe('renderNginxConf: never the known faults', () => {
       expect(conf).not.toContain(fault);
     }
     expect(conf).not.toMatch(/^\s*user\s/m);
+    // Unbuffered responses are never cached: a location has one or the other.
+    for (const location of conf.split(/\n\s*location /).slice(1)) {
+      expect(location.includes('proxy_buffering off') && location.includes('proxy_cache ')).toBe(false);
+    }
   });
 });

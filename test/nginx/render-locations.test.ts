@@ -8,11 +8,13 @@ describe('renderNginxConf: proxy routes', () => {
     expect(loc).toEqual(expect.arrayContaining([
       'proxy_http_version 1.1;',
       'proxy_set_header Connection "";',
-      'proxy_set_header Host $host;',
+      'proxy_set_header Host $sidecar_host;',
       'proxy_set_header X-Real-IP $remote_addr;',
       'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
       'proxy_set_header X-Forwarded-Proto $scheme;',
-      'proxy_set_header X-Forwarded-Host $host;',
+      'proxy_set_header X-Forwarded-Host $sidecar_host;',
+      'proxy_set_header X-Forwarded-Port $sidecar_forwarded_port;',
+      'proxy_set_header X-Request-ID $sidecar_request_id;',
     ]));
   });
 
@@ -27,11 +29,13 @@ describe('renderNginxConf: proxy routes', () => {
     }
   });
 
-  it('strips the prefix with proxy_pass http://app/ and tells the app the prefix', () => {
-    const loc = block(renderNginxConf(baseModel({ routes: [proxyRoute({ path: '/api/', stripPrefix: true })] })), 'location /api/').all;
-    expect(loc).toContain('proxy_pass http://app/;');
-    expect(loc).not.toContain('proxy_pass http://app;');
-    expect(loc).toContain('proxy_set_header X-Forwarded-Prefix /api;');
+  it('strips the prefix from the raw URI (a map on $request_uri), refuses what does not start with it, tells the app the prefix', () => {
+    const conf = renderNginxConf(baseModel({ routes: [proxyRoute({ path: '/v1.2/', stripPrefix: true })] }));
+    const loc = block(conf, 'location /v1.2/');
+    expect(loc.direct).toContain('proxy_pass http://app$sidecar_strip_0;');
+    expect(loc.all.slice(0, 3)).toStrictEqual(['if ($sidecar_strip_0 = "") {', 'return 400;', '}']);
+    expect(loc.direct).toContain('proxy_set_header X-Forwarded-Prefix /v1.2;');
+    expect(block(conf, 'map $request_uri $sidecar_strip_0').all).toStrictEqual(['default "";', '"~^/v1[.]2(/.*)$" $1;']);
   });
 
   it('passes the URI unchanged with proxy_pass http://app when not stripping', () => {
@@ -59,17 +63,11 @@ describe('renderNginxConf: proxy routes', () => {
     expect(block(conf, 'location /b/').all.some((l) => l.startsWith('proxy_intercept_errors'))).toBe(false);
   });
 
-  it('never turns proxy buffering off', () => {
-    // The proxy locations of each model, which all leave buffering at nginx's default (on).
-    const proxies = [[baseModel(), ['location /']], [fullModel(), ['location /api/', 'location /']]] as const;
-    for (const [model, heads] of proxies) {
-      const conf = renderNginxConf(model);
-      expect(lines(conf).filter((l) => l.startsWith('proxy_pass '))).toHaveLength(heads.length);
-      for (const head of heads) {
-        expect(block(conf, head).all.filter((l) => l.startsWith('proxy_pass '))).toHaveLength(1);
-      }
-      expect(conf).not.toContain('proxy_buffering');
-    }
+  it('turns proxy buffering off only on a route that asks', () => {
+    expect(renderNginxConf(baseModel())).not.toContain('proxy_buffering');
+    const conf = renderNginxConf(baseModel({ routes: [proxyRoute({ path: '/live/', buffering: false }), proxyRoute({ path: '/' })] }));
+    expect(block(conf, 'location /live/').direct).toContain('proxy_buffering off;');
+    expect(count(conf, 'proxy_buffering off;')).toBe(1);
   });
 
   it('writes one location per route, in order', () => {
@@ -79,7 +77,9 @@ describe('renderNginxConf: proxy routes', () => {
       'location = /_sidecar/healthz {',
       'location = /_sidecar/50x.html {',
       'location /api/ {',
+      'location = /_sidecar/upgrade/0 {',
       'location / {',
+      'location = /_sidecar/upgrade/1 {',
       'location /docs/ {',
       'location = /robots.txt {',
     ]);
@@ -93,6 +93,7 @@ describe('renderNginxConf: static and file routes', () => {
       'root /srv/docs;',
       'index start.html;',
       'try_files $uri $uri/ =404;',
+      'add_header X-Request-ID $sidecar_request_id always;',
     ]);
   });
 
@@ -109,7 +110,7 @@ describe('renderNginxConf: static and file routes', () => {
 
   it('serves a single file from an exact location', () => {
     const conf = renderNginxConf(baseModel({ routes: [fileRoute({ path: '/favicon.ico', root: '/srv/icons' })] }));
-    expect(block(conf, 'location = /favicon.ico').all).toStrictEqual(['root /srv/icons;']);
+    expect(block(conf, 'location = /favicon.ico').all).toStrictEqual(['root /srv/icons;', 'add_header X-Request-ID $sidecar_request_id always;']);
     expect(lines(conf)).not.toContain('location /favicon.ico {');
   });
 
@@ -118,8 +119,9 @@ describe('renderNginxConf: static and file routes', () => {
     for (const head of ['location /docs/', 'location = /robots.txt']) {
       expect(block(conf, head).all.some((l) => l.startsWith('proxy_'))).toBe(false);
     }
-    expect(block(conf, 'location /docs/').all).toStrictEqual(['root /srv/static;', 'index index.html;', 'try_files $uri $uri/ =404;']);
-    expect(block(conf, 'location = /robots.txt').all).toStrictEqual(['root /srv/files;']);
+    const id = 'add_header X-Request-ID $sidecar_request_id always;';
+    expect(block(conf, 'location /docs/').all).toStrictEqual(['root /srv/static;', 'index index.html;', 'try_files $uri $uri/ =404;', id]);
+    expect(block(conf, 'location = /robots.txt').all).toStrictEqual(['root /srv/files;', id]);
   });
 });
 
@@ -157,20 +159,23 @@ describe('renderNginxConf: headers', () => {
   it('adds a route\'s own headers after the global ones, in its location only', () => {
     const conf = withHeaders();
     expect(block(conf, 'location /').all.filter((l) => l.startsWith('add_header'))).toStrictEqual([
-      ...LINES, 'add_header X-Route proxy always;',
+      'add_header X-Request-ID $sidecar_request_id always;', ...LINES, 'add_header X-Route proxy always;',
     ]);
     expect(block(conf, 'location /docs/').all).toContain('add_header X-Route static always;');
     expect(block(conf, 'location = /robots.txt').all).toContain('add_header X-Route file always;');
-    expect(count(conf, 'add_header X-Route proxy always;')).toBe(1);
+    // Once in the route's location, once in the location of its upgraded requests.
+    expect(count(conf, 'add_header X-Route proxy always;')).toBe(2);
+    expect(block(conf, 'location = /_sidecar/upgrade/0').all).toContain('add_header X-Route proxy always;');
   });
 
   it('writes no add_header at http or server level (a location with its own would drop them)', () => {
     const conf = withHeaders();
     expect(block(conf, 'http').direct.some((l) => l.startsWith('add_header'))).toBe(false);
     expect(block(conf, 'server').direct.some((l) => l.startsWith('add_header'))).toBe(false);
-    // They are in the locations instead: each global header once in each of the four routes and the error page.
+    // They are in the locations instead: each global header once in each of the four routes, the
+    // upgrade locations of the two proxy routes and the error page.
     for (const line of LINES) {
-      expect(count(conf, line)).toBe(5);
+      expect(count(conf, line)).toBe(7);
     }
   });
 
@@ -207,10 +212,12 @@ describe('route headers and sidecar-wide headers', () => {
     }));
     const location = (path: string) => conf.slice(conf.indexOf(`location = ${path}`)).split('}')[0];
     expect(location('/embed.html').match(/add_header [^\n]*/g)).toEqual([
+      'add_header X-Request-ID $sidecar_request_id always;',
       'add_header X-Content-Type-Options nosniff always;',
       'add_header x-frame-options SAMEORIGIN always;',
     ]);
     expect(location('/other.html').match(/add_header [^\n]*/g)).toEqual([
+      'add_header X-Request-ID $sidecar_request_id always;',
       'add_header X-Frame-Options DENY always;',
       'add_header X-Content-Type-Options nosniff always;',
     ]);
@@ -224,6 +231,6 @@ describe('an empty route header value', () => {
       routes: [{ kind: 'file', path: '/embed.html', root: '/usr/share/nginx/html/1', headers: [{ name: 'X-Frame-Options', value: '' }], directives: [] }],
     }));
     const location = conf.slice(conf.indexOf('location = /embed.html')).split('}')[0];
-    expect(location.match(/add_header [^\n]*/g)).toEqual(['add_header X-Frame-Options "" always;']);
+    expect(location.match(/add_header [^\n]*/g)).toEqual(['add_header X-Request-ID $sidecar_request_id always;', 'add_header X-Frame-Options "" always;']);
   });
 });

@@ -34,8 +34,9 @@ function withoutBlock(conf: string, head: string): string {
   const indent = lines[starts[0]].length - lines[starts[0]].trimStart().length;
   const end = lines.findIndex((l, i) => i > starts[0] && l === `${' '.repeat(indent)}}`);
   expect(end).toBeGreaterThan(starts[0]);
-  expect(lines[starts[0] - 1]).toBe('');
-  return [...lines.slice(0, starts[0] - 1), ...lines.slice(end + 1)].join('\n');
+  // With the blank line before it, when it has one.
+  const from = lines[starts[0] - 1] === '' ? starts[0] - 1 : starts[0];
+  return [...lines.slice(0, from), ...lines.slice(end + 1)].join('\n');
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -73,13 +74,15 @@ describe('the checksum changes', () => {
     expectChanged(before.checksum, after.checksum);
     expect(before.conf).not.toContain('location /api/ {');
     expect(after.conf).toContain('    location /api/ {\n');
-    expect(withoutBlock(after.conf, 'location /api/')).toBe(before.conf);
+    // (with its internal upgrade location and the map that strips its prefix from the raw URI)
+    expect(withoutBlock(withoutBlock(withoutBlock(after.conf, 'location /api/'), 'location = /_sidecar/upgrade/1'),
+      'map $request_uri $sidecar_strip_1')).toBe(before.conf);
     expect(after.config['50x.html']).toBe(before.config['50x.html']);
   });
 
   test.each<[string, () => Omit<ReverseProxySidecarProps, 'host'>, () => Omit<ReverseProxySidecarProps, 'host'>, string, string]>([
     ['gzip.level', () => ({ gzip: { level: 6 } }), () => ({ gzip: { level: 5 } }), '  gzip_comp_level 6;\n', '  gzip_comp_level 5;\n'],
-    ['workerConnections', () => ({ workerConnections: 2048 }), () => ({}), '  worker_connections 2048;\n', '  worker_connections 1024;\n'],
+    ['workerConnections', () => ({ workerConnections: 2048 }), () => ({}), '  worker_connections 2048;\n', '  worker_connections 4096;\n'],
     ['trustForwardedProto', () => ({ trustForwardedProto: true, routes: [Route.proxy('/')] }), () => ({ routes: [Route.proxy('/')] }),
       '      proxy_set_header X-Forwarded-Proto $sidecar_forwarded_proto;\n', '      proxy_set_header X-Forwarded-Proto $scheme;\n'],
   ])('when an option that reaches nginx.conf changes: %s', (_name, changed, unchanged, changedLine, unchangedLine) => {
@@ -95,12 +98,12 @@ describe('the checksum changes', () => {
     expect(b.conf).not.toContain(changedLine);
   });
 
-  test('when trustForwardedProto changes, nginx.conf gets the map and nothing else but the header line', () => {
+  test('when trustForwardedProto changes, nginx.conf gets the map, and the scheme the app is told is the map\'s everywhere', () => {
     const proxy = () => [Route.proxy('/')];
     const trusted = synthesized(build({ trustForwardedProto: true, routes: proxy() })).conf;
     const plain = synthesized(build({ routes: proxy() })).conf;
     expect(withoutBlock(trusted, 'map $http_x_forwarded_proto $sidecar_forwarded_proto')
-      .replace('X-Forwarded-Proto $sidecar_forwarded_proto;', 'X-Forwarded-Proto $scheme;')).toBe(plain);
+      .split('$sidecar_forwarded_proto').join('$scheme')).toBe(plain);
   });
 
   test('when a directive is added after construction', () => {

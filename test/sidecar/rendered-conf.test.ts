@@ -24,9 +24,9 @@ function block(conf: string, head: string): string[] {
   return raw.slice(starts[0] + 1, end).map((l) => l.trim()).filter((l) => l !== '');
 }
 
-/** The add_header lines of a block. */
+/** The add_header lines of a block, but the X-Request-ID every location returns (test/nginx/render-traffic.test.ts). */
 function addHeaders(conf: string, head: string): string[] {
-  return block(conf, head).filter((l) => l.startsWith('add_header '));
+  return block(conf, head).filter((l) => l.startsWith('add_header ') && !l.startsWith('add_header X-Request-ID '));
 }
 
 const NO_CACHE = 'add_header Cache-Control no-cache always;';
@@ -144,10 +144,11 @@ describe('Cache-Control set by directives, and on the error page', () => {
       Route.file('/plain.txt', { path: file }),
     ] });
     // THEN each keeps its own caching and neither adds no-cache on top
-    expect(block(conf, 'location = /robots.txt')).toStrictEqual(['root /usr/share/nginx/html/1;', NOSNIFF, 'expires 1h;']);
-    expect(block(conf, 'location = /humans.txt')).toStrictEqual(['root /usr/share/nginx/html/2;', NOSNIFF, 'add_header Cache-Control max-age=60 always;']);
+    const id = 'add_header X-Request-ID $sidecar_request_id always;';
+    expect(block(conf, 'location = /robots.txt')).toStrictEqual(['root /usr/share/nginx/html/1;', id, NOSNIFF, 'expires 1h;']);
+    expect(block(conf, 'location = /humans.txt')).toStrictEqual(['root /usr/share/nginx/html/2;', id, NOSNIFF, 'add_header Cache-Control max-age=60 always;']);
     // AND a plain file route beside them gets it
-    expect(block(conf, 'location = /plain.txt')).toStrictEqual(['root /usr/share/nginx/html/3;', NOSNIFF, NO_CACHE]);
+    expect(block(conf, 'location = /plain.txt')).toStrictEqual(['root /usr/share/nginx/html/3;', id, NOSNIFF, NO_CACHE]);
   });
 
   test('the error page is no-store even when responseHeaders set a Cache-Control', () => {

@@ -105,7 +105,7 @@ describe('directives', () => {
   test.each([DirectiveContext.HTTP, DirectiveContext.SERVER])('proxy_set_header at %s level', (context) => {
     const sidecar = attach({ routes: [Route.proxy('/')] });
     expect(() => sidecar.addDirective(context, Directive.of('proxy_set_header', 'X-A', 'b')))
-      .toThrow(exactly(`addDirective(${context}) "proxy_set_header" would be ignored in every location; use a route's directives`));
+      .toThrow(exactly(`addDirective(${context}) "proxy_set_header" would be ignored in every location; use a proxy route's requestHeaders`));
   });
 
   test('a refused directive leaves nginx.conf as it was', () => {
@@ -117,7 +117,7 @@ describe('directives', () => {
     expect(() => sidecar.addDirective(DirectiveContext.SERVER, Directive.of('add_header', 'X-A', 'b'))).toThrow(exactly(
       `addDirective(${DirectiveContext.SERVER}) "add_header" would be ignored in every location; use responseHeaders or a route's headers`));
     expect(() => sidecar.addDirective(DirectiveContext.HTTP, Directive.of('proxy_set_header', 'X-A', 'b'))).toThrow(exactly(
-      `addDirective(${DirectiveContext.HTTP}) "proxy_set_header" would be ignored in every location; use a route's directives`));
+      `addDirective(${DirectiveContext.HTTP}) "proxy_set_header" would be ignored in every location; use a proxy route's requestHeaders`));
     // THEN
     expect(sidecar.renderNginxConf()).toBe(before);
     expect(before).not.toContain('X-A');
@@ -135,6 +135,9 @@ describe('directives', () => {
     const sidecar = attach({ routes: [Route.proxy('/', { directives: [Directive.of('proxy_buffers', '16', '8k')] })] });
     const lines = sidecar.renderNginxConf().split('\n').map((l) => l.trim());
     expect(lines).toContain('proxy_buffers 16 8k;');
+    expect(() => Route.proxy('/', { directives: [Directive.of('proxy_set_header', 'Host', 'x')] })).toThrow(exactly(
+      'Route.proxy("/") directive "proxy_set_header" is refused in a proxy route: a header the sidecar sets too (Host, X-Forwarded-For, ...) '
+      + 'would reach the app twice; use the requestHeaders option, which replaces the sidecar\'s'));
   });
 
   test('other directives are still accepted at http and server level', () => {

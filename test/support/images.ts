@@ -31,4 +31,12 @@ export const EXAMPLE_IMAGES: Record<string, ImageMapping> = {
     files: [{ hostPath: path.join(ROOT, 'test', 'fixtures', 'test-app'), mountPath: '/app' }],
     user: 10001,
   },
+  // The probe app of the traffic tests (test/fixtures/traffic-app): echo, streams, big headers,
+  // redirects, ranges and a WebSocket echo on gunicorn's socket.
+  'sidecar-traffic-app': {
+    entrypoint: ['gunicorn', '--bind', '0.0.0.0:5000', '--worker-class', 'gthread', '--threads', '32',
+      '--worker-tmp-dir', '/tmp', '--graceful-timeout', '5', 'app:application'],
+    files: [{ hostPath: path.join(ROOT, 'test', 'fixtures', 'traffic-app'), mountPath: '/app' }],
+    user: 10001,
+  },
 };

@@ -17,7 +17,12 @@ export interface HttpResult {
 export interface HttpOptions {
   readonly method?: string;
   readonly headers?: Record<string, string>;
+  /** The request body; `'@-'` reads it from `stdin`. */
   readonly body?: string;
+  /** What curl reads for `body: '@-'` (bodies too big for an argument). */
+  readonly stdin?: string;
+  /** Send HTTP/1.0 (curl -0). */
+  readonly http10?: boolean;
   /** @default 10 */
   readonly timeoutSeconds?: number;
 }
@@ -26,7 +31,11 @@ function curlArgs(netns: string, url: string, opts: HttpOptions): string[] {
   const args = ['netns', 'exec', netns, 'curl', '-sS', '-D', '-', '-w', '\n%{time_total}',
     '--max-time', String(opts.timeoutSeconds ?? 10), '-X', opts.method ?? 'GET'];
   for (const [k, v] of Object.entries(opts.headers ?? {})) {
-    args.push('-H', `${k}: ${v}`);
+    // "Name:" with nothing after it makes curl send no such header at all.
+    args.push('-H', v === '' ? `${k}:` : `${k}: ${v}`);
+  }
+  if (opts.http10) {
+    args.push('-0');
   }
   if (opts.body !== undefined) {
     args.push('--data-binary', opts.body);
@@ -60,7 +69,7 @@ function parseCurl(out: string, exit: number): HttpResult {
 
 /** An HTTP request with curl inside the network namespace; blocks until it is answered. */
 export function httpSync(netns: string, url: string, opts: HttpOptions = {}): HttpResult {
-  const r = spawnSync('ip', curlArgs(netns, url, opts), { encoding: 'latin1' });
+  const r = spawnSync('ip', curlArgs(netns, url, opts), { encoding: 'latin1', input: opts.stdin });
   return parseCurl(r.stdout ?? '', r.status ?? -1);
 }
 

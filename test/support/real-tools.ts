@@ -11,6 +11,7 @@ export const PACKAGE_OF: Record<string, string> = {
   'prometheus-alertmanager': 'prometheus-alertmanager',
   chromium: 'chromium',
   curl: 'curl',
+  wrk: 'wrk',
 };
 
 function has(tool: string): boolean {

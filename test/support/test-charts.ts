@@ -11,16 +11,17 @@ export interface TestPod {
 
 /**
  * A Deployment of the test app (test/fixtures/test-app: gunicorn on 5000, uid 10001, /tmp
- * emptyDir, readiness on /healthz) with the sidecar, synthesized.
+ * emptyDir, readiness on /healthz) with the sidecar, synthesized. `image: 'sidecar-traffic-app:1'`
+ * runs the traffic tests' probe app (test/fixtures/traffic-app) instead.
  */
 export function testAppPod(props: Omit<ReverseProxySidecarProps, 'host'>,
-  opts: { terminationGracePeriod?: Duration } = {}): TestPod {
+  opts: { terminationGracePeriod?: Duration; image?: string } = {}): TestPod {
   const chart = Testing.chart();
   const web = new kplus.Deployment(chart, 'web', {
     terminationGracePeriod: opts.terminationGracePeriod,
     containers: [{
       name: 'app',
-      image: 'sidecar-test-app:1',
+      image: opts.image ?? 'sidecar-test-app:1',
       workingDir: '/app',
       ports: [{ number: 5000, name: 'http' }],
       securityContext: { user: 10001, group: 10001 },

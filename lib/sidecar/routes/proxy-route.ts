@@ -1,9 +1,9 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { invalid } from '../../errors';
-import { DirectiveModel, HeaderModel, ProxyRouteModel } from '../../nginx/model';
+import { DirectiveModel, HeaderModel, ProxyRouteModel, REQUEST_HEADER_VARIABLES } from '../../nginx/model';
 import { checkPath } from '../../nginx/tokens';
 import { headersOf, hasHeader } from '../headers';
-import { checkBoolean, milliseconds, optionsObject } from '../prop-values';
+import { checkBoolean, kib, milliseconds, optionsObject } from '../prop-values';
 import { RouteBaseOptions, directiveModels } from './route-options';
 import { RouteBinding, RouteKind, RouteSpec } from './route-spec';
 
@@ -55,6 +55,32 @@ export interface ProxyRouteOptions extends RouteBaseOptions {
    * @default Duration.seconds(60)
    */
   readonly sendTimeout?: Duration;
+  /**
+   * How long an upgraded (WebSocket) connection may pass no data either way before nginx closes it.
+   * Only upgraded connections get it; ordinary requests keep `readTimeout`.
+   * @default Duration.hours(1)
+   */
+  readonly webSocketIdleTimeout?: Duration;
+  /**
+   * Headers sent to the app. One with the name of a header the sidecar sends (Host, X-Real-IP,
+   * X-Forwarded-For/-Proto/-Host/-Port/-Prefix, any case) replaces it; an empty value sends none,
+   * not even the client's. A value is literal, or exactly one of `$remote_addr`, `$scheme`, `$host`,
+   * `$http_host` (e.g. `'X-Forwarded-For': '$remote_addr'` drops the chain a client sent).
+   * @default - the sidecar's own only
+   */
+  readonly requestHeaders?: { [name: string]: string };
+  /**
+   * Largest request body this route accepts (413 above it).
+   * @default - the sidecar's `clientMaxBodySize`
+   */
+  readonly maxBodySize?: Size;
+  /**
+   * Buffer the app's responses. `false` passes each chunk to the client as the app writes it (token
+   * streams, log tails; compressed ones too), holding the app until a slow client has read it all.
+   * Apps can also ask per response with `X-Accel-Buffering: no`. Caching needs buffering.
+   * @default true
+   */
+  readonly buffering?: boolean;
 }
 
 /** The defaults of a proxy route, beside the code that applies them. */
@@ -62,6 +88,7 @@ const DEFAULTS = {
   connectTimeout: Duration.seconds(5),
   readTimeout: Duration.seconds(60),
   sendTimeout: Duration.seconds(60),
+  webSocketIdleTimeout: Duration.hours(1),
   cacheValidFor: Duration.minutes(10),
 };
 
@@ -80,6 +107,12 @@ const RENDERED: Record<string, string> = {
   proxy_ignore_headers: 'is rendered by the route; use cache.ignoreUpstreamCacheHeaders',
   proxy_cache_use_stale: 'is rendered by the route; use cache', proxy_cache_lock: 'is rendered by the route; use cache',
   proxy_cache_background_update: 'is rendered by the route; use cache', proxy_cache_revalidate: 'is rendered by the route; use cache',
+  proxy_force_ranges: 'is rendered by the route; use cache',
+  proxy_set_header: 'is refused in a proxy route: a header the sidecar sets too (Host, X-Forwarded-For, ...) would reach the app '
+    + 'twice; use the requestHeaders option, which replaces the sidecar\'s',
+  proxy_buffering: 'is rendered by the route; use buffering',
+  proxy_redirect: 'is rendered by the route: redirects to the app\'s own address or outside a stripped prefix are rewritten',
+  client_max_body_size: 'use the route\'s maxBodySize (or clientMaxBodySize for every route)',
 };
 
 /** A route proxied to the app on 127.0.0.1. */
@@ -89,8 +122,10 @@ export class ProxyRouteSpec implements RouteSpec {
   public readonly factory = 'proxy';
   private readonly headers: HeaderModel[];
   private readonly directives: DirectiveModel[];
+  private readonly requestHeaders: HeaderModel[];
+  private readonly maxBodySizeKib?: number;
   private readonly options: ProxyRouteOptions;
-  private readonly ms: { connect: number; read: number; send: number; cacheValid?: number };
+  private readonly ms: { connect: number; read: number; send: number; upgradeIdle: number; cacheValid?: number };
 
   constructor(public readonly path: string, options: ProxyRouteOptions | undefined) {
     const field = `Route.proxy(${JSON.stringify(path)})`;
@@ -101,20 +136,30 @@ export class ProxyRouteSpec implements RouteSpec {
       connect: milliseconds(`${field} connectTimeout`, options.connectTimeout ?? DEFAULTS.connectTimeout),
       read: milliseconds(`${field} readTimeout`, options.readTimeout ?? DEFAULTS.readTimeout),
       send: milliseconds(`${field} sendTimeout`, options.sendTimeout ?? DEFAULTS.sendTimeout),
+      upgradeIdle: milliseconds(`${field} webSocketIdleTimeout`, options.webSocketIdleTimeout ?? DEFAULTS.webSocketIdleTimeout),
       cacheValid: cache && milliseconds(`${field} cache.validFor`, cache.validFor ?? DEFAULTS.cacheValidFor),
     };
     for (const name of ['stripPrefix', 'interceptErrors'] as const) {
       checkBoolean(`${field} ${name}`, options[name] ?? false);
     }
+    checkBoolean(`${field} buffering`, options.buffering ?? true);
     checkBoolean(`${field} cache.ignoreUpstreamCacheHeaders`, cache?.ignoreUpstreamCacheHeaders ?? false);
     if (options.stripPrefix && !path.endsWith('/')) {
       throw invalid(`${field} path`, path, 'must end with "/" when stripPrefix is set (else "/apix" would reach the app as "/x")');
     }
     this.headers = headersOf(field, options.headers);
-    this.directives = directiveModels(field, options, RENDERED);
     if (options.cache && hasHeader(this.headers, 'x-cache-status')) {
       const name = this.headers.find((h) => h.name.toLowerCase() === 'x-cache-status')!.name;
       throw invalid(`${field} header name`, name, 'is set by the sidecar on cached routes');
+    }
+    this.directives = directiveModels(field, options, RENDERED);
+    this.requestHeaders = headersOf(`${field} requestHeaders`, options.requestHeaders, { variables: REQUEST_HEADER_VARIABLES });
+    if (options.buffering === false && options.cache) {
+      throw invalid(`${field} buffering`, false, 'turns proxy_buffering off, and nginx caches only buffered responses; '
+        + 'drop cache or keep buffering');
+    }
+    if (options.maxBodySize !== undefined) {
+      this.maxBodySizeKib = kib(`${field} maxBodySize`, options.maxBodySize);
     }
   }
 
@@ -131,6 +176,10 @@ export class ProxyRouteSpec implements RouteSpec {
       readTimeoutMs: this.ms.read,
       sendTimeoutMs: this.ms.send,
       interceptErrors: o.interceptErrors ?? false,
+      requestHeaders: this.requestHeaders,
+      maxBodySizeKib: this.maxBodySizeKib,
+      buffering: o.buffering ?? true,
+      upgradeIdleTimeoutMs: this.ms.upgradeIdle,
       cache: o.cache ? {
         validMs: this.ms.cacheValid!,
         ignoreUpstreamCacheHeaders: o.cache.ignoreUpstreamCacheHeaders ?? false,

@@ -1,0 +1,139 @@
+import { ConfWriter, nginxSize, nginxTime } from './conf-writer';
+import { HeaderModel, NginxConfModel, ProxyRouteModel, SIDECAR_ENDPOINTS } from './model';
+import { VARS, locationHeaders, renderDirectives, renderHeaders, renderRequestIdHeader } from './render-shared';
+import { TRAFFIC_VARS, literalRegex, strippedUriVar } from './render-traffic';
+import { arg } from './tokens';
+
+/**
+ * A proxy route: its `location`, and an internal location its upgraded (WebSocket) requests are
+ * rewritten to. nginx has one read timeout per location, so the long idle timeout of upgraded
+ * connections gets a location of its own; ordinary requests keep the route's timeouts and an empty
+ * `Connection` (upstream keepalive).
+ */
+export function renderProxy(w: ConfWriter, conf: NginxConfModel, route: ProxyRouteModel, index: number): void {
+  const strip = route.stripPrefix ? strippedUriVar(index) : undefined;
+  const upgrade = `${SIDECAR_ENDPOINTS.upgradePrefix}${index}`;
+  w.block(`location ${arg(route.path)}`, () => {
+    if (strip) {
+      // The raw URI did not start with the prefix as written (e.g. "/%61pi/"): nothing sane to pass on.
+      w.block(`if (${strip} = "")`, () => w.directive('return', '400'));
+    }
+    // Only return and rewrite are safe inside "if".
+    w.block('if ($http_upgrade)', () => w.directive('rewrite', '^', upgrade, 'last'));
+    // A URI part without variables would be the normalised one (%2F decoded): pass the raw one.
+    w.directive('proxy_pass', `http://${SIDECAR_ENDPOINTS.upstreamName}${strip ?? ''}`);
+    renderUpstreamRequest(w, conf, route, [{ name: 'Connection', value: '""' }]);
+    w.directive('proxy_send_timeout', nginxTime(route.sendTimeoutMs));
+    w.directive('proxy_read_timeout', nginxTime(route.readTimeoutMs));
+    if (!route.buffering) {
+      // Each chunk goes out as it comes; gzip flushes with it.
+      w.directive('proxy_buffering', 'off');
+    }
+    if (route.cache) {
+      w.directive('proxy_cache', SIDECAR_ENDPOINTS.cacheZone);
+      w.directive('proxy_cache_methods', 'GET', 'HEAD');
+      // What the app's answer depends on and the sidecar controls: the scheme the app is told
+      // (a trusted X-Forwarded-Proto), the Host it is told and the URI.
+      w.directive('proxy_cache_key', `${protoVar(conf)}://${TRAFFIC_VARS.host}$request_uri`);
+      w.directive('proxy_cache_valid', '200', '301', nginxTime(route.cache.validMs));
+      w.directive('proxy_no_cache', VARS.private, VARS.uncacheableStatus);
+      w.directive('proxy_cache_bypass', VARS.private);
+      w.directive('proxy_cache_use_stale', 'error', 'timeout', 'updating', 'http_500', 'http_502', 'http_503', 'http_504');
+      w.directive('proxy_cache_background_update', 'on');
+      w.directive('proxy_cache_lock', 'on');
+      w.directive('proxy_cache_revalidate', 'on');
+      // nginx asks the app for the whole response to store it; it answers ranges from that itself.
+      w.directive('proxy_force_ranges', 'on');
+      if (route.cache.ignoreUpstreamCacheHeaders) {
+        w.directive('proxy_ignore_headers', 'Cache-Control', 'Expires');
+      }
+      w.directive('add_header', 'X-Cache-Status', '$upstream_cache_status', 'always');
+    }
+    renderResponse(w, conf, route);
+  });
+  w.block(`location = ${upgrade}`, () => {
+    w.directive('internal');
+    w.directive('proxy_pass', `http://${SIDECAR_ENDPOINTS.upstreamName}${strip ?? '$request_uri'}`);
+    renderUpstreamRequest(w, conf, route, [{ name: 'Upgrade', value: '$http_upgrade' }, { name: 'Connection', value: 'upgrade' }]);
+    w.directive('proxy_send_timeout', nginxTime(route.upgradeIdleTimeoutMs));
+    w.directive('proxy_read_timeout', nginxTime(route.upgradeIdleTimeoutMs));
+    // The route's own directives too: access rules (allow, deny, auth) must hold for upgrades as well.
+    renderResponse(w, conf, route);
+  });
+}
+
+/** What both locations of a route send to the app: the URI, the headers, limits, redirects back. */
+function renderUpstreamRequest(w: ConfWriter, conf: NginxConfModel, route: ProxyRouteModel, hopByHop: HeaderModel[]): void {
+  w.directive('proxy_http_version', '1.1');
+  for (const h of hopByHop) {
+    w.directive('proxy_set_header', h.name, h.value);
+  }
+  for (const h of upstreamHeaders(conf, route)) {
+    w.directive('proxy_set_header', h.name, h.value);
+  }
+  // The sidecar returns its own X-Request-ID: the app's echo of it would be a second one.
+  w.directive('proxy_hide_header', 'X-Request-ID');
+  renderRedirects(w, conf, route);
+  w.directive('proxy_connect_timeout', nginxTime(route.connectTimeoutMs));
+  if (route.maxBodySizeKib !== undefined) {
+    w.directive('client_max_body_size', nginxSize(route.maxBodySizeKib));
+  }
+  if (route.interceptErrors) {
+    w.directive('proxy_intercept_errors', 'on');
+  }
+}
+
+/**
+ * The sidecar's headers to the app (encoded tokens), each replaced by the route's header of the same
+ * name (any case), then the route's others. An empty value sends none, not even the client's.
+ */
+function upstreamHeaders(conf: NginxConfModel, route: ProxyRouteModel): HeaderModel[] {
+  const own: HeaderModel[] = [
+    { name: 'Host', value: TRAFFIC_VARS.host },
+    { name: 'X-Real-IP', value: '$remote_addr' },
+    { name: 'X-Forwarded-For', value: '$proxy_add_x_forwarded_for' },
+    { name: 'X-Forwarded-Proto', value: protoVar(conf) },
+    { name: 'X-Forwarded-Host', value: TRAFFIC_VARS.host },
+    { name: 'X-Forwarded-Port', value: TRAFFIC_VARS.forwardedPort },
+    ...(route.stripPrefix ? [{ name: 'X-Forwarded-Prefix', value: arg(route.path.replace(/\/+$/, '')) }] : []),
+    { name: 'X-Request-ID', value: TRAFFIC_VARS.requestId },
+  ];
+  const replaced = new Set(route.requestHeaders.map((h) => h.name.toLowerCase()));
+  return [
+    ...own.filter((h) => !replaced.has(h.name.toLowerCase())),
+    ...route.requestHeaders.map((h) => ({ name: arg(h.name), value: arg(h.value) })),
+  ];
+}
+
+/**
+ * Redirects the app makes to its own address (`http://127.0.0.1:PORT/x`, `localhost` too) become
+ * relative; on a stripPrefix route, a path outside the prefix (`/login`) gets it back (`/api/login`),
+ * unless the app already put it there. `//host` (another host) and relative paths are left alone.
+ */
+function renderRedirects(w: ConfWriter, conf: NginxConfModel, route: ProxyRouteModel): void {
+  const app = `http://(?:127[.]0[.]0[.]1|localhost):${conf.upstreamPort}`;
+  const prefix = route.stripPrefix ? route.path : '/';
+  if (route.stripPrefix) {
+    // At "/" the lookahead refuses every path: nothing is prefixed.
+    const segment = literalRegex(route.path.slice(1, -1));
+    w.directive('proxy_redirect', arg(`~^(?:${app})?/(?!/|${segment}(?:/|$))(.*)$`), arg(`${prefix}$1`));
+  }
+  w.directive('proxy_redirect', arg(`~^${app}(/(?!/).*)$`), '$1');
+  w.directive('proxy_redirect', arg(`~^${app}$`), arg(prefix));
+}
+
+/** The response side both locations share: the request ID, the headers, the route's directives. */
+function renderResponse(w: ConfWriter, conf: NginxConfModel, route: ProxyRouteModel): void {
+  renderRequestIdHeader(w);
+  const headers = locationHeaders(conf, route.headers);
+  // The sidecar's response headers replace the app's of the same name: never sent twice (an
+  // empty value sends none at all).
+  headers.forEach((h) => w.directive('proxy_hide_header', arg(h.name)));
+  renderHeaders(w, headers);
+  renderDirectives(w, route.directives);
+}
+
+/** The scheme the app is told: the request's own, or a trusted X-Forwarded-Proto (mapped to http or https). */
+function protoVar(conf: NginxConfModel): string {
+  return conf.trustForwardedProto ? VARS.forwardedProto : '$scheme';
+}

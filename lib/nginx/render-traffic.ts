@@ -1,0 +1,109 @@
+import { ConfWriter } from './conf-writer';
+import { NginxConfModel, ProxyRouteModel } from './model';
+
+/**
+ * The http-level parts that carry real traffic through proxy routes: the request ID, the client's
+ * Host and port, the raw URI of stripped routes, the access log and the proxy buffers. Each is one
+ * helper, called by render.ts; the locations use them through `TRAFFIC_VARS`.
+ */
+
+/** Variables defined here by `map` blocks. */
+export const TRAFFIC_VARS = {
+  /** The client's X-Request-ID when it is a safe token, else nginx's own `$request_id`. */
+  requestId: '$sidecar_request_id',
+  /** The client's Host header as sent, port included; `$host` when there was none (HTTP/1.0). */
+  host: '$sidecar_host',
+  /** The port the client addressed: the Host header's, else 443 for https and 80 for http. */
+  forwardedPort: '$sidecar_forwarded_port',
+  hostPort: '$sidecar_host_port',
+} as const;
+
+/** A request ID the sidecar passes on as it came: letters, digits and `._:-`, at most 128 of them. */
+const SAFE_REQUEST_ID = '"~^[A-Za-z0-9._:-]{1,128}$"';
+
+/** The variable holding route `index`'s request URI as the client sent it, without the route's prefix. */
+export function strippedUriVar(index: number): string {
+  return `$sidecar_strip_${index}`;
+}
+
+/** A route path as a regular expression that matches it literally (paths hold only `A-Za-z0-9._~/-`). */
+export function literalRegex(path: string): string {
+  return path.replace(/\./g, '[.]');
+}
+
+/**
+ * The maps of the request ID, the forwarded Host and port, and, per stripPrefix route, its URI as
+ * sent. nginx normalises the URI it matches (`%2F` becomes `/`) and `proxy_pass` with a URI part
+ * passes that normalised form; the raw `$request_uri`, minus the prefix, keeps `%2F` and the query.
+ */
+export function renderTrafficMaps(w: ConfWriter, conf: NginxConfModel, proto: string): void {
+  w.block(`map $http_x_request_id ${TRAFFIC_VARS.requestId}`, () => {
+    w.directive('default', '$request_id');
+    w.directive(SAFE_REQUEST_ID, '$http_x_request_id');
+  });
+  const proxies = conf.routes.filter((r): r is ProxyRouteModel => r.kind === 'proxy');
+  if (proxies.length === 0) {
+    w.blank();
+    return;
+  }
+  w.block(`map $http_host ${TRAFFIC_VARS.host}`, () => {
+    w.directive('default', '$http_host');
+    w.directive('""', '$host');
+  });
+  w.block(`map $http_host ${TRAFFIC_VARS.hostPort}`, () => {
+    w.directive('default', '""');
+    w.directive('"~:([0-9]+)$"', '$1');
+  });
+  w.block(`map "${TRAFFIC_VARS.hostPort}/${proto}" ${TRAFFIC_VARS.forwardedPort}`, () => {
+    w.directive('default', '80');
+    w.directive('"~^([0-9]+)/"', '$1');
+    w.directive('/https', '443');
+  });
+  conf.routes.forEach((r, i) => {
+    if (r.kind === 'proxy' && r.stripPrefix) {
+      w.block(`map $request_uri ${strippedUriVar(i)}`, () => {
+        // Anything else (an encoded prefix, "//api/") is refused with 400 by the location.
+        w.directive('default', '""');
+        w.directive(`"~^${literalRegex(r.path.replace(/\/$/, ''))}(/.*)$"`, '$1');
+      });
+    }
+  });
+  w.blank();
+}
+
+/** The access log: JSON lines by default, or the text format the sidecar wrote before. */
+export function renderAccessLog(w: ConfWriter, conf: NginxConfModel): void {
+  if (conf.accessLog === 'off') {
+    w.directive('access_log', 'off');
+    return;
+  }
+  if (conf.accessLog === 'text') {
+    w.directive('log_format', 'sidecar',
+      '\'$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent \'',
+      '\'"$http_referer" "$http_user_agent" $request_time $upstream_cache_status\'');
+  } else {
+    // escape=json escapes each value; numbers nginx always sets are written bare, the rest as strings.
+    w.directive('log_format', 'sidecar', 'escape=json',
+      '\'{"time":"$time_iso8601","remote_addr":"$remote_addr","method":"$request_method",\'',
+      '\'"path":"$request_uri","protocol":"$server_protocol","status":$status,"bytes":$body_bytes_sent,\'',
+      '\'"request_time":$request_time,"upstream_response_time":"$upstream_response_time",\'',
+      '\'"upstream_status":"$upstream_status","cache_status":"$upstream_cache_status",\'',
+      `'"request_id":"${TRAFFIC_VARS.requestId}","referer":"$http_referer","user_agent":"$http_user_agent"}'`);
+  }
+  w.directive('access_log', '/dev/stdout', 'sidecar');
+}
+
+/**
+ * Room for 16 KiB of response headers (big cookies, CSP, tokens): `proxy_buffer_size` holds the
+ * upstream's headers, and nginx refuses to start unless `proxy_busy_buffers_size` is at least it and
+ * below all `proxy_buffers` but one. A route that sets its own must keep the three consistent.
+ */
+export function renderProxyBuffers(w: ConfWriter, conf: NginxConfModel): void {
+  if (!conf.routes.some((r) => r.kind === 'proxy')) {
+    return;
+  }
+  w.directive('proxy_buffer_size', '32k');
+  w.directive('proxy_buffers', '8', '8k');
+  w.directive('proxy_busy_buffers_size', '32k');
+  w.blank();
+}
