@@ -1,0 +1,208 @@
+// npm run bench [-- --smoke] [--conf NAME=PATH ...] [--rows A1,P1] [--seconds N] [--no-synth] [--out FILE]
+//
+// Issue 9's benchmark: the alertmanager and flask-hello pods from dist/ run as a kubelet would
+// (test/support/pod-runner.ts, real nginx, AlertManager and gunicorn), loaded by wrk from a client
+// network namespace on a veth pair (MTU 1500) or from the pod's loopback; the sidecar beside the
+// app direct and nginx's own static-file ceiling, with ratios; then synthesis at 10/100/1,000
+// Deployments. Writes BENCHMARKS.md and its chart (smoke runs write under test-output/bench/).
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { httpSync } from '../test/support/pod-http';
+import { RunningPod } from '../test/support/pod-runner';
+import { prepareUi } from './asset';
+import { ROOT, generatedAlertmanagerConf, nginxPids, rssKb, startAlertmanager, startFlask } from './pods';
+import { Report, writeReport } from './report';
+import { BROWSER, Check, Measure, PORTS, Pod, ROWS, RowDef, TargetKind } from './rows';
+import { benchSynth } from './synth';
+import { runWrk } from './wrk';
+
+interface Args {
+  smoke: boolean;
+  seconds: number;
+  confs: Array<{ name: string; file?: string; text: string }>;
+  rows?: Set<string>;
+  synth: boolean;
+  out: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const smoke = argv.includes('--smoke');
+  const confs: Args['confs'] = [];
+  let rows: Set<string> | undefined;
+  let seconds = smoke ? 1 : 5;
+  let out = smoke ? path.join(ROOT, 'test-output', 'bench', 'BENCHMARKS.md') : path.join(ROOT, 'BENCHMARKS.md');
+  let synth = true;
+  let generated = true;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) {
+        throw new Error(`${a} needs a value`);
+      }
+      return argv[++i];
+    };
+    if (a === '--smoke') {
+      continue;
+    } else if (a === '--conf') {
+      const v = value();
+      const eq = v.indexOf('=');
+      const file = eq > 0 ? v.slice(eq + 1) : v;
+      confs.push({ name: eq > 0 ? v.slice(0, eq) : path.basename(v).replace(/\.conf$/, ''), file, text: fs.readFileSync(file, 'utf8') });
+    } else if (a === '--no-generated') {
+      generated = false;
+    } else if (a === '--rows') {
+      rows = new Set(value().split(','));
+    } else if (a === '--seconds') {
+      seconds = Number(value());
+    } else if (a === '--no-synth') {
+      synth = false;
+    } else if (a === '--out') {
+      out = path.resolve(value());
+    } else {
+      throw new Error(`unknown argument ${a}\nusage: npm run bench -- [--smoke] [--conf NAME=PATH]... [--no-generated] [--rows A1,P1] [--seconds N] [--no-synth] [--out FILE]`);
+    }
+  }
+  if (generated) {
+    confs.unshift({ name: 'generated', text: generatedAlertmanagerConf() });
+  }
+  if (confs.length === 0) {
+    throw new Error('no sidecar config to measure');
+  }
+  return { smoke, seconds, confs, rows, synth, out };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function check(netns: string, url: string, browser: boolean): Check {
+  const r = httpSync(netns, url, { headers: browser ? BROWSER : {} });
+  return {
+    status: r.status,
+    encoding: r.headers['content-encoding'] ?? '',
+    cache: r.headers['x-cache-status'] ?? '',
+    vary: r.headers.vary ?? '',
+  };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function printMeasure(row: RowDef, m: Measure): void {
+  const w = m.wrk;
+  // eslint-disable-next-line no-console
+  console.log(`${row.id} ${row.title.padEnd(52)} ${m.target.padEnd(12)} ${fmt(w.rps).padStart(7)} req/s `
+    + `${fmt(w.bytesPerResponse).padStart(7)} B/resp p50 ${fmt(w.p50us).padStart(6)} µs p99 ${fmt(w.p99us).padStart(7)} µs `
+    + `errors ${w.socketErrors}/${w.non2xx} ${m.check.status} ${m.check.encoding || 'identity'} ${m.check.cache}`);
+}
+
+/** Runs the rows of one pod for the given targets. */
+async function runRows(pod: RunningPod, podKind: Pod, rows: RowDef[], targets: Array<{ kind: TargetKind; name: string }>,
+  seconds: number, results: Map<string, Measure[]>): Promise<void> {
+  const client = pod.addVethClient({ mtu: 1500 });
+  for (const row of rows) {
+    for (const t of targets.filter((x) => row.targets.includes(x.kind))) {
+      const netns = row.via === 'veth' ? client.netns : pod.netns;
+      const host = row.via === 'veth' ? client.podAddress : '127.0.0.1';
+      const url = `http://${host}:${PORTS[podKind][t.kind]}${t.kind === 'direct' ? row.directPath ?? row.path : row.path}`;
+      // Fill the cache (or warm the app), then check what a client of this row gets.
+      check(netns, url, row.browser);
+      const c = check(netns, url, row.browser);
+      const wrk = await runWrk({ netns, url, connections: row.connections, seconds, headers: row.browser ? BROWSER : {} });
+      const m: Measure = { target: t.name, kind: t.kind, wrk, check: c };
+      results.set(row.id, [...(results.get(row.id) ?? []), m]);
+      printMeasure(row, m);
+      // Let the sockets of the last run close before the next.
+      await sleep(row.connections > 64 ? 1500 : 300);
+    }
+  }
+}
+
+function machine(): Report['machine'] {
+  const sh = (cmd: string, args: string[]) => {
+    try {
+      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    } catch (e: any) {
+      return String(e.stderr ?? e.message).trim();
+    }
+  };
+  const cpu = /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model ?? '?';
+  return {
+    nproc: sh('nproc', []),
+    cpu,
+    kernel: sh('uname', ['-r']),
+    nginx: sh('nginx', ['-v']).replace(/^nginx version: /, ''),
+    wrk: /wrk (\S+)/.exec(sh('wrk', ['-v']))?.[1] ?? '?',
+    alertmanager: /version (\S+)/.exec(sh('prometheus-alertmanager', ['--version']))?.[1] ?? '?',
+    gunicorn: sh('gunicorn', ['--version']),
+    node: process.version,
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const t0 = Date.now();
+  const want = (r: RowDef) => !args.rows || args.rows.has(r.id);
+  const results = new Map<string, Measure[]>();
+  const memory: Report['memory'] = [];
+  const uiDir = path.join(ROOT, 'test-output', 'bench', 'alertmanager-ui');
+  const ui = prepareUi(path.join(ROOT, 'test', 'fixtures', 'alertmanager-ui'), uiDir, 99 * 1024);
+
+  const amRows = ROWS.filter((r) => r.pod === 'alertmanager' && want(r));
+  if (amRows.length) {
+    for (const [i, conf] of args.confs.entries()) {
+      const pod = await startAlertmanager(conf.text, ui);
+      try {
+        const { workers } = nginxPids(pod, '/etc/nginx/sidecar/nginx.conf');
+        const idle = workers.reduce((s, p) => s + rssKb(p), 0);
+        const targets: Array<{ kind: TargetKind; name: string }> = [{ kind: 'sidecar', name: conf.name }];
+        if (i === 0) {
+          targets.unshift({ kind: 'direct', name: 'direct' });
+          targets.push({ kind: 'ceiling', name: 'ceiling' });
+        }
+        await runRows(pod, 'alertmanager', amRows, targets, args.seconds, results);
+        const after = nginxPids(pod, '/etc/nginx/sidecar/nginx.conf').workers.reduce((s, p) => s + rssKb(p), 0);
+        memory.push({ conf: conf.name, workers: workers.length, idleKb: idle, afterKb: after });
+      } finally {
+        await pod.stop();
+      }
+    }
+  }
+  const flaskRows = ROWS.filter((r) => r.pod === 'flask' && want(r));
+  if (flaskRows.length) {
+    const pod = await startFlask();
+    try {
+      await runRows(pod, 'flask', flaskRows, [{ kind: 'direct', name: 'direct' }, { kind: 'sidecar', name: 'generated' }],
+        args.seconds, results);
+    } finally {
+      await pod.stop();
+    }
+  }
+  const synth = args.synth ? await benchSynth(args.smoke ? [10, 100] : [10, 100, 1000], args.smoke ? 1 : 3) : [];
+  for (const s of synth) {
+    // eslint-disable-next-line no-console
+    console.log(`synth ${String(s.n).padStart(5)} Deployments ${s.withSidecar ? 'with sidecar' : 'bare        '} `
+      + `${s.ms.toFixed(0).padStart(6)} ms  peak RSS ${(s.maxRssKb / 1024).toFixed(0)} MiB  YAML ${(s.yamlBytes / 1024).toFixed(0)} KiB`);
+  }
+  const report: Report = {
+    machine: machine(),
+    argv: process.argv.slice(2),
+    smoke: args.smoke,
+    seconds: args.seconds,
+    confs: args.confs.map((c) => ({ name: c.name, file: c.file })),
+    asset: { bytes: ui.css.length, gzipBytes: ui.gz.length },
+    rows: ROWS.filter((r) => results.has(r.id)).map((row) => ({ row, measures: results.get(row.id)! })),
+    memory,
+    synth,
+    elapsedS: (Date.now() - t0) / 1000,
+  };
+  await writeReport(report, args.out);
+  // eslint-disable-next-line no-console
+  console.log(`wrote ${path.relative(process.cwd(), args.out)} in ${report.elapsedS.toFixed(0)} s`);
+}
+
+main().catch((e) => {
+  // eslint-disable-next-line no-console
+  console.error(e);
+  process.exit(1);
+});
