@@ -12,9 +12,10 @@ import * as path from 'path';
 import { httpSync } from '../test/support/pod-http';
 import { RunningPod } from '../test/support/pod-runner';
 import { prepareUi } from './asset';
-import { ROOT, generatedAlertmanagerConf, nginxPids, rssKb, startAlertmanager, startFlask } from './pods';
+import { cacheChecks } from './checks';
+import { ROOT, generatedAlertmanagerConf, nginxWorkers, rssKb, sidecarPort, startAlertmanager, startFlask } from './pods';
 import { Report, writeReport } from './report';
-import { BROWSER, Check, Measure, PORTS, Pod, ROWS, RowDef, TargetKind } from './rows';
+import { BROWSER, Check, Measure, PORTS, ROWS, RowDef, TargetKind } from './rows';
 import { benchSynth } from './synth';
 import { runWrk } from './wrk';
 
@@ -73,6 +74,7 @@ function parseArgs(argv: string[]): Args {
   return { smoke, seconds, confs, rows, synth, out };
 }
 
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function check(netns: string, url: string, browser: boolean): Check {
@@ -96,14 +98,14 @@ function printMeasure(row: RowDef, m: Measure): void {
 }
 
 /** Runs the rows of one pod for the given targets. */
-async function runRows(pod: RunningPod, podKind: Pod, rows: RowDef[], targets: Array<{ kind: TargetKind; name: string }>,
+async function runRows(pod: RunningPod, rows: RowDef[], targets: Array<{ kind: TargetKind; name: string; port: number }>,
   seconds: number, results: Map<string, Measure[]>): Promise<void> {
   const client = pod.addVethClient({ mtu: 1500 });
   for (const row of rows) {
     for (const t of targets.filter((x) => row.targets.includes(x.kind))) {
       const netns = row.via === 'veth' ? client.netns : pod.netns;
       const host = row.via === 'veth' ? client.podAddress : '127.0.0.1';
-      const url = `http://${host}:${PORTS[podKind][t.kind]}${t.kind === 'direct' ? row.directPath ?? row.path : row.path}`;
+      const url = `http://${host}:${t.port}${t.kind === 'direct' ? row.directPath ?? row.path : row.path}`;
       // Fill the cache (or warm the app), then check what a client of this row gets.
       check(netns, url, row.browser);
       const c = check(netns, url, row.browser);
@@ -145,35 +147,40 @@ async function main(): Promise<void> {
   const want = (r: RowDef) => !args.rows || args.rows.has(r.id);
   const results = new Map<string, Measure[]>();
   const memory: Report['memory'] = [];
+  const checks: Report['checks'] = [];
   const uiDir = path.join(ROOT, 'test-output', 'bench', 'alertmanager-ui');
   const ui = prepareUi(path.join(ROOT, 'test', 'fixtures', 'alertmanager-ui'), uiDir, 99 * 1024);
 
   const amRows = ROWS.filter((r) => r.pod === 'alertmanager' && want(r));
   if (amRows.length) {
-    for (const [i, conf] of args.confs.entries()) {
-      const pod = await startAlertmanager(conf.text, ui);
-      try {
-        const { workers } = nginxPids(pod, '/etc/nginx/sidecar/nginx.conf');
-        const idle = workers.reduce((s, p) => s + rssKb(p), 0);
-        const targets: Array<{ kind: TargetKind; name: string }> = [{ kind: 'sidecar', name: conf.name }];
-        if (i === 0) {
-          targets.unshift({ kind: 'direct', name: 'direct' });
-          targets.push({ kind: 'ceiling', name: 'ceiling' });
+    const pod = await startAlertmanager(args.confs.map((c) => c.text), ui);
+    try {
+      const sidecars = args.confs.map((c, i) => ({ kind: 'sidecar' as TargetKind, name: c.name, port: sidecarPort(i) }));
+      const idle = sidecars.map((t) => nginxWorkers(pod, t.port).map(rssKb));
+      for (const t of sidecars) {
+        const found = cacheChecks(pod, t.port, ui.css);
+        checks.push({ conf: t.name, checks: found });
+        for (const c of found) {
+          // eslint-disable-next-line no-console
+          console.log(`check ${t.name}: ${c.ok ? 'ok  ' : 'FAIL'} ${c.name} (${c.detail})`);
         }
-        await runRows(pod, 'alertmanager', amRows, targets, args.seconds, results);
-        const after = nginxPids(pod, '/etc/nginx/sidecar/nginx.conf').workers.reduce((s, p) => s + rssKb(p), 0);
-        memory.push({ conf: conf.name, workers: workers.length, idleKb: idle, afterKb: after });
-      } finally {
-        await pod.stop();
       }
+      const targets = [{ kind: 'direct' as TargetKind, name: 'direct', port: PORTS.alertmanager.direct }, ...sidecars,
+        { kind: 'ceiling' as TargetKind, name: 'ceiling', port: PORTS.alertmanager.ceiling }];
+      await runRows(pod, amRows, targets, args.seconds, results);
+      sidecars.forEach((t, i) => memory.push({
+        conf: t.name, workers: idle[i].length, idleKb: sum(idle[i]), afterKb: sum(nginxWorkers(pod, t.port).map(rssKb)),
+      }));
+    } finally {
+      await pod.stop();
     }
   }
   const flaskRows = ROWS.filter((r) => r.pod === 'flask' && want(r));
   if (flaskRows.length) {
     const pod = await startFlask();
     try {
-      await runRows(pod, 'flask', flaskRows, [{ kind: 'direct', name: 'direct' }, { kind: 'sidecar', name: 'generated' }],
-        args.seconds, results);
+      await runRows(pod, flaskRows, [{ kind: 'direct', name: 'direct', port: PORTS.flask.direct },
+        { kind: 'sidecar', name: 'generated', port: PORTS.flask.sidecar }], args.seconds, results);
     } finally {
       await pod.stop();
     }
@@ -193,6 +200,7 @@ async function main(): Promise<void> {
     asset: { bytes: ui.css.length, gzipBytes: ui.gz.length },
     rows: ROWS.filter((r) => results.has(r.id)).map((row) => ({ row, measures: results.get(row.id)! })),
     memory,
+    checks,
     synth,
     elapsedS: (Date.now() - t0) / 1000,
   };

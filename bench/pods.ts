@@ -52,29 +52,59 @@ http {
 `;
 }
 
+/** Where the i-th sidecar config listens (the first keeps the example's 8080). */
+export function sidecarPort(i: number): number {
+  return i === 0 ? SIDECAR_PORT : 8100 + i;
+}
+
 /**
- * The alertmanager example's objects with `conf` as the sidecar's nginx.conf, plus a "ceiling"
- * container: a second nginx in the same pod serving the same stylesheet (and its .gz) as static
- * files on ${CEILING_PORT}, with as many workers as the sidecar.
+ * The alertmanager example's objects with `confs[0]` as the sidecar's nginx.conf; each further
+ * config runs in a copy of the sidecar container (own ConfigMap and cache emptyDir) with its
+ * `listen ${SIDECAR_PORT}` moved to `sidecarPort(i)`, so every config is measured in the same pod,
+ * row by row. Plus a "ceiling" container: a second nginx serving the same stylesheet (and its .gz)
+ * as static files on ${CEILING_PORT}, with as many workers as the first sidecar.
  */
-export function alertmanagerObjects(conf: string, css: Buffer, gz: Buffer): { objects: K8sObject[]; workload: K8sObject } {
+export function alertmanagerObjects(confs: string[], css: Buffer, gz: Buffer): { objects: K8sObject[]; workload: K8sObject } {
   const objects = loadYaml(path.join(ROOT, 'dist', 'alertmanager.k8s.yaml'));
   const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === AM_CONFIG_MAP)!;
-  cm.data['nginx.conf'] = conf;
+  cm.data['nginx.conf'] = confs[0];
   const workload = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'monitor-alertmanager')!;
-  const workers = /^\s*worker_processes\s+(\S+);/m.exec(conf)?.[1] ?? '1';
+  const spec = podTemplateOf(workload).spec;
+  const sidecar = spec.containers.find((c: any) => c.name === 'nginx');
+  const listen = new RegExp(`^(\\s*listen\\s+)${SIDECAR_PORT}([\\s;])`, 'gm');
+  confs.slice(1).forEach((conf, k) => {
+    const i = k + 1;
+    const port = sidecarPort(i);
+    if ((conf.match(listen) ?? []).length !== 1) {
+      throw new Error(`config ${i}: expected exactly one "listen ${SIDECAR_PORT}" to move to ${port}`);
+    }
+    objects.push({
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `bench-sidecar-${i}`, namespace: cm.metadata.namespace },
+      data: { ...cm.data, 'nginx.conf': conf.replace(listen, `$1${port}$2`) },
+    });
+    const volumes: Record<string, string> = { 'nginx-cache': `bench-cache-${i}`, 'nginx-config': `bench-config-${i}` };
+    spec.volumes.push({ name: `bench-cache-${i}`, emptyDir: {} }, { name: `bench-config-${i}`, configMap: { name: `bench-sidecar-${i}` } });
+    const probe = { ...sidecar.readinessProbe, httpGet: { ...sidecar.readinessProbe.httpGet, port } };
+    spec.containers.push({
+      ...sidecar,
+      name: `nginx-${i}`,
+      ports: [{ name: `bench-${i}`, containerPort: port }],
+      readinessProbe: probe,
+      livenessProbe: undefined,
+      volumeMounts: sidecar.volumeMounts.map((m: any) => ({ ...m, name: volumes[m.name] ?? m.name })),
+    });
+  });
+  const workers = /^\s*worker_processes\s+(\S+);/m.exec(confs[0])?.[1] ?? '1';
   objects.push({
     apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bench-ceiling', namespace: cm.metadata.namespace },
     data: { 'nginx.conf': ceilingConf(workers) },
     binaryData: { 'app.css': css.toString('base64'), 'app.css.gz': gz.toString('base64') },
   });
-  const spec = podTemplateOf(workload).spec;
   spec.volumes.push(
     { name: 'ceiling-config', configMap: { name: 'bench-ceiling', items: [{ key: 'nginx.conf', path: 'nginx.conf' }] } },
     { name: 'ceiling-files', configMap: { name: 'bench-ceiling', items: [{ key: 'app.css', path: 'lib/app.css' }, { key: 'app.css.gz', path: 'lib/app.css.gz' }] } },
     { name: 'ceiling-cache', emptyDir: {} },
   );
-  const sidecar = spec.containers.find((c: any) => c.name === 'nginx');
   spec.containers.push({
     name: 'ceiling',
     image: sidecar.image,
@@ -102,8 +132,8 @@ export function benchImages(uiDir: string): Record<string, ImageMapping> {
 /** Access logs at tens of thousands of requests a second: keep only the tail in memory. */
 const MAX_LOG_BYTES = 1 << 20;
 
-export async function startAlertmanager(conf: string, ui: { dir: string; css: Buffer; gz: Buffer }): Promise<RunningPod> {
-  const { objects, workload } = alertmanagerObjects(conf, ui.css, ui.gz);
+export async function startAlertmanager(confs: string[], ui: { dir: string; css: Buffer; gz: Buffer }): Promise<RunningPod> {
+  const { objects, workload } = alertmanagerObjects(confs, ui.css, ui.gz);
   return RunningPod.start(objects, workload, { images: benchImages(ui.dir), maxLogBytes: MAX_LOG_BYTES });
 }
 
@@ -112,25 +142,29 @@ export async function startFlask(): Promise<RunningPod> {
     { images: EXAMPLE_IMAGES, maxLogBytes: MAX_LOG_BYTES });
 }
 
-/** The pids of an nginx master (found by its config path) and its workers in the pod's network namespace. */
-export function nginxPids(pod: RunningPod, confPath: string): { master?: number; workers: number[] } {
+/**
+ * The worker pids of the nginx in the pod's network namespace that listens on `port` (found by
+ * reading each master's config through /proc/PID/root, as its container sees it).
+ */
+export function nginxWorkers(pod: RunningPod, port: number): number[] {
   const inPod = (spawnSync('ip', ['netns', 'pids', pod.netns], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).map(Number);
-  const cmd = (pid: number) => {
+  const read = (file: string) => {
     try {
-      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      return fs.readFileSync(file, 'utf8');
     } catch {
       return '';
     }
   };
-  const ppid = (pid: number) => {
-    try {
-      return Number(/^PPid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-    } catch {
-      return -1;
-    }
-  };
-  const master = inPod.find((p) => cmd(p).startsWith('nginx: master process') && cmd(p).includes(confPath));
-  return { master, workers: master ? inPod.filter((p) => ppid(p) === master && cmd(p).startsWith('nginx: worker')) : [] };
+  // nginx writes its title over argv as one string: "nginx: master process nginx -c FILE ...".
+  const cmd = (pid: number) => read(`/proc/${pid}/cmdline`).split('\0')[0].split(' ');
+  const ppid = (pid: number) => Number(/^PPid:\s+(\d+)/m.exec(read(`/proc/${pid}/status`))?.[1] ?? -1);
+  const master = inPod.find((p) => {
+    const argv = cmd(p);
+    const conf = argv.indexOf('-c') >= 0 ? argv[argv.indexOf('-c') + 1] : '';
+    return argv.slice(0, 3).join(' ') === 'nginx: master process' && conf !== ''
+      && new RegExp(`^\\s*listen\\s+${port}[\\s;]`, 'm').test(read(`/proc/${p}/root${conf}`));
+  });
+  return master ? inPod.filter((p) => ppid(p) === master && cmd(p).slice(0, 2).join(' ') === 'nginx: worker') : [];
 }
 
 /** Resident memory of a process in KiB. */

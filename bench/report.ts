@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { CacheCheck } from './checks';
 import { Measure, RowDef } from './rows';
 import { SynthSample } from './synth';
 
@@ -12,6 +13,7 @@ export interface Report {
   readonly asset: { bytes: number; gzipBytes: number };
   readonly rows: Array<{ row: RowDef; measures: Measure[] }>;
   readonly memory: Array<{ conf: string; workers: number; idleKb: number; afterKb: number }>;
+  readonly checks: Array<{ conf: string; checks: CacheCheck[] }>;
   readonly synth: SynthSample[];
   readonly elapsedS: number;
 }
@@ -174,7 +176,8 @@ export async function writeReport(report: Report, out: string): Promise<void> {
     `- Ceiling: a second nginx container added to the same pod (same binary, same worker count as the sidecar, \`sendfile on\`, \`tcp_nopush off\`, `
       + '`gzip_static on` with the `.gz` beside the file, `open_file_cache`, no access log), serving the same bytes on :8081: the physical limit of this machine for those bytes.',
     `- Sidecar configs: ${report.confs.map((c) => `**${c.name}**${c.file ? ` (\`${c.file}\`)` : ' (dist/alertmanager.k8s.yaml, ConfigMap alertmanager-proxy-config)'}`).join(', ')}; `
-      + 'each in a fresh pod; direct and ceiling are measured in the first. flask-hello runs its generated config.',
+      + 'all in the same pod (the first as the example\'s `nginx` container on 8080; each further one in a copy of that container, with its own '
+      + 'ConfigMap and cache emptyDir, its `listen 8080` moved to 8101, 8102, ...), measured one after the other in each row. flask-hello runs its generated config.',
     '- Each target is warmed by two requests (the second is the "answer" column: status, Content-Encoding, X-Cache-Status) before wrk runs.',
     '- bytes/response: HTTP bytes (headers and body) wrk received per response.',
     '',
@@ -182,6 +185,16 @@ export async function writeReport(report: Report, out: string): Promise<void> {
     '',
     ...targetsTable(report),
     '',
+    ...(report.checks.length ? [
+      '## Cache correctness',
+      '',
+      'Checked in each sidecar config\'s pod before its rows run (`bench/checks.ts`), on URLs of their own:',
+      '',
+      `| check | ${report.checks.map((c) => c.conf).join(' | ')} |`,
+      `|---|${report.checks.map(() => '---|').join('')}`,
+      ...report.checks[0].checks.map((c, i) => `| ${c.name} | ${report.checks.map((x) => `${x.checks[i].ok ? 'ok' : '**FAIL**'}: ${x.checks[i].detail}`).join(' | ')} |`),
+      '',
+    ] : []),
     '## Data plane',
     '',
     `![requests per second](${path.basename(svgFile)})`,
