@@ -39,6 +39,9 @@ export function cacheChecks(pod: RunningPod, port: number, css: Buffer): CacheCh
     && g2.cache === 'HIT', `${g1.cache} then ${g2.cache}, ${g2.size} bytes ${g2.encoding}`);
   add('Vary: Accept-Encoding on both', /accept-encoding/i.test(p2.headers.vary ?? '') && /accept-encoding/i.test(g2.vary),
     `plain "${p2.headers.vary ?? ''}", browser "${g2.vary}"`);
+  const q0 = get(u, { 'Accept-Encoding': 'gzip;q=0, deflate' });
+  add('Accept-Encoding "gzip;q=0" gets identity', q0.status === 200 && q0.headers['content-encoding'] === undefined && q0.bytes.equals(css),
+    `${q0.status} ${q0.headers['content-encoding'] ?? 'identity'}, ${q0.bytes.length} bytes`);
   const missing = `/lib/missing-${Date.now()}.css`;
   const e1 = get(missing);
   const e2 = get(missing);

@@ -9,6 +9,7 @@ export interface Report {
   readonly argv: string[];
   readonly smoke: boolean;
   readonly seconds: number;
+  readonly reps: number;
   readonly confs: Array<{ name: string; file?: string }>;
   readonly asset: { bytes: number; gzipBytes: number };
   readonly rows: Array<{ row: RowDef; measures: Measure[] }>;
@@ -20,6 +21,7 @@ export interface Report {
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ratio = (a: number, b?: number) => b ? `${(a / b).toFixed(2)}×` : '';
+const signed = (n: number) => `${n >= 0 ? '+' : '−'}${int(Math.abs(n))}`;
 
 /** vega and vega-lite are ES modules; a real dynamic import (not the require ts-node would emit). */
 const importEsm = new Function('m', 'return import(m)') as (m: string) => Promise<any>;
@@ -53,19 +55,19 @@ async function chart(report: Report): Promise<string> {
 
 function dataPlaneTable(report: Report): string[] {
   const lines = [
-    '| Row | Target | req/s | × direct | × ceiling | bytes/response | p50 µs | p99 µs | errors: socket / ≥400 | answer |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|---|',
+    '| Row | Target | req/s (median) | range | × direct | × ceiling | bytes/response | p50 µs | p99 µs | errors: socket / ≥400 | answer |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|',
   ];
   for (const { row, measures } of report.rows) {
     const d = measures.find((m) => m.kind === 'direct');
     const c = measures.find((m) => m.kind === 'ceiling');
     for (const m of measures) {
       const w = m.wrk;
-      const added = row.latency && d && m.kind === 'sidecar' ? ` (+${int(w.p50us - d.wrk.p50us)})` : '';
-      const added99 = row.latency && d && m.kind === 'sidecar' ? ` (+${int(w.p99us - d.wrk.p99us)})` : '';
+      const added = row.latency && d && m.kind === 'sidecar' ? ` (${signed(w.p50us - d.wrk.p50us)})` : '';
+      const added99 = row.latency && d && m.kind === 'sidecar' ? ` (${signed(w.p99us - d.wrk.p99us)})` : '';
       const answer = [m.check.status, m.check.encoding || 'identity', m.check.cache].filter(Boolean).join(' ');
       lines.push(`| ${row.id} ${row.title}${row.via === 'loopback' ? '' : ' (veth)'} | ${m.kind === 'sidecar' ? `**sidecar: ${m.target}**` : m.target} `
-        + `| ${int(w.rps)} | ${m.kind === 'direct' ? '' : ratio(w.rps, d?.wrk.rps)} | ${m.kind === 'ceiling' ? '' : ratio(w.rps, c?.wrk.rps)} `
+        + `| ${int(w.rps)} | ${int(m.rpsRange[0])}–${int(m.rpsRange[1])} | ${m.kind === 'direct' ? '' : ratio(w.rps, d?.wrk.rps)} | ${m.kind === 'ceiling' ? '' : ratio(w.rps, c?.wrk.rps)} `
         + `| ${int(w.bytesPerResponse)} | ${int(w.p50us)}${added} | ${int(w.p99us)}${added99} | ${w.socketErrors} / ${w.non2xx} | ${answer} |`);
     }
   }
@@ -88,7 +90,7 @@ function targetsTable(report: Report): string[] {
       }
       const figures = [d ? `${ratio(s.wrk.rps, d.wrk.rps)} direct` : '', c ? `${ratio(s.wrk.rps, c.wrk.rps)} ceiling` : ''];
       if (row.latency && d) {
-        figures.push(`+${int(s.wrk.p50us - d.wrk.p50us)} µs p50`);
+        figures.push(`${signed(s.wrk.p50us - d.wrk.p50us)} µs p50`);
       }
       if (row.connections >= 512) {
         figures.push(`${s.wrk.socketErrors} socket errors, ${s.wrk.non2xx} ≥400 (direct ${d?.wrk.socketErrors} / ${d?.wrk.non2xx})`);
@@ -138,8 +140,9 @@ export async function writeReport(report: Report, out: string): Promise<void> {
   const text = [
     '# Benchmarks (issue 9)',
     '',
-    `Written by \`${cmd}\` (${report.smoke ? 'smoke run, about a second per row: the figures mean nothing' : `${report.seconds} s per row`}; `
-      + `the whole run took ${Math.round(report.elapsedS)} s). One run, every row side by side; the machine is shared, so expect a few per cent of noise.`,
+    `Written by \`${cmd}\` (${report.smoke ? 'smoke run, about a second per row: the figures mean nothing' : `each row ${report.reps} times round its targets, ${report.seconds} s each`}; `
+      + `the whole run took ${Math.round(report.elapsedS)} s). One run, every row side by side; each figure is the run with the median req/s, `
+      + 'its range beside it. The machine is shared (other test suites ran during it), so single figures are noisy: compare medians, and read ranges.',
     '',
     '## Machine',
     '',
@@ -195,6 +198,8 @@ export async function writeReport(report: Report, out: string): Promise<void> {
       ...report.checks[0].checks.map((c, i) => `| ${c.name} | ${report.checks.map((x) => `${x.checks[i].ok ? 'ok' : '**FAIL**'}: ${x.checks[i].detail}`).join(' | ')} |`),
       '',
     ] : []),
+    'How the `fast` config was found, change by change, with syscalls per request: [bench/configs/README.md](bench/configs/README.md).',
+    '',
     '## Data plane',
     '',
     `![requests per second](${path.basename(svgFile)})`,
@@ -213,7 +218,7 @@ export async function writeReport(report: Report, out: string): Promise<void> {
       '',
       'N Deployments (each with a Service), bare or each with a `ReverseProxySidecar` (a proxy route and a cached route), '
         + `each sample in a fresh \`node -r ts-node/register/transpile-only bench/synth-child.ts N sidecar|bare\`; time of building and synthesizing `
-        + `(not of loading node and the modules), median of ${report.smoke ? 1 : 3}; peak RSS of the whole process.`,
+        + `(not of loading node and the modules), the fastest of ${report.smoke ? 1 : 2} (noise only adds time); peak RSS of the whole process.`,
       '',
       ...synthTable(report),
       '',

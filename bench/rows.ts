@@ -36,12 +36,16 @@ export interface Measure {
   /** 'direct', 'ceiling', or the sidecar's config name. */
   readonly target: string;
   readonly kind: TargetKind;
+  /** The run with the median req/s. */
   readonly wrk: WrkResult;
   readonly check: Check;
+  /** Lowest and highest req/s of the runs. */
+  readonly rpsRange: [number, number];
 }
 
 const errorsOf = (m: Measure) => m.wrk.socketErrors + m.wrk.non2xx;
-const noStall = (m: Measure) => m.wrk.p99us < 5000;
+// A stall (tcp_nopush over loopback) shows at the median (40 ms); p99 on this shared machine is noise.
+const noStall = (m: Measure) => m.wrk.p50us < 1000;
 const gzipped = (m: Measure) => m.check.encoding === 'gzip';
 
 export const ROWS: RowDef[] = [
@@ -67,7 +71,7 @@ export const ROWS: RowDef[] = [
   },
   {
     id: 'A5', pod: 'alertmanager', title: 'cached /lib/app.css, plain, 1 conn, pod loopback', path: '/lib/app.css', browser: false,
-    connections: 1, via: 'loopback', targets: ['direct', 'sidecar', 'ceiling'], goal: '≥ 1× direct, no stall (p99 < 5 ms)',
+    connections: 1, via: 'loopback', targets: ['direct', 'sidecar', 'ceiling'], goal: '≥ 1× direct, no stall (p50 < 1 ms)',
     judge: (s, d) => s.wrk.rps >= d!.wrk.rps && noStall(s),
   },
   {
