@@ -161,10 +161,11 @@ export async function writeReport(report: Report, out: string): Promise<void> {
     '',
     '```sh',
     'npm ci && npm run synth             # dist/ as the README says; Debian: nginx-light prometheus-alertmanager gunicorn python3-flask wrk curl iproute2',
-    'npm run bench                       # full run (about 4 minutes), writes BENCHMARKS.md and BENCHMARKS.svg',
+    'npm run bench                       # full run: 3 × 2 s per row and target, under 5 minutes (5.5 with one --conf); BENCHMARKS.md, .svg, .json',
     'npm run bench -- --smoke            # about a second per row, writes test-output/bench/',
     'npm run bench -- --conf fast=bench/configs/alertmanager-fast.conf   # another alertmanager nginx.conf, side by side',
     'npm run bench -- --rows A1,P1 --seconds 3 --no-synth                # a few rows while tuning',
+    'npm run bench -- --render BENCHMARKS.json                           # the report again from saved figures',
     '```',
     '',
     '- Pods: `dist/alertmanager.k8s.yaml` (StatefulSet `monitor-alertmanager`) and `dist/flask-hello.k8s.yaml` run by the pod runner '
