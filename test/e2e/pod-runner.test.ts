@@ -342,6 +342,34 @@ describeWithTools(['unshare', 'setpriv', 'nsenter', 'ip', 'curl'], 'the pod runn
     expect(fs.readFileSync(path.join(logDir, 'b.log'), 'utf8')).toBe('b-log\nb-log\n');
   });
 
+  it('connects a client in a namespace of its own over a veth pair, removed with the pod', async () => {
+    const pod = await start(podOf([ctr('web', 'cd /tmp && exec -a "$0" python3 -m http.server 8000', { ports: [{ containerPort: 8000 }] })]));
+    try {
+      const client = pod.addVethClient({ mtu: 1500 });
+      expect(client).toMatchObject({ podAddress: '10.244.0.1', clientAddress: '10.244.0.2', mtu: 1500 });
+      expect(leftovers().netns.sort()).toEqual([pod.netns, client.netns].sort());
+      expect(spawnSync('ip', ['-n', client.netns, 'link', 'show', 'eth0'], { encoding: 'utf8' }).stdout).toContain('mtu 1500');
+      const r = spawnSync('ip', ['netns', 'exec', client.netns, 'curl', '-sS', '-o', '/dev/null', '-w', '%{http_code} %{remote_ip}',
+        `http://${client.podAddress}:8000/`], { encoding: 'utf8' });
+      expect(r.stdout).toBe('200 10.244.0.1');
+    } finally {
+      await pod.stop();
+    }
+    expect(leftovers()).toEqual(NOTHING);
+  });
+
+  it('keeps only about maxLogBytes of the newest output', async () => {
+    const pod = await start(podOf([ctr('chatty', 'for i in $(seq 1 2000); do echo "line $i"; done; exec -a "$0" sleep 60')]), { maxLogBytes: 1000 });
+    try {
+      const log = await logUntil(pod, 'chatty', 'line 2000\n');
+      expect(log.endsWith('line 2000\n')).toBe(true);
+      expect(log).not.toContain('line 1\n');
+      expect(log.length).toBeLessThan(1000 + 65536);
+    } finally {
+      await pod.stop();
+    }
+  });
+
   it('tears down, when a test file is done, the pods its failed or timed-out tests left running', () => {
     const pidFile = path.join(tmp, 'jest-pid');
     const r = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--testMatch', '**/fixtures/pod-runner/*.ts', '--forceExit'], {

@@ -15,6 +15,21 @@ export interface PodRunOptions {
   readonly fieldRefs?: Record<string, string>;
   /** How long to wait for every container to be ready. @default 20 s */
   readonly readyTimeoutMs?: number;
+  /**
+   * Keep at most about this many bytes of each container's output (the newest), e.g. for a
+   * benchmark whose access log would otherwise fill memory. @default - all of it
+   */
+  readonly maxLogBytes?: number;
+}
+
+/** A client in a network namespace of its own, reaching the pod over a veth pair (as pod traffic arrives). */
+export interface VethClient {
+  /** The client's network namespace (run the client with `ip netns exec`). */
+  readonly netns: string;
+  /** The pod's address on the pair, e.g. for `http://<podAddress>:8080`. */
+  readonly podAddress: string;
+  readonly clientAddress: string;
+  readonly mtu: number;
 }
 
 /** How one container ended in `terminate()`. */
@@ -73,8 +88,10 @@ export class RunningPod {
   private readonly inits: PreparedContainer[] = [];
   private readonly sidecars: PreparedContainer[] = [];
   private readonly spec: any;
+  private readonly clients: string[] = [];
 
-  private constructor(public readonly netns: string, private readonly podDir: string, workload: K8sObject) {
+  private constructor(public readonly netns: string, private readonly podDir: string, workload: K8sObject,
+    private readonly maxLogBytes = Infinity) {
     this.spec = podTemplateOf(workload).spec;
   }
 
@@ -92,7 +109,7 @@ export class RunningPod {
   public static async start(objects: K8sObject[], workload: K8sObject, opts: PodRunOptions): Promise<RunningPod> {
     const netns = `pod-${process.pid}-${++counter}`;
     const podDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pod-'));
-    const pod = new RunningPod(netns, podDir, workload);
+    const pod = new RunningPod(netns, podDir, workload, opts.maxLogBytes);
     live.add(pod);
     try {
       run('ip', ['netns', 'add', netns]);
@@ -153,6 +170,30 @@ export class RunningPod {
   /** Starts a steady load from inside the pod's network namespace. */
   public load(opts: LoadOptions): LoadRun {
     return startLoad(this.netns, opts);
+  }
+
+  /**
+   * Connects a client namespace of its own to the pod over a veth pair (`eth0` on both sides,
+   * 10.244.0.1 the pod, 10.244.0.2 the client), the way traffic from another pod or node arrives.
+   * Removed with the pod.
+   */
+  public addVethClient(opts: { mtu?: number } = {}): VethClient {
+    const mtu = opts.mtu ?? 1500;
+    const netns = `${this.netns}-c${this.clients.length}`;
+    const index = this.clients.length;
+    run('ip', ['netns', 'add', netns]);
+    this.clients.push(netns);
+    const podAddress = `10.244.${index}.1`;
+    const clientAddress = `10.244.${index}.2`;
+    const podIf = `eth${index}`;
+    run('ip', ['-n', netns, 'link', 'add', 'eth0', 'mtu', String(mtu), 'type', 'veth', 'peer', 'name', podIf, 'netns', this.netns]);
+    run('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
+    run('ip', ['-n', netns, 'addr', 'add', `${clientAddress}/24`, 'dev', 'eth0']);
+    run('ip', ['-n', netns, 'link', 'set', 'eth0', 'up']);
+    run('ip', ['-n', this.netns, 'link', 'set', podIf, 'mtu', String(mtu)]);
+    run('ip', ['-n', this.netns, 'addr', 'add', `${podAddress}/24`, 'dev', podIf]);
+    run('ip', ['-n', this.netns, 'link', 'set', podIf, 'up']);
+    return { netns, podAddress, clientAddress, mtu };
   }
 
   /** Runs a command in a running container, as `kubectl exec` would. */
@@ -274,13 +315,10 @@ export class RunningPod {
     }
     // A process that left its container's process group (a daemon, setsid) is still in the pod's
     // network namespace; the kubelet's runtime would kill it with the container, so do we.
-    for (let i = 0; i < 20; i++) {
-      const pids = (spawnSync('ip', ['netns', 'pids', this.netns], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean);
-      if (pids.length === 0) {
-        break;
-      }
-      pids.forEach((pid) => signalPid(Number(pid), 'SIGKILL'));
-      spawnSync('sleep', ['0.05']);
+    killNetnsPids(this.netns);
+    for (const client of this.clients) {
+      killNetnsPids(client);
+      spawnSync('ip', ['netns', 'del', client]);
     }
     spawnSync('ip', ['netns', 'del', this.netns]);
     [...this.prepared, ...this.inits].forEach((c) => c.cleanup());
@@ -327,8 +365,17 @@ export class RunningPod {
     const started = startInContainer(c, this.netns);
     const log = this.logs.get(c.name) ?? [];
     this.logs.set(c.name, log);
-    started.child.stdout?.on('data', (d) => log.push(String(d)));
-    started.child.stderr?.on('data', (d) => log.push(String(d)));
+    let kept = log.reduce((n, x) => n + x.length, 0);
+    const keep = (d: unknown) => {
+      const text = String(d);
+      log.push(text);
+      kept += text.length;
+      while (kept > this.maxLogBytes && log.length > 1) {
+        kept -= log.shift()!.length;
+      }
+    };
+    started.child.stdout?.on('data', keep);
+    started.child.stderr?.on('data', keep);
     this.started.set(c.name, started);
   }
 
@@ -375,6 +422,18 @@ function run(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
   if (r.status !== 0) {
     throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  }
+}
+
+/** Kills every process left in a network namespace. */
+function killNetnsPids(netns: string): void {
+  for (let i = 0; i < 20; i++) {
+    const pids = (spawnSync('ip', ['netns', 'pids', netns], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean);
+    if (pids.length === 0) {
+      break;
+    }
+    pids.forEach((pid) => signalPid(Number(pid), 'SIGKILL'));
+    spawnSync('sleep', ['0.05']);
   }
 }
 
