@@ -25,6 +25,7 @@ function renderStatic(w: ConfWriter, conf: NginxConfModel, route: StaticRouteMod
     w.directive('index', arg(route.index));
     const fallback = route.spaFallback ? arg(`${route.path.replace(/\/?$/, '/')}${route.index}`) : '=404';
     w.directive('try_files', '$uri', '$uri/', fallback);
+    renderGzipStatic(w, conf);
     renderRequestIdHeader(w);
     renderHeaders(w, locationHeaders(conf, route.headers));
     renderDirectives(w, route.directives);
@@ -34,10 +35,18 @@ function renderStatic(w: ConfWriter, conf: NginxConfModel, route: StaticRouteMod
 function renderFile(w: ConfWriter, conf: NginxConfModel, route: FileRouteModel): void {
   w.block(`location = ${arg(route.path)}`, () => {
     w.directive('root', arg(route.root));
+    renderGzipStatic(w, conf);
     renderRequestIdHeader(w);
     renderHeaders(w, locationHeaders(conf, route.headers));
     renderDirectives(w, route.directives);
   });
+}
+
+/** Files from the ConfigMap have their .gz beside them (compressed at synthesis): served as they are. */
+function renderGzipStatic(w: ConfWriter, conf: NginxConfModel): void {
+  if (conf.gzip) {
+    w.directive('gzip_static', 'on');
+  }
 }
 
 /** The sidecar's own endpoints: health (never proxied, never logged) and the error page. */

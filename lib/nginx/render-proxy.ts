@@ -1,6 +1,7 @@
 import { ConfWriter, nginxSize, nginxTime } from './conf-writer';
 import { HeaderModel, NginxConfModel, ProxyRouteModel, SIDECAR_ENDPOINTS } from './model';
 import { VARS, locationHeaders, renderDirectives, renderHeaders, renderRequestIdHeader } from './render-shared';
+import { COMPRESS, compressesOnce } from './render-compress';
 import { TRAFFIC_VARS, literalRegex, strippedUriVar } from './render-traffic';
 import { arg } from './tokens';
 
@@ -21,8 +22,16 @@ export function renderProxy(w: ConfWriter, conf: NginxConfModel, route: ProxyRou
     // Only return and rewrite are safe inside "if".
     w.block('if ($http_upgrade)', () => w.directive('rewrite', '^', upgrade, 'last'));
     // A URI part without variables would be the normalised one (%2F decoded): pass the raw one.
-    w.directive('proxy_pass', `http://${SIDECAR_ENDPOINTS.upstreamName}${strip ?? ''}`);
-    renderUpstreamRequest(w, conf, route, [{ name: 'Connection', value: '""' }]);
+    // A cached route asks the compressing server, which stores the variant the client accepts.
+    const compress = route.cache !== undefined && compressesOnce(conf);
+    w.directive('proxy_pass', `http://${compress ? COMPRESS.upstream : SIDECAR_ENDPOINTS.upstreamName}${strip ?? ''}`);
+    renderUpstreamRequest(w, conf, route, [{ name: 'Connection', value: '""' },
+      ...(compress ? [{ name: 'Accept-Encoding', value: COMPRESS.acceptVar }] : [])]);
+    if (compress) {
+      // The stored answer is compressed already (or is the identity variant): never again per hit.
+      w.directive('gzip', 'off');
+      w.directive('add_header', 'Vary', 'Accept-Encoding', 'always');
+    }
     w.directive('proxy_send_timeout', nginxTime(route.sendTimeoutMs));
     w.directive('proxy_read_timeout', nginxTime(route.readTimeoutMs));
     if (!route.buffering) {
@@ -34,7 +43,7 @@ export function renderProxy(w: ConfWriter, conf: NginxConfModel, route: ProxyRou
       w.directive('proxy_cache_methods', 'GET', 'HEAD');
       // What the app's answer depends on and the sidecar controls: the scheme the app is told
       // (a trusted X-Forwarded-Proto), the Host it is told and the URI.
-      w.directive('proxy_cache_key', `${protoVar(conf)}://${TRAFFIC_VARS.host}$request_uri`);
+      w.directive('proxy_cache_key', `${protoVar(conf)}://${TRAFFIC_VARS.host}$request_uri${compress ? `|${COMPRESS.acceptVar}` : ''}`);
       w.directive('proxy_cache_valid', '200', '301', nginxTime(route.cache.validMs));
       w.directive('proxy_no_cache', VARS.private, VARS.uncacheableStatus);
       w.directive('proxy_cache_bypass', VARS.private);

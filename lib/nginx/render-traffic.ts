@@ -90,7 +90,9 @@ export function renderAccessLog(w: ConfWriter, conf: NginxConfModel): void {
       '\'"upstream_status":"$upstream_status","cache_status":"$upstream_cache_status",\'',
       `'"request_id":"${TRAFFIC_VARS.requestId}","referer":"$http_referer","user_agent":"$http_user_agent"}'`);
   }
-  w.directive('access_log', '/dev/stdout', 'sidecar');
+  // Buffered: one write per 64 KiB or per second instead of one per request (measured: the
+  // per-request write was a third of a cache hit's syscalls).
+  w.directive('access_log', '/dev/stdout', 'sidecar', 'buffer=64k', 'flush=1s');
 }
 
 /**

@@ -1,9 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ISidecarHost } from '../host/host';
+import { GzipModel } from '../nginx/model';
 import { contentNamedConfigMap } from './content-name';
 import { LAYOUT } from './layout';
 import { LocalFile } from './local-files';
+import { gzipSiblings } from './precompress';
 import { StaticContent } from './static-content';
 
 /** The static ConfigMap's `data` and `binaryData`, as rendered. */
@@ -23,12 +25,14 @@ export class ContentVolumes {
 
   /**
    * @param render produces the ConfigMap's data at synthesis (shared with the checksum)
+   * @param gzip the sidecar's compression: text files get a precompressed .gz beside them
    */
   constructor(
     private readonly scope: Construct,
     private readonly host: ISidecarHost,
     private readonly containerName: string,
     private readonly render: () => StaticData,
+    private readonly gzip?: GzipModel,
   ) {}
 
   /** The static ConfigMap, once a route has files. */
@@ -45,10 +49,23 @@ export class ContentVolumes {
    * Adds a route's files, all or none (a refused route leaves the ConfigMap and the numbering as they
    * were), and mounts them; returns the directory nginx serves them from.
    */
-  public mount(field: string, files: LocalFile[]): string {
+  public mount(field: string, routeFiles: LocalFile[]): string {
     const n = this.routes + 1;
     const keyPrefix = `${n}-`;
-    this.content.addAll(field, files.map((f) => ({ itemPath: `${keyPrefix}${f.relPath}`, source: f.source, bytes: f.bytes })));
+    const add = (files: LocalFile[]) =>
+      this.content.addAll(field, files.map((f) => ({ itemPath: `${keyPrefix}${f.relPath}`, source: f.source, bytes: f.bytes })));
+    // With their .gz beside them where they fit; else as they are (the ConfigMap holds 1 MiB).
+    const gz = this.gzip ? gzipSiblings(routeFiles, this.gzip) : [];
+    let files = [...routeFiles, ...gz];
+    try {
+      add(files);
+    } catch (e) {
+      if (gz.length === 0) {
+        throw e;
+      }
+      files = routeFiles;
+      add(files);
+    }
     this.routes = n;
     const name = `${this.containerName}-static-${n}`;
     const dir = `${LAYOUT.staticDir}/${n}`;

@@ -88,7 +88,7 @@ export class ReverseProxySidecar extends Construct {
     this.files = new RenderedFiles(() => this.renderFiles());
     this.configMap = contentNamedConfigMap(this, 'config', this.host.apiObject.metadata.namespace,
       () => ({ data: this.files.get().config, binaryData: this.files.get().configBinary }));
-    this.content = new ContentVolumes(this, this.host, this.containerName, () => this.files.get().content);
+    this.content = new ContentVolumes(this, this.host, this.containerName, () => this.files.get().content, this.props.gzip);
     this.app = new AppPort(this.host, this.containerName, this.props.appPort,
       { keepApp: this.props.keepAppDuringDrain, drainSeconds: this.props.drainSeconds });
 

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { Testing } from 'cdk8s';
 import { AlertmanagerChart } from '../../apps/alertmanager/chart';
 import { FlaskHelloChart } from '../../apps/flask-hello/chart';
@@ -59,6 +60,10 @@ describe('the examples\' checksum annotation', () => {
   ];
   /** The two files every example renders from code. */
   const fromCode = (example: string) => [`${example}-proxy-config/50x.html`, `${example}-proxy-config/nginx.conf`];
+  /** Sources the sidecar precompresses (text of at least gzip.minLength, 1 KiB): their .gz is rendered beside them. */
+  const precompressed = new Set(['alertmanager-proxy-static/1-script.js']);
+  /** A source's rendered keys: its own, and its .gz when it is precompressed. */
+  const keysOf = (key: string) => (precompressed.has(key) ? [key, `${key}.gz`] : [key]);
 
   it.each(['flask-hello', 'alertmanager'] as const)('%s: is the same when the same input is synthesized again', (example) => {
     const a = synthExample(example);
@@ -66,18 +71,21 @@ describe('the examples\' checksum annotation', () => {
     expect(b.checksum).toBe(a.checksum);
     expect(b.files).toEqual(a.files);
     expect(a.checksum).toMatch(/^[0-9a-f]{64}$/);
-    expect([...a.files.keys()].sort()).toStrictEqual([...fromCode(example), ...sources.filter(([e]) => e === example).map(([, , key]) => key)].sort());
+    expect([...a.files.keys()].sort()).toStrictEqual([...fromCode(example), ...sources.filter(([e]) => e === example).flatMap(([, , key]) => keysOf(key))].sort());
   });
 
   it.each(['flask-hello', 'alertmanager'] as const)('%s: every rendered file besides nginx.conf and 50x.html comes from a listed source', (example) => {
     const listed = sources.filter(([e]) => e === example);
     const files = synthExample(example).files;
     const rendered = [...files.keys()].filter((k) => !/\/(nginx\.conf|50x\.html)$/.test(k));
-    expect(rendered.length).toBe(listed.length);
-    // Each listed source is rendered, byte for byte, under its key.
-    expect(rendered.sort()).toStrictEqual(listed.map(([, , key]) => key).sort());
+    expect(rendered.length).toBe(listed.flatMap(([, , key]) => keysOf(key)).length);
+    // Each listed source is rendered, byte for byte, under its key; its .gz decompresses to it.
+    expect(rendered.sort()).toStrictEqual(listed.flatMap(([, , key]) => keysOf(key)).sort());
     for (const [, file, key] of listed) {
       expect(files.get(key)).toBe(fs.readFileSync(file, 'utf8'));
+      if (precompressed.has(key)) {
+        expect(zlib.gunzipSync(Buffer.from(files.get(`${key}.gz`)!, 'base64')).toString('utf8')).toBe(fs.readFileSync(file, 'utf8'));
+      }
     }
   });
 
@@ -89,7 +97,7 @@ describe('the examples\' checksum annotation', () => {
       const after = synthExample(example);
       expect(after.checksum).not.toBe(before.checksum);
       const changed = [...after.files.keys()].filter((k) => after.files.get(k) !== before.files.get(k));
-      expect(changed).toStrictEqual([key]);
+      expect(changed).toStrictEqual(keysOf(key));
       expect(after.files.get(key)).toBe(`${original.toString('utf8')} `);
     } finally {
       fs.writeFileSync(file, original);

@@ -1,5 +1,7 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { ApiObject, Duration, Include, JsonPatch, Testing } from 'cdk8s';
 import { ReverseProxySidecar, Route, SidecarHost } from '../../lib';
 import { EXAMPLE_IMAGES } from '../support/images';
@@ -42,16 +44,26 @@ describeWithTools(TOOLS, 'alertmanager pod from dist/', () => {
     expect(list.headers['x-cache-status']).toBeUndefined();
   });
 
-  it('serves UI assets from the cache after the first request, gzipped when asked', () => {
-    const first = pod.http(`${BASE}/lib/app.css`);
-    expect(first.status).toBe(200);
-    expect(first.headers['x-cache-status']).toBe('MISS');
-    const second = pod.http(`${BASE}/lib/app.css`, { headers: { 'Accept-Encoding': 'gzip' } });
-    expect(second.headers['x-cache-status']).toBe('HIT');
-    expect(second.headers['content-encoding']).toBe('gzip');
-    const plain = pod.http(`${BASE}/lib/app.css`);
-    expect(plain.headers['content-encoding']).toBeUndefined();
-    expect(plain.body).toBe(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'alertmanager-ui', 'lib', 'app.css'), 'utf8'));
+  it('serves UI assets from the cache after the first request: a gzip variant and an identity one, each stored once', () => {
+    const css = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'alertmanager-ui', 'lib', 'app.css'), 'utf8');
+    const plain = () => pod.http(`${BASE}/lib/app.css`);
+    const browser = () => pod.http(`${BASE}/lib/app.css`, { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+    // Each variant: a MISS that fills it, then HITs, whichever came first.
+    expect([plain().headers['x-cache-status'], plain().headers['x-cache-status']]).toStrictEqual(['MISS', 'HIT']);
+    const gz = [browser(), browser()];
+    expect(gz.map((r) => [r.status, r.headers['x-cache-status'], r.headers['content-encoding'], r.headers.vary]))
+      .toStrictEqual([[200, 'MISS', 'gzip', 'Accept-Encoding'], [200, 'HIT', 'gzip', 'Accept-Encoding']]);
+    // A client that refuses gzip gets the identity variant, from the cache.
+    const refuses = pod.http(`${BASE}/lib/app.css`, { headers: { 'Accept-Encoding': 'gzip;q=0, deflate' } });
+    expect([refuses.headers['x-cache-status'], refuses.headers['content-encoding'], refuses.body]).toStrictEqual(['HIT', undefined, css]);
+    expect(plain().body).toBe(css);
+  });
+
+  it('stores the gzip variant compressed: the hit\'s body is gzip of the asset, decoded to the same bytes', () => {
+    const r = spawnSync('ip', ['netns', 'exec', pod.netns, 'curl', '-s', '-H', 'Accept-Encoding: gzip', `${BASE}/lib/app.css`]);
+    const css = fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'alertmanager-ui', 'lib', 'app.css'));
+    expect(r.stdout.subarray(0, 2)).toStrictEqual(Buffer.from([0x1f, 0x8b]));
+    expect(zlib.gunzipSync(r.stdout)).toStrictEqual(css);
   });
 
   it('serves /script.js from the ConfigMap, not the app', () => {

@@ -71,12 +71,12 @@ describe('renderNginxConf: http context', () => {
     expect(off).not.toContain('log_format');
 
     const text = renderNginxConf(baseModel({ accessLog: 'text' }));
-    expect(block(text, 'http').direct).toContain('access_log /dev/stdout sidecar;');
+    expect(block(text, 'http').direct).toContain('access_log /dev/stdout sidecar buffer=64k flush=1s;');
     expect(text).toMatch(/^ {2}log_format sidecar '.*\$upstream_cache_status';$/m);
     expect(block(text, 'http').direct).not.toContain('access_log off;');
 
     const json = renderNginxConf(baseModel({ accessLog: 'json' }));
-    expect(block(json, 'http').direct).toContain('access_log /dev/stdout sidecar;');
+    expect(block(json, 'http').direct).toContain('access_log /dev/stdout sidecar buffer=64k flush=1s;');
     expect(json).toMatch(/^ {2}log_format sidecar escape=json '\{"time":"\$time_iso8601",.*,"user_agent":"\$http_user_agent"\}';$/m);
     // log_format must come before the access_log that names it.
     expect(json.indexOf('log_format')).toBeLessThan(json.indexOf('access_log'));

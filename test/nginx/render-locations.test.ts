@@ -70,10 +70,11 @@ describe('renderNginxConf: proxy routes', () => {
     expect(count(conf, 'proxy_buffering off;')).toBe(1);
   });
 
-  it('writes one location per route, in order', () => {
+  it('writes one location per route, in order (then the compressing server\'s, for the cached route)', () => {
     const conf = renderNginxConf(fullModel());
     const heads = lines(conf).filter((l) => l.startsWith('location '));
-    expect(heads).toStrictEqual([
+    expect(heads.slice(-2)).toStrictEqual(['location = /_sidecar/50x.html {', 'location / {']);
+    expect(heads.slice(0, -2)).toStrictEqual([
       'location = /_sidecar/healthz {',
       'location = /_sidecar/50x.html {',
       'location /api/ {',

@@ -64,7 +64,9 @@ describe('Cache-Control on static and file routes', () => {
     const conf = confOf({ routes: [...routes(), Route.proxy('/assets/', { cache: {} })] });
     // THEN
     expect(addHeaders(conf, 'location /api/')).toStrictEqual([NOSNIFF]);
-    expect(addHeaders(conf, 'location /assets/')).toStrictEqual(['add_header X-Cache-Status $upstream_cache_status always;', NOSNIFF]);
+    // (The cached route stores gzip and identity variants apart, and says so to the client.)
+    expect(addHeaders(conf, 'location /assets/')).toStrictEqual(['add_header Vary Accept-Encoding always;',
+      'add_header X-Cache-Status $upstream_cache_status always;', NOSNIFF]);
     expect(conf.split('\n').filter((l) => l.trim() === NO_CACHE)).toHaveLength(2);
   });
 
@@ -145,10 +147,11 @@ describe('Cache-Control set by directives, and on the error page', () => {
     ] });
     // THEN each keeps its own caching and neither adds no-cache on top
     const id = 'add_header X-Request-ID $sidecar_request_id always;';
-    expect(block(conf, 'location = /robots.txt')).toStrictEqual(['root /usr/share/nginx/html/1;', id, NOSNIFF, 'expires 1h;']);
-    expect(block(conf, 'location = /humans.txt')).toStrictEqual(['root /usr/share/nginx/html/2;', id, NOSNIFF, 'add_header Cache-Control max-age=60 always;']);
+    const gz = 'gzip_static on;';
+    expect(block(conf, 'location = /robots.txt')).toStrictEqual(['root /usr/share/nginx/html/1;', gz, id, NOSNIFF, 'expires 1h;']);
+    expect(block(conf, 'location = /humans.txt')).toStrictEqual(['root /usr/share/nginx/html/2;', gz, id, NOSNIFF, 'add_header Cache-Control max-age=60 always;']);
     // AND a plain file route beside them gets it
-    expect(block(conf, 'location = /plain.txt')).toStrictEqual(['root /usr/share/nginx/html/3;', id, NOSNIFF, NO_CACHE]);
+    expect(block(conf, 'location = /plain.txt')).toStrictEqual(['root /usr/share/nginx/html/3;', gz, id, NOSNIFF, NO_CACHE]);
   });
 
   test('the error page is no-store even when responseHeaders set a Cache-Control', () => {

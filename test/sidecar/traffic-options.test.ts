@@ -14,7 +14,7 @@ describe('the traffic defaults', () => {
     // GIVEN / WHEN
     const lines = confLines({ routes: [Route.proxy('/')] });
     // THEN
-    expect(lines).toEqual(expect.arrayContaining(['worker_connections 4096;', 'worker_rlimit_nofile 8192;', 'access_log /dev/stdout sidecar;']));
+    expect(lines).toEqual(expect.arrayContaining(['worker_connections 4096;', 'worker_rlimit_nofile 8192;', 'access_log /dev/stdout sidecar buffer=64k flush=1s;']));
     expect(lines.find((l) => l.startsWith('log_format'))).toMatch(/^log_format sidecar escape=json /);
     // Upgraded requests idle for an hour at most; ordinary ones keep the 60 s read timeout.
     expect(lines).toEqual(expect.arrayContaining(['proxy_read_timeout 1h;', 'proxy_read_timeout 1m;']));
