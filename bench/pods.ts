@@ -10,13 +10,13 @@ export const ROOT = path.join(__dirname, '..');
 export const SIDECAR_PORT = 8080;
 export const CEILING_PORT = 8081;
 export const AM_PORT = 9093;
-/** Where the alertmanager example's generated nginx.conf lives. */
+/** The alertmanager example's config ConfigMap, before the hash of its content that ends its name. */
 export const AM_CONFIG_MAP = 'alertmanager-proxy-config';
 
 /** The generated alertmanager nginx.conf in dist/. */
 export function generatedAlertmanagerConf(): string {
   const cm = loadYaml(path.join(ROOT, 'dist', 'alertmanager.k8s.yaml'))
-    .find((o) => o.kind === 'ConfigMap' && o.metadata.name === AM_CONFIG_MAP);
+    .find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith(`${AM_CONFIG_MAP}-`));
   return cm!.data['nginx.conf'];
 }
 
@@ -66,7 +66,7 @@ export function sidecarPort(i: number): number {
  */
 export function alertmanagerObjects(confs: string[], css: Buffer, gz: Buffer): { objects: K8sObject[]; workload: K8sObject } {
   const objects = loadYaml(path.join(ROOT, 'dist', 'alertmanager.k8s.yaml'));
-  const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === AM_CONFIG_MAP)!;
+  const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith(`${AM_CONFIG_MAP}-`))!;
   cm.data['nginx.conf'] = confs[0];
   const workload = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'monitor-alertmanager')!;
   const spec = podTemplateOf(workload).spec;

@@ -30,18 +30,17 @@ interface ServiceJson {
  * Services (`clusterIP: None`, DNS for a StatefulSet's pods) carry no traffic and are left alone; so
  * is a Service annotated `reverse-proxy-sidecar.cdk8s.io/bypass: "true"`.
  */
-export function bypassServiceErrors(root: IConstruct, ctx: BypassContext): string[] {
+export function bypassServiceErrors(root: IConstruct, ctx: BypassContext, hostJson: unknown): string[] {
   if (ctx.appPort === undefined) {
     return [];
   }
   const host = ctx.host.apiObject;
-  const labels: Record<string, string> = podTemplateJson(host.kind, host.toJson())?.metadata?.labels ?? {};
+  const labels: Record<string, string> = podTemplateJson(host.kind, hostJson)?.metadata?.labels ?? {};
   const errors: string[] = [];
-  for (const service of root.node.findAll().filter(isService)) {
+  for (const { service, json } of servicesOf(root)) {
     if (ctx.retargeted.has(service)) {
       continue;
     }
-    const json: ServiceJson = service.toJson();
     const selector = json.spec?.selector ?? {};
     const selects = Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
     if (!selects || json.spec?.clusterIP === 'None' || json.metadata?.annotations?.[BYPASS_ANNOTATION] === 'true'
@@ -62,4 +61,26 @@ export function bypassServiceErrors(root: IConstruct, ctx: BypassContext): strin
 
 function isService(c: IConstruct): c is ApiObject {
   return ApiObject.isApiObject(c) && c.kind === 'Service';
+}
+
+/**
+ * The app's Services and their JSON, read once per synthesis for all of its sidecars (every
+ * sidecar's check reading every Service would be quadratic: 1,000 sidecars took minutes). A
+ * sidecar's config ConfigMap, rendered after every validation, forgets them (`forgetServices`),
+ * so the next synthesis reads them anew.
+ */
+const scans = new WeakMap<IConstruct, Array<{ service: ApiObject; json: ServiceJson }>>();
+
+function servicesOf(root: IConstruct): Array<{ service: ApiObject; json: ServiceJson }> {
+  let scan = scans.get(root);
+  if (!scan) {
+    scan = root.node.findAll().filter(isService).map((service) => ({ service, json: service.toJson() as ServiceJson }));
+    scans.set(root, scan);
+  }
+  return scan;
+}
+
+/** Drops the Services read for this app's synthesis. */
+export function forgetServices(root: IConstruct): void {
+  scans.delete(root);
 }

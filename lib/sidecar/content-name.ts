@@ -55,9 +55,12 @@ export function contentHash(content: ConfigMapData): string {
   return hash.digest('hex').slice(0, 10);
 }
 
-/** A new immutable ConfigMap named by its content, whose data `content` produces at synthesis. */
+/**
+ * A new immutable ConfigMap named by its content, whose data `content` produces at synthesis.
+ * @param onRender called each time the ConfigMap itself is rendered (not its name)
+ */
 export function contentNamedConfigMap(scope: Construct, id: string, namespace: string | undefined,
-  content: () => ConfigMapData): ApiObject {
+  content: () => ConfigMapData, onRender: () => void = () => undefined): ApiObject {
   const name = new ContentName(content);
   const omitEmpty = (r: Record<string, string>) => (Object.keys(r).length > 0 ? r : undefined);
   const object = new ApiObject(scope, id, {
@@ -65,7 +68,7 @@ export function contentNamedConfigMap(scope: Construct, id: string, namespace: s
     kind: 'ConfigMap',
     metadata: { name: name as unknown as string, namespace },
     immutable: true,
-    data: Lazy.any({ produce: () => omitEmpty(content().data) }),
+    data: Lazy.any({ produce: () => { onRender(); return omitEmpty(content().data); } }),
     binaryData: Lazy.any({ produce: () => omitEmpty(content().binaryData) }),
   });
   name.bind(object);

@@ -57,7 +57,7 @@ function portConflicts(host: ISidecarHost, p: ResolvedProps): string[] {
 
 /** Rules that containers added after construction, or the rendered files, can break; checked at synthesis. */
 export function synthErrors(host: ISidecarHost, p: ResolvedProps, appPort: number | undefined,
-  config: Record<string, string>, configBinary: Record<string, string>): string[] {
+  config: Record<string, string>, configBinary: Record<string, string>, hostJson: unknown): string[] {
   const errors = portConflicts(host, p);
   if (host.containerNames().filter((n) => n === p.containerName).length > 1) {
     errors.push(invalid('containerName', p.containerName, `is also the name of a container added to ${host.description} later`).message);
@@ -65,7 +65,7 @@ export function synthErrors(host: ISidecarHost, p: ResolvedProps, appPort: numbe
   if (appPort === p.port) {
     errors.push(invalid('appPort', appPort, 'is the sidecar\'s own port').message);
   }
-  errors.push(...renderedSidecarErrors(host, p));
+  errors.push(...renderedSidecarErrors(host, p, hostJson));
   const bytes = Object.entries(config).reduce((sum, [key, value]) => sum + key.length + Buffer.byteLength(value), 0)
     + Object.entries(configBinary).reduce((sum, [key, value]) => sum + key.length + Buffer.from(value, 'base64').length, 0);
   if (bytes > CONFIG_MAP_MAX_BYTES) {
@@ -74,7 +74,7 @@ export function synthErrors(host: ISidecarHost, p: ResolvedProps, appPort: numbe
   // Each static file is an item of a volume in the pod template: thousands of files can push the
   // workload past what etcd stores (its default request limit, 1.5 MiB) long before the ConfigMap
   // reaches its 1 MiB.
-  const workloadBytes = Buffer.byteLength(JSON.stringify(host.apiObject.toJson()));
+  const workloadBytes = Buffer.byteLength(JSON.stringify(hostJson));
   if (workloadBytes > MAX_OBJECT_BYTES) {
     errors.push(`${host.description} takes ${workloadBytes} bytes as JSON, over the ${MAX_OBJECT_BYTES} bytes etcd stores `
       + 'per object by default; each static file adds a volume item to the pod template: serve fewer, bundled files');
@@ -92,8 +92,8 @@ interface RenderedContainer {
  * What the host's own rendering can lose, read from its JSON: a native sidecar's restartPolicy
  * (object classes of Kubernetes types before 1.28 drop it), and the sidecar's volumes.
  */
-function renderedSidecarErrors(host: ISidecarHost, p: ResolvedProps): string[] {
-  const spec = podTemplateJson(host.apiObject.kind, host.apiObject.toJson())?.spec ?? {};
+function renderedSidecarErrors(host: ISidecarHost, p: ResolvedProps, hostJson: unknown): string[] {
+  const spec = podTemplateJson(host.apiObject.kind, hostJson)?.spec ?? {};
   const list: RenderedContainer[] = (p.nativeSidecar ? spec.initContainers : spec.containers) ?? [];
   const sidecar = list.find((c) => c.name === p.containerName);
   if (p.nativeSidecar && sidecar?.restartPolicy !== 'Always') {

@@ -5,7 +5,7 @@ import { yamlUnsafeCharacter } from '../k8s/yaml-text';
 import { ISidecarHost } from '../host/host';
 import { DirectiveModel, RouteModel } from '../nginx/model';
 import { AppPort } from './app-port';
-import { bypassServiceErrors } from './bypass-services';
+import { bypassServiceErrors, forgetServices } from './bypass-services';
 import { checksumOf } from './checksum';
 import { contentNamedConfigMap } from './content-name';
 import { ContentVolumes } from './content-volumes';
@@ -87,7 +87,9 @@ export class ReverseProxySidecar extends Construct {
     // 2. What is rendered at synthesis, once: the files, their ConfigMaps and their checksum.
     this.files = new RenderedFiles(() => this.renderFiles());
     this.configMap = contentNamedConfigMap(this, 'config', this.host.apiObject.metadata.namespace,
-      () => ({ data: this.files.get().config, binaryData: this.files.get().configBinary }));
+      () => ({ data: this.files.get().config, binaryData: this.files.get().configBinary }),
+      // Rendered after every validation of a synthesis: the Services read for it are stale now.
+      () => forgetServices(this.node.root));
     this.content = new ContentVolumes(this, this.host, this.containerName, () => this.files.get().content, this.props.gzip);
     this.app = new AppPort(this.host, this.containerName, this.props.appPort,
       { keepApp: this.props.keepAppDuringDrain, drainSeconds: this.props.drainSeconds });
@@ -98,12 +100,15 @@ export class ReverseProxySidecar extends Construct {
 
     // 4. The routes; rules a later change can break are checked at synthesis.
     this.node.addValidation({
-      validate: () => [
-        ...synthErrors(this.host, this.props, this.app.port, this.files.get().config, this.files.get().configBinary),
-        ...bypassServiceErrors(this.node.root, {
-          host: this.host, appPort: this.app.port, appPortNames: this.app.names(), sidecarPort: this.port, retargeted: this.retargeted,
-        }),
-      ],
+      validate: () => {
+        const hostJson = this.host.apiObject.toJson(); // once, for every check that reads it
+        return [
+          ...synthErrors(this.host, this.props, this.app.port, this.files.get().config, this.files.get().configBinary, hostJson),
+          ...bypassServiceErrors(this.node.root, {
+            host: this.host, appPort: this.app.port, appPortNames: this.app.names(), sidecarPort: this.port, retargeted: this.retargeted,
+          }, hostJson),
+        ];
+      },
     });
     for (const route of props.routes ?? []) {
       this.addRoute(route);

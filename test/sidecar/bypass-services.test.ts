@@ -20,6 +20,20 @@ describe('a Service that selects the pods and targets the app\'s port', () => {
       + `app's port 5000 on the pods of Deployment "test/web", ${FIX}`);
   });
 
+  test('a Service added after a synthesis is found at the next one (the Services are read anew each synthesis)', () => {
+    // GIVEN a chart that synthesizes cleanly
+    const chart = Testing.chart();
+    const web = new kplus.Deployment(chart, 'web', { containers: [APP] });
+    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web), routes: [Route.proxy('/')] });
+    expect(Testing.synth(chart).map((o) => o.kind).sort()).toStrictEqual(['ConfigMap', 'Deployment']);
+    // WHEN a bypassing Service is added afterwards
+    new ApiObject(chart, 'late', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'late' },
+      spec: { selector: web.matchLabels, ports: [{ port: 80, targetPort: 5000 }] } });
+    // THEN the next synthesis reports it
+    expect(() => Testing.synth(chart)).toThrow(`[test/proxy] Service "late" (test/late) sends port 80 to the app's port 5000 on the pods of `
+      + `Deployment "test/web", ${FIX}`);
+  });
+
   test('retargeted, it passes and goes to nginx', () => {
     const chart = Testing.chart();
     const web = new kplus.Deployment(chart, 'web', { containers: [APP] });
