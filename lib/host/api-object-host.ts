@@ -3,7 +3,10 @@ import { Construct } from 'constructs';
 import { invalid } from '../errors';
 import { POD_TEMPLATE_KINDS, podTemplateJson, podTemplatePointer } from '../k8s/pod-template-paths';
 import { containerJson, isTypedObject, typedObjectShape, volumeJson } from './container-json';
-import { HostPort, ISidecarHost, NativeSidecarSupport, SidecarContainerSpec, SidecarMount, SidecarVolume } from './host';
+import { helperContainerJson } from './helper-container';
+import {
+  HelperContainerSpec, HostPort, ISidecarHost, NativeSidecarSupport, SidecarContainerSpec, SidecarMount, SidecarVolume,
+} from './host';
 import { DeferredValue, LifecycleJson, jsonPointerKey, lifecycleWithPreStop } from './json-patch';
 
 interface PodTemplateJson {
@@ -90,6 +93,18 @@ export class ApiObjectHost implements ISidecarHost {
     this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/volumes/-`, this.shape(volumeJson(volume))));
     this.apiObject.addJsonPatch(JsonPatch.add(`${this.sidecarPointer}/volumeMounts/-`,
       { name: mount.volume, mountPath: mount.path, readOnly: mount.readOnly }));
+  }
+
+  public addHelperContainer(spec: HelperContainerSpec): void {
+    if (this.sidecarPointer === undefined) {
+      throw new Error('internal: addHelperContainer before addSidecar');
+    }
+    const list = spec.nativeSidecar ? 'initContainers' : 'containers';
+    // The list exists when the object had it, or when the sidecar went into it (addSidecar made it).
+    if (!this.template.spec?.[list] && !this.sidecarPointer.startsWith(`${this.specPointer}/${list}/`)) {
+      this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/${list}`, []));
+    }
+    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/${list}/-`, this.shape(helperContainerJson(spec))));
   }
 
   public annotatePodTemplate(key: string, value: IAnyProducer): void {

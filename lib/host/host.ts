@@ -112,6 +112,44 @@ export interface SidecarContainerSpec {
   readonly nativeSidecar: boolean;
 }
 
+/**
+ * A small helper container beside the sidecar (such as a metrics exporter): its image's own
+ * entrypoint with arguments, one named port, HTTP probes, and the same hardening as the sidecar.
+ */
+export interface HelperContainerSpec {
+  /** The container's name. */
+  readonly name: string;
+  /** The image reference. */
+  readonly image: string;
+  /** Arguments to the image's entrypoint. */
+  readonly args: string[];
+  /** The port the helper listens on. */
+  readonly port: number;
+  /** The name of that container port. */
+  readonly portName: string;
+  /** CPU request, in millicores. */
+  readonly cpuRequestMillicores: number;
+  /** CPU limit, in millicores. */
+  readonly cpuLimitMillicores: number;
+  /** Memory request, in MiB. */
+  readonly memoryRequestMib: number;
+  /** Memory limit, in MiB. */
+  readonly memoryLimitMib: number;
+  /** The uid the container runs as (never 0). */
+  readonly uid: number;
+  /** The gid the container runs as. */
+  readonly gid: number;
+  /** The readiness probe. */
+  readonly readiness: SidecarProbe;
+  /** The liveness probe. */
+  readonly liveness: SidecarProbe;
+  /**
+   * Run as a native sidecar (an init container with `restartPolicy: Always`), added after the
+   * sidecar so that it starts once the sidecar is ready; else a container of the pod.
+   */
+  readonly nativeSidecar: boolean;
+}
+
 /** Whether a host can run the sidecar as a native sidecar, and whether it does unless told. */
 export interface NativeSidecarSupport {
   /** Native unless `nativeSidecar: false`. */
@@ -153,6 +191,11 @@ export interface ISidecarHost {
    * @param scope where helper constructs (cdk8s-plus volume handles) are created
    */
   addSidecarVolume(scope: Construct, volume: SidecarVolume, mount: SidecarMount): void;
+  /**
+   * Adds a helper container after the sidecar (call `addSidecar` first), with the same hardening:
+   * non-root, read-only root, no privilege escalation, all capabilities dropped, seccomp RuntimeDefault.
+   */
+  addHelperContainer(spec: HelperContainerSpec): void;
   /** Sets a pod-template annotation whose value is produced at synthesis. */
   annotatePodTemplate(key: string, value: IAnyProducer): void;
   /**

@@ -37,6 +37,8 @@ export interface PlusContainerProps {
   readonly imagePullPolicy?: string;
   /** @default - the image's entrypoint */
   readonly command?: string[];
+  /** @default - the image's arguments */
+  readonly args?: string[];
   /** @default - none */
   readonly ports?: PlusContainerPort[];
   /** @default - none */

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { podTemplatePointer } from '../k8s/pod-template-paths';
 import { HARDENED_SECURITY_EXTRAS } from './container-json';
 import {
-  HostPort, ISidecarHost, NativeSidecarSupport, SidecarContainerSpec, SidecarMount, SidecarProbe, SidecarVolume,
+  HelperContainerSpec, HostPort, ISidecarHost, NativeSidecarSupport, SidecarContainerSpec, SidecarMount, SidecarProbe, SidecarVolume,
 } from './host';
 import { DeferredValue, LifecycleJson, lifecycleWithPreStop } from './json-patch';
 import { IPlusContainer, IPlusWorkload, PlusMajor, plusMajorOf } from './plus-workload';
@@ -131,6 +131,46 @@ export class WorkloadHost implements ISidecarHost {
         sizeLimit: Size.mebibytes(volume.emptyDirSizeMib ?? 0),
       });
     this.container.mount(mount.path, v, { readOnly: mount.readOnly });
+  }
+
+  public addHelperContainer(spec: HelperContainerSpec): void {
+    if (!this.container) {
+      throw new Error('internal: addHelperContainer before addSidecar');
+    }
+    const kplus = this.plus.module;
+    const probe = (p: SidecarProbe) => kplus.Probe.fromHttpGet(p.path, {
+      port: p.port,
+      periodSeconds: Duration.seconds(p.periodSeconds),
+      timeoutSeconds: Duration.seconds(p.timeoutSeconds),
+      failureThreshold: p.failureThreshold,
+    });
+    const props = {
+      name: spec.name,
+      image: spec.image,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      args: spec.args,
+      ports: [{ number: spec.port, name: spec.portName }],
+      resources: {
+        cpu: { request: kplus.Cpu.millis(spec.cpuRequestMillicores), limit: kplus.Cpu.millis(spec.cpuLimitMillicores) },
+        memory: { request: Size.mebibytes(spec.memoryRequestMib), limit: Size.mebibytes(spec.memoryLimitMib) },
+      },
+      securityContext: {
+        ensureNonRoot: true, user: spec.uid, group: spec.gid, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
+      },
+      readiness: probe(spec.readiness),
+      liveness: probe(spec.liveness),
+    };
+    // As for the sidecar: native only where nativeSidecarSupport() allowed it, so the policy exists.
+    if (spec.nativeSidecar) {
+      this.pod.addInitContainer({ ...props, restartPolicy: kplus.ContainerRestartPolicy!.ALWAYS });
+    } else {
+      this.pod.addContainer(props);
+    }
+    const list = spec.nativeSidecar ? 'initContainers' : 'containers';
+    const index = (spec.nativeSidecar ? this.pod.initContainers : this.pod.containers).length - 1;
+    for (const [field, value] of Object.entries(HARDENED_SECURITY_EXTRAS)) {
+      this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/${list}/${index}/securityContext/${field}`, value));
+    }
   }
 
   public annotatePodTemplate(key: string, value: IAnyProducer): void {
