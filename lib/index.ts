@@ -1,12 +1,13 @@
 // The public API, named export by export: nothing internal leaks through `export *`.
 export { ConfigError } from './errors';
 export {
-  HostPort, ISidecarHost, NativeSidecarSupport, SidecarConfigMapSource, SidecarContainerSpec, SidecarKeyToPath, SidecarMount, SidecarProbe,
+  HelperContainerSpec, HostPort, ISidecarHost, NativeSidecarSupport, SidecarConfigMapSource, SidecarContainerSpec, SidecarKeyToPath, SidecarMount, SidecarProbe,
   SidecarVolume,
 } from './host/host';
 export { IPlusContainer, IPlusWorkload, PlusContainerPort, PlusContainerProps } from './host/plus-workload';
 export { SidecarHost } from './host/sidecar-host';
 export { Directive, DirectiveContext } from './sidecar/directive';
+export { MetricsOptions } from './sidecar/metrics-options';
 export { ReverseProxySidecar } from './sidecar/reverse-proxy-sidecar';
 export { FileRouteOptions } from './sidecar/routes/file-route';
 export { ProxyRouteOptions, RouteCacheOptions } from './sidecar/routes/proxy-route';

@@ -117,6 +117,8 @@ export interface NginxConfModel {
   readonly routes: RouteModel[];
   readonly httpDirectives: DirectiveModel[];
   readonly serverDirectives: DirectiveModel[];
+  /** The port of the `stub_status` listener on 127.0.0.1; absent: no status listener. */
+  readonly statusPort?: number;
 }
 
 /** Fixed names and paths of the sidecar's own endpoints. */
@@ -127,6 +129,8 @@ export const SIDECAR_ENDPOINTS = {
   cacheZone: 'sidecar_cache',
   /** Where a route's upgraded (WebSocket) requests are rewritten to: this plus the route's index. */
   upgradePrefix: '/_sidecar/upgrade/',
+  /** `stub_status`, on the status listener only. */
+  stubStatus: '/stub_status',
 } as const;
 
 /**

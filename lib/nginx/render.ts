@@ -1,6 +1,7 @@
 import { ConfWriter, nginxSize, nginxTime } from './conf-writer';
 import { ERROR_PAGE_CODES, NginxConfModel, SIDECAR_ENDPOINTS } from './model';
 import { renderRoute, renderSidecarEndpoints } from './render-location';
+import { renderStatusServer } from './render-metrics';
 import { VARS, renderDirectives } from './render-shared';
 import { renderCompressServer, renderCompressUpstream } from './render-compress';
 import { renderAccessLog, renderProxyBuffers, renderTrafficMaps } from './render-traffic';
@@ -91,6 +92,7 @@ export function renderNginxConf(conf: NginxConfModel): string {
       });
     });
     renderCompressServer(w, conf);
+    renderStatusServer(w, conf);
   });
   return w.toString();
 }

@@ -21,7 +21,8 @@ export class AppPort {
 
   constructor(
     private readonly host: ISidecarHost,
-    private readonly sidecarContainer: string,
+    /** The sidecar's own containers (nginx, the metrics exporter): never the app. */
+    private readonly sidecarContainers: string[],
     configured: number | undefined,
     private readonly drain: DrainPolicy,
   ) {
@@ -46,7 +47,7 @@ export class AppPort {
   /** A route proxies to the app: finds the port if needed (an error naming `field` if it cannot), and keeps the app during the drain. */
   public use(field: string): void {
     if (this._port === undefined) {
-      const ports = this.host.containerPorts().filter((p) => p.container !== this.sidecarContainer);
+      const ports = this.host.containerPorts().filter((p) => !this.sidecarContainers.includes(p.container));
       const distinct = [...new Set(ports.map((p) => p.port))];
       if (distinct.length !== 1) {
         throw invalid('appPort', undefined, `must be set for ${field}: ${this.host.description} declares `
@@ -56,7 +57,7 @@ export class AppPort {
     }
     if (!this.used && this.drain.keepApp) {
       const hold = ['sleep', String(this.drain.drainSeconds + 1)];
-      const app = this.host.containerPorts().filter((p) => p.port === this._port && p.container !== this.sidecarContainer);
+      const app = this.host.containerPorts().filter((p) => p.port === this._port && !this.sidecarContainers.includes(p.container));
       new Set(app.map((p) => p.container)).forEach((c) => this.host.delayContainerStop(c, hold));
     }
     this.used = true;

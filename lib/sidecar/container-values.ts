@@ -2,6 +2,7 @@ import { invalid } from '../errors';
 import { yamlUnsafeCharacter } from '../k8s/yaml-text';
 import { shown } from './prop-values';
 
+const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** Kubernetes' env var names; `.` and `..`-prefixed names are refused by the API server too. */
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
@@ -21,26 +22,34 @@ export function checkContainerName(value: unknown): string {
 }
 
 /** An image reference a container runtime can pull. */
-export function checkImage(value: unknown): string {
+export function checkImage(value: unknown, field = 'image'): string {
   const m = typeof value === 'string' ? IMAGE.exec(value) : null;
   if (!m) {
-    throw invalid('image', shown(value), 'is not an image reference');
+    throw invalid(field, shown(value), 'is not an image reference');
   }
   const image = value as string;
   const name = m[1] ? `${m[1]}/${m[2]}` : m[2];
   if (name.length > 255) {
-    throw invalid('image', image, `has a name of ${name.length} characters; image names have at most 255`);
+    throw invalid(field, image, `has a name of ${name.length} characters; image names have at most 255`);
   }
   if (m[4] !== undefined) {
     const length = DIGESTS[m[4]];
     if (length === undefined) {
-      throw invalid('image', image, `has a digest of algorithm "${m[4]}"; use sha256, sha384 or sha512`);
+      throw invalid(field, image, `has a digest of algorithm "${m[4]}"; use sha256, sha384 or sha512`);
     }
     if (m[5].length !== length) {
-      throw invalid('image', image, `has a ${m[4]} digest of ${m[5].length} hex digits; it takes ${length}`);
+      throw invalid(field, image, `has a ${m[4]} digest of ${m[5].length} hex digits; it takes ${length}`);
     }
   }
   return image;
+}
+
+/** A container port's name: an IANA service name (at most 15 lower-case letters, digits and "-", with a letter). */
+export function checkPortName(field: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length > 15 || !PORT_NAME.test(value) || value.includes('--')) {
+    throw invalid(field, shown(value), 'must be an IANA service name: at most 15 lower-case letters, digits and "-", with a letter');
+  }
+  return value;
 }
 
 /** Extra environment variables: names Kubernetes accepts, values that are strings every YAML reader reads back. */

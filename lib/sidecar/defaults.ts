@@ -6,3 +6,6 @@ export const DEFAULT_GZIP_TYPES: string[] = Object.freeze([
   'text/css', 'text/plain', 'text/xml', 'text/javascript', 'application/javascript', 'application/json',
   'application/xml', 'application/rss+xml', 'application/atom+xml', 'application/manifest+json', 'image/svg+xml',
 ]) as string[];
+
+/** The default metrics exporter: NGINX's Prometheus exporter, pinned. */
+export const DEFAULT_EXPORTER_IMAGE = 'nginx/nginx-prometheus-exporter:1.5.1';

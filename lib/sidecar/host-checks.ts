@@ -1,6 +1,7 @@
 import { ConfigError, invalid } from '../errors';
 import { ISidecarHost } from '../host/host';
 import { podTemplateJson } from '../k8s/pod-template-paths';
+import { metricsConflicts } from './metrics';
 import { ResolvedProps } from './resolved-props';
 import { CONFIG_MAP_MAX_BYTES } from './static-content';
 
@@ -23,7 +24,7 @@ export function claimHost(host: ISidecarHost, p: ResolvedProps, sidecarPath: str
   if (host.containerNames().includes(p.containerName)) {
     throw invalid('containerName', p.containerName, `is already a container of ${host.description}`);
   }
-  const conflicts = portConflicts(host, p);
+  const conflicts = [...portConflicts(host, p), ...metricsConflicts(host, p.metrics, p.containerName, false)];
   if (conflicts.length > 0) {
     throw new ConfigError(conflicts[0]);
   }
@@ -58,7 +59,7 @@ function portConflicts(host: ISidecarHost, p: ResolvedProps): string[] {
 /** Rules that containers added after construction, or the rendered files, can break; checked at synthesis. */
 export function synthErrors(host: ISidecarHost, p: ResolvedProps, appPort: number | undefined,
   config: Record<string, string>, configBinary: Record<string, string>, hostJson: unknown): string[] {
-  const errors = portConflicts(host, p);
+  const errors = [...portConflicts(host, p), ...metricsConflicts(host, p.metrics, p.containerName, true)];
   if (host.containerNames().filter((n) => n === p.containerName).length > 1) {
     errors.push(invalid('containerName', p.containerName, `is also the name of a container added to ${host.description} later`).message);
   }

@@ -47,6 +47,7 @@ export function nginxConfModel(s: ConfSources): NginxConfModel {
     routes: s.routes,
     httpDirectives: s.directives.http,
     serverDirectives: s.directives.server,
+    statusPort: p.metrics?.statusPort,
   };
 }
 

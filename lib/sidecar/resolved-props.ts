@@ -2,9 +2,10 @@ import { Duration, Size } from 'cdk8s';
 import { invalid } from '../errors';
 import { CacheZoneModel, GzipModel, HeaderModel } from '../nginx/model';
 import { checkCookieName, checkInt, checkMimeType, checkPort } from '../nginx/tokens';
-import { checkContainerName, checkEnv, checkImage } from './container-values';
+import { checkContainerName, checkEnv, checkImage, checkPortName } from './container-values';
 import { DEFAULT_GZIP_TYPES, DEFAULT_IMAGE } from './defaults';
 import { headersOf } from './headers';
+import { ResolvedMetrics, resolveMetrics } from './metrics';
 import { checkBoolean, checkString, kib, mib, milliseconds, optionsObject, shown } from './prop-values';
 import { AccessLogFormat, ReverseProxySidecarProps } from './sidecar-props';
 
@@ -32,9 +33,8 @@ export interface ResolvedProps {
   readonly drainSeconds: number;
   readonly keepAppDuringDrain: boolean;
   readonly nativeSidecar: boolean;
+  readonly metrics?: ResolvedMetrics;
 }
-
-const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /** Checks every prop and converts sizes and times. Throws a `ConfigError` naming the prop. */
 export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
@@ -45,10 +45,7 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
     throw invalid('port', port, 'is below 1024, which nginx cannot bind as uid 101 without capabilities; '
       + 'listen on 1024 or above and give the Service the low port (retargetService(service, { port: 80 }))');
   }
-  const portName = props.portName ?? 'nginx-http';
-  if (typeof portName !== 'string' || portName.length > 15 || !PORT_NAME.test(portName) || portName.includes('--')) {
-    throw invalid('portName', shown(portName), 'must be an IANA service name: at most 15 lower-case letters, digits and "-", with a letter');
-  }
+  const portName = checkPortName('portName', props.portName ?? 'nginx-http');
   if (props.appPort !== undefined) {
     checkPort('appPort', props.appPort);
     if (props.appPort === port) {
@@ -106,6 +103,7 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
     drainSeconds: drainMs / 1000,
     keepAppDuringDrain: checkBoolean('keepAppDuringDrain', props.keepAppDuringDrain ?? true),
     nativeSidecar: resolveNativeSidecar(props),
+    metrics: resolveMetrics(props.metrics, { port, portName, appPort: props.appPort, containerName, customConf: props.nginxConf !== undefined }),
   };
 }
 

@@ -9,7 +9,7 @@ import { bypassServiceErrors, forgetServices } from './bypass-services';
 import { checksumOf } from './checksum';
 import { contentNamedConfigMap } from './content-name';
 import { ContentVolumes } from './content-volumes';
-import { DEFAULT_GZIP_TYPES, DEFAULT_IMAGE } from './defaults';
+import { DEFAULT_EXPORTER_IMAGE, DEFAULT_GZIP_TYPES, DEFAULT_IMAGE } from './defaults';
 import { Directive, DirectiveContext } from './directive';
 import { checkContextDirective } from './directive-rules';
 import { DEFAULT_ERROR_PAGE } from './error-page';
@@ -17,6 +17,7 @@ import { claimHost, synthErrors } from './host-checks';
 import { CONFIG_FILES } from './layout';
 import { checkCustomConf } from './custom-conf';
 import { readText } from './local-files';
+import { addMetricsExporter } from './metrics';
 import { addNginxContainer } from './nginx-container';
 import { RenderedFiles, SidecarFiles, nginxConfText } from './rendered-files';
 import { shown } from './prop-values';
@@ -38,6 +39,8 @@ export class ReverseProxySidecar extends Construct {
   public static readonly DEFAULT_IMAGE = DEFAULT_IMAGE;
   /** MIME types compressed by default besides text/html (which nginx always compresses); never raster images. */
   public static readonly DEFAULT_GZIP_TYPES = DEFAULT_GZIP_TYPES;
+  /** The default metrics exporter image: NGINX's Prometheus exporter, pinned. */
+  public static readonly DEFAULT_EXPORTER_IMAGE = DEFAULT_EXPORTER_IMAGE;
 
   /** The port nginx listens on. */
   public readonly port: number;
@@ -47,6 +50,16 @@ export class ReverseProxySidecar extends Construct {
   public readonly containerName: string;
   /** Whether nginx runs as a native sidecar (an init container with `restartPolicy: Always`). */
   public readonly nativeSidecar: boolean;
+  /**
+   * The port of the `stub_status` listener on 127.0.0.1.
+   * @default - none: `metrics` is not set
+   */
+  public readonly statusPort?: number;
+  /**
+   * The name of the metrics exporter's container port, for a PodMonitor or a Service.
+   * @default - none: `metrics.exporter` is not true
+   */
+  public readonly metricsPortName?: string;
   /**
    * The ConfigMap holding nginx.conf and the error page: immutable, named by its content (its name
    * resolves at synthesis, e.g. `web-proxy-config-1a2b3c4d5e`).
@@ -77,6 +90,8 @@ export class ReverseProxySidecar extends Construct {
     this.portName = this.props.portName;
     this.containerName = this.props.containerName;
     this.nativeSidecar = this.props.nativeSidecar;
+    this.statusPort = this.props.metrics?.statusPort;
+    this.metricsPortName = this.props.metrics?.exporter?.portName;
     this.customConf = checkCustomConf(props.nginxConf, this.port);
     this.errorPage = props.errorPage === undefined ? DEFAULT_ERROR_PAGE : readText('errorPage', props.errorPage);
     if (props.routes !== undefined && !Array.isArray(props.routes)) {
@@ -91,11 +106,13 @@ export class ReverseProxySidecar extends Construct {
       // Rendered after every validation of a synthesis: the Services read for it are stale now.
       () => forgetServices(this.node.root));
     this.content = new ContentVolumes(this, this.host, this.containerName, () => this.files.get().content, this.props.gzip);
-    this.app = new AppPort(this.host, this.containerName, this.props.appPort,
+    const exporter = this.props.metrics?.exporter;
+    this.app = new AppPort(this.host, [this.containerName, ...exporter ? [exporter.containerName] : []], this.props.appPort,
       { keepApp: this.props.keepAppDuringDrain, drainSeconds: this.props.drainSeconds });
 
     // 3. The container with its volumes, and the annotation that rolls the pods.
     addNginxContainer(this, this.host, this.props, this.configMap);
+    addMetricsExporter(this.host, this.props.metrics, this.nativeSidecar);
     this.host.annotatePodTemplate(ReverseProxySidecar.CHECKSUM_ANNOTATION, { produce: () => this.checksum });
 
     // 4. The routes; rules a later change can break are checked at synthesis.

@@ -1,5 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { ISidecarHost } from '../host/host';
+import { MetricsOptions } from './metrics-options';
 import { Route } from './routes/route';
 
 /** How the access log writes each request. */
@@ -216,4 +217,10 @@ export interface ReverseProxySidecarProps {
    * @default - rendered from the options and routes
    */
   readonly nginxConf?: string;
+  /**
+   * Metrics for Prometheus: `stub_status` on 127.0.0.1 only and, with `exporter: true`, the NGINX
+   * Prometheus exporter as a second container with a named metrics port.
+   * @default - no metrics
+   */
+  readonly metrics?: MetricsOptions;
 }

@@ -1,6 +1,6 @@
 /**
  * The bad-input catalogue, part 2: headers, cookies and MIME types, directives, the container,
- * hosts and Service retargeting. Part 1: bad-input-catalogue.test.ts. How a row runs: see
+ * hosts, Service retargeting and metrics. Part 1: bad-input-catalogue.test.ts. How a row runs: see
  * catalogue-harness.ts.
  */
 import { ApiObject, Size } from 'cdk8s';
@@ -256,6 +256,81 @@ const CATALOGUE: Catalogue = {
         s.retargetService(rawService(c, { selector: { app: 'am' }, ports: [{ port: 9093, targetPort: 'http' }] }, { namespace: 'default' }));
       },
       message: synthError('retargetService(Service "svc") namespace "default" is not the namespace of StatefulSet "am" ("monitoring")'),
+    },
+  ],
+  'metrics': [
+    {
+      name: 'statusPort below 1024', build: attach(() => ({ metrics: { statusPort: 81 } })),
+      message: 'metrics.statusPort 81 is below 1024, which a non-root container without capabilities cannot bind',
+    },
+    { name: 'statusPort 70000', build: attach(() => ({ metrics: { statusPort: 70000 } })), message: 'metrics.statusPort 70000 must be an integer from 1 to 65535' },
+    {
+      name: 'statusPort the sidecar\'s port', build: attach(() => ({ metrics: { statusPort: 8080 } })),
+      message: 'metrics.statusPort 8080 is the sidecar\'s own port',
+    },
+    {
+      name: 'statusPort the appPort', build: attach(() => ({ appPort: 5000, metrics: { statusPort: 5000 } })),
+      message: 'metrics.statusPort 5000 is the app\'s port (appPort)',
+    },
+    {
+      name: 'statusPort a container port of the app', build: attach(() => ({ metrics: { statusPort: 5000 } })),
+      message: 'metrics.statusPort 5000 is already used by container "app" of Deployment "test/web"',
+    },
+    {
+      name: 'exporterPort the statusPort', build: attach(() => ({ metrics: { exporter: true, statusPort: 9000, exporterPort: 9000 } })),
+      message: 'metrics.exporterPort 9000 is also metrics.statusPort',
+    },
+    {
+      name: 'exporterPort the sidecar\'s port', build: attach(() => ({ metrics: { exporter: true, exporterPort: 8080 } })),
+      message: 'metrics.exporterPort 8080 is the sidecar\'s own port',
+    },
+    {
+      name: 'exporterPort a container port of an Include\'d StatefulSet',
+      build: attach(() => ({ metrics: { exporter: true, exporterPort: 9093 } }), (c) => SidecarHost.fromApiObject(statefulSet(c))),
+      message: 'metrics.exporterPort 9093 is already used by container "app" of StatefulSet "am"',
+    },
+    {
+      name: 'exporterPortName the app\'s port name', build: attach(() => ({ metrics: { exporter: true, exporterPortName: 'http' } })),
+      message: 'metrics.exporterPortName "http" is already used by container "app" of Deployment "test/web"',
+    },
+    {
+      name: 'exporterPortName the sidecar\'s portName', build: attach(() => ({ metrics: { exporter: true, exporterPortName: 'nginx-http' } })),
+      message: 'metrics.exporterPortName "nginx-http" is the sidecar\'s own portName',
+    },
+    {
+      name: 'exporterPortName not an IANA service name', build: attach(() => ({ metrics: { exporter: true, exporterPortName: 'prometheus_metrics' } })),
+      message: 'metrics.exporterPortName "prometheus_metrics" must be an IANA service name: at most 15 lower-case letters, digits and "-", with a letter',
+    },
+    {
+      name: 'an exporterImage that is not an image reference', build: attach(() => ({ metrics: { exporter: true, exporterImage: 'Exporter:latest' } })),
+      message: 'metrics.exporterImage "Exporter:latest" is not an image reference',
+    },
+    {
+      name: 'exporter options without exporter', build: attach(() => ({ metrics: { exporterPort: 9114 } })),
+      message: 'metrics.exporterPort 9114 is set, but metrics.exporter is not true',
+    },
+    { name: 'exporter not a boolean', build: attach(() => ({ metrics: { exporter: 'yes' as unknown as boolean } })), message: 'metrics.exporter "yes" must be true or false' },
+    { name: 'metrics not an object', build: attach(() => ({ metrics: true as never })), message: 'metrics true must be an object (or left out)' },
+    {
+      name: 'metrics with your own nginxConf',
+      build: attach(() => ({ nginxConf: 'events {}\nhttp { server { listen 8080; location = /_sidecar/healthz { return 200; } } }\n', metrics: {} })),
+      message: 'metrics {} needs the rendered nginx.conf; with your own nginxConf, serve stub_status in it and run an exporter yourself',
+    },
+    {
+      name: 'the exporter\'s container name already taken',
+      build: attach(() => ({ metrics: { exporter: true } }), (c) => SidecarHost.fromWorkload(new kplus.Deployment(c.chart, 'web', {
+        containers: [{ name: 'app', image: 'app:1', ports: [{ number: 5000 }] }, { name: 'nginx-exporter', image: 'exporter:1' }],
+      }))),
+      message: 'metrics.exporter true adds the container "nginx-exporter", and Deployment "test/web" has another container of that name; change containerName',
+    },
+    {
+      name: 'a container added later on the status port (at synthesis)',
+      build: (c) => {
+        const web = appDeployment(c.chart);
+        sidecar(c, { ...proxy('/')(), metrics: { exporter: true } }, SidecarHost.fromWorkload(web));
+        web.addContainer({ name: 'debug', image: 'debug:1', ports: [{ number: 8081 }] });
+      },
+      message: synthError('metrics.statusPort 8081 is already used by container "debug" of Deployment "test/web"'),
     },
   ],
 };

@@ -24,6 +24,17 @@ export const EXAMPLE_IMAGES: Record<string, ImageMapping> = {
     files: [{ hostPath: path.join(ROOT, 'test', 'fixtures', 'alertmanager-ui'), mountPath: AM_UI }],
     user: 65534,
   },
+  // NGINX's Prometheus exporter. The image (1.5.1) parses flags with kingpin, Debian bookworm's
+  // prometheus-nginx-exporter (0.11.0) with Go's flag package, which accepts one or two dashes: the
+  // sidecar's `--nginx.scrape-uri=...` and `--web.listen-address=...` reach both unchanged. 0.11
+  // checks nginx once at start and exits if it is not up yet (1.x starts anyway and reports
+  // nginx_up 0); a kubelet restarts such a container, this runner does not, so 0.11 retries here.
+  // The image is FROM scratch with USER 1001:1001 and a static binary.
+  'nginx/nginx-prometheus-exporter': {
+    entrypoint: ['prometheus-nginx-exporter'],
+    extraArgs: ['--nginx.retries=40', '--nginx.retry-interval=250ms'],
+    user: 1001,
+  },
   // A small Flask app with slow, counting and error endpoints (test/fixtures/test-app).
   'sidecar-test-app': {
     entrypoint: ['gunicorn', '--bind', '0.0.0.0:5000', '--worker-class', 'gthread', '--threads', '16',

@@ -9,6 +9,7 @@ export const PACKAGE_OF: Record<string, string> = {
   ip: 'iproute2',
   gunicorn: 'gunicorn',
   'prometheus-alertmanager': 'prometheus-alertmanager',
+  'prometheus-nginx-exporter': 'prometheus-nginx-exporter',
   chromium: 'chromium',
   curl: 'curl',
   wrk: 'wrk',

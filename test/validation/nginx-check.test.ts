@@ -79,8 +79,8 @@ withNginx('nginx -t on the nginx.conf the sidecar runs', () => {
     const dir = new TempDir();
     afterAll(() => dir.cleanup());
     const cases = matrix(dir);
-    test('of 33 charts: 11 host kinds with 3 variants each', () => {
-      expect(new Set(cases.map((c) => c.name)).size).toBe(33);
+    test('of 44 charts: 11 host kinds with 4 variants each', () => {
+      expect(new Set(cases.map((c) => c.name)).size).toBe(44);
     });
     test.each(cases.map((c) => [c.name, c] as const))('%s, and reports it with a bad argument', (_name, c) => {
       const objects = c.synth(true);
