@@ -1,4 +1,8 @@
-// The public API, named export by export: nothing internal leaks through `export *`.
+/**
+ * The construct, its hosts, routes and options: `import { ReverseProxySidecar } from 'cdk8s-reverse-proxy-sidecar'`.
+ * Named export by export: nothing internal leaks through `export *`.
+ * @module cdk8s-reverse-proxy-sidecar
+ */
 export { ConfigError } from './errors';
 export {
   HelperContainerSpec, HostPort, ISidecarHost, NativeSidecarSupport, SidecarConfigMapSource, SidecarContainerSpec, SidecarKeyToPath, SidecarMount, SidecarProbe,

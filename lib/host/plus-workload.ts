@@ -31,27 +31,60 @@ export interface IPlusContainer {
 export interface PlusContainerProps {
   /** The image. */
   readonly image: string;
-  /** @default - cdk8s-plus names it */
+  /**
+   * The container's name.
+   * @default - cdk8s-plus names it
+   */
   readonly name?: string;
-  /** @default - cdk8s-plus' default */
+  /**
+   * When the image is pulled.
+   * @default - cdk8s-plus' default
+   */
   readonly imagePullPolicy?: string;
-  /** @default - the image's entrypoint */
+  /**
+   * The entrypoint.
+   * @default - the image's entrypoint
+   */
   readonly command?: string[];
-  /** @default - the image's arguments */
+  /**
+   * Arguments to the entrypoint.
+   * @default - the image's arguments
+   */
   readonly args?: string[];
-  /** @default - none */
+  /**
+   * The container's ports.
+   * @default - none
+   */
   readonly ports?: PlusContainerPort[];
-  /** @default - none */
+  /**
+   * Environment variables (the major's `EnvValue`s).
+   * @default - none
+   */
   readonly envVariables?: { [name: string]: unknown };
-  /** @default - cdk8s-plus' default */
+  /**
+   * Requests and limits (the major's `ContainerResources`).
+   * @default - cdk8s-plus' default
+   */
   readonly resources?: unknown;
-  /** @default - cdk8s-plus' default */
+  /**
+   * The security context (the major's `ContainerSecurityContextProps`).
+   * @default - cdk8s-plus' default
+   */
   readonly securityContext?: unknown;
-  /** @default - none */
+  /**
+   * The readiness probe (the major's `Probe`).
+   * @default - none
+   */
   readonly readiness?: unknown;
-  /** @default - none */
+  /**
+   * The liveness probe (the major's `Probe`).
+   * @default - none
+   */
   readonly liveness?: unknown;
-  /** @default - none */
+  /**
+   * Lifecycle hooks (the major's `ContainerLifecycle`).
+   * @default - none
+   */
   readonly lifecycle?: unknown;
   /** `Always` makes an init container a native sidecar (cdk8s-plus-28 and later). @default - none */
   readonly restartPolicy?: string;
@@ -68,11 +101,23 @@ export interface IPlusWorkload extends IConstruct {
   /** The pod's init containers. */
   readonly initContainers: IPlusContainer[];
   /** The pod's volumes. */
-  readonly volumes: ReadonlyArray<{ readonly name: string }>;
+  readonly volumes: ReadonlyArray<{
+    /** The volume's name. */
+    readonly name: string;
+  }>;
   /** The pod template's metadata. */
-  readonly podMetadata: { addAnnotation(key: string, value: string): void };
-  /** @default - 30 seconds */
-  readonly terminationGracePeriod?: { toSeconds(): number };
+  readonly podMetadata: {
+    /** Sets an annotation of the pod template. */
+    addAnnotation(key: string, value: string): void;
+  };
+  /**
+   * The pod's terminationGracePeriodSeconds.
+   * @default - 30 seconds
+   */
+  readonly terminationGracePeriod?: {
+    /** The period in seconds. */
+    toSeconds(): number;
+  };
   /** Adds a container. */
   addContainer(props: PlusContainerProps): IPlusContainer;
   /** Adds an init container. */

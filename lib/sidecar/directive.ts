@@ -23,6 +23,7 @@ export enum DirectiveContext {
  */
 export class Directive {
   /**
+   * A directive with its arguments; throws when the name is not a simple directive's or an argument is unsafe.
    * @param name directive name, e.g. `proxy_buffer_size`
    * @param args its arguments, e.g. `16k`
    */
@@ -35,7 +36,12 @@ export class Directive {
     return new Directive(name, [...args]);
   }
 
-  private constructor(public readonly name: string, public readonly args: string[]) {}
+  private constructor(
+    /** The directive's name. */
+    public readonly name: string,
+    /** Its arguments, each written quoted where needed. */
+    public readonly args: string[],
+  ) {}
 
   /** @internal */
   public _toModel(): DirectiveModel {

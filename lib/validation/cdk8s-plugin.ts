@@ -11,28 +11,41 @@ import { ValidateManifestsOptions, validateManifests } from './validate-manifest
 export interface PluginContext {
   /** The synthesized YAML files. */
   readonly manifests: ReadonlyArray<string>;
+  /** Where the plugin reports violations and its verdict. */
   readonly report: PluginReport;
+  /** Where the plugin logs. */
   readonly logger: PluginLogger;
 }
 
+/** The report cdk8s-cli collects a plugin's violations and verdict in. */
 export interface PluginReport {
+  /** Adds one violation. */
   addViolation(violation: PluginViolation): void;
+  /** Ends the report with the verdict and what was checked. */
   submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
 }
 
+/** cdk8s-cli's logger for plugins. */
 export interface PluginLogger {
+  /** Logs one message. */
   log(message: string): void;
 }
 
 /** A cdk8s-cli violation: one rule, with the resources that break it. */
 export interface PluginViolation {
+  /** The rule that failed. */
   readonly ruleName: string;
+  /** What to do about it, in words. */
   readonly recommendation: string;
+  /** How to fix it. */
   readonly fix: string;
+  /** The objects that break the rule. */
   readonly violatingResources: ReadonlyArray<{
     /** The object's name (cdk8s-cli finds the construct path by it). */
     readonly resourceName: string;
+    /** Where in the object, as JSON paths. */
     readonly locations: ReadonlyArray<string>;
+    /** The YAML file the object is in. */
     readonly manifestPath: string;
   }>;
 }
@@ -70,6 +83,7 @@ export class ManifestValidationPlugin {
     this.options = properties as ValidateManifestsOptions;
   }
 
+  /** Validates the synthesized manifests and reports each finding as a violation (called by cdk8s-cli). */
   public async validate(context: PluginContext): Promise<void> {
     const findings = validateManifests(context.manifests, this.options);
     for (const violation of toViolations(findings)) {

@@ -10,10 +10,16 @@ export enum FindingCheck {
 
 /** The Kubernetes object a finding is about. */
 export interface ObjectRef {
+  /** The object's `apiVersion`. */
   readonly apiVersion: string;
+  /** The object's `kind`. */
   readonly kind: string;
+  /** The object's `metadata.name`. */
   readonly name: string;
-  /** @default - none: a cluster-scoped object, or the namespace is left to kubectl */
+  /**
+   * The object's `metadata.namespace`.
+   * @default - none: a cluster-scoped object, or the namespace is left to kubectl
+   */
   readonly namespace?: string;
   /** The YAML file the object was read from. @default - the object was passed in directly */
   readonly file?: string;
@@ -21,9 +27,11 @@ export interface ObjectRef {
 
 /** One problem found in a synthesized object. */
 export interface ValidationFinding {
+  /** The check that produced it. */
   readonly check: FindingCheck;
   /** The rule that failed, e.g. `unknown-field`, `runAsNonRoot`, `nginx-t`. */
   readonly rule: string;
+  /** The object it is about. */
   readonly object: ObjectRef;
   /** Where in the object, as a JSON path (`spec.template.spec.containers[0].securityContext`); empty for the whole object. */
   readonly path: string;

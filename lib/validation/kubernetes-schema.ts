@@ -4,6 +4,7 @@ import { LoadedManifest } from './manifest-input';
 import { REMOVED_BY_1_27 } from './removed-apis';
 import { KUBERNETES_SCHEMA_VERSION, SchemaRegistry } from './schema-registry';
 
+/** Options of `checkSchemas`. */
 export interface SchemaCheckOptions {
   /**
    * Objects of kinds that Kubernetes 1.27 does not have (custom resources) pass unchecked.

@@ -6,6 +6,7 @@ import { ObjectRef } from './finding';
 export interface LoadedManifest {
   /** The object as plain JSON. */
   readonly object: any;
+  /** Which object it is, and the file it came from. */
   readonly ref: ObjectRef;
 }
 

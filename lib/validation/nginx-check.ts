@@ -6,8 +6,12 @@ import { LoadedManifest } from './manifest-input';
 import { NginxContainer, nginxContainers } from './nginx-containers';
 import { NginxWorkdir } from './nginx-workdir';
 
+/** Options of `checkNginxConfs`. */
 export interface NginxCheckOptions {
-  /** @default - `nginx` on the PATH, or in /usr/sbin, /usr/local/sbin, /usr/local/bin, /opt/homebrew/bin */
+  /**
+   * The nginx binary that runs `nginx -t`.
+   * @default - `nginx` on the PATH, or in /usr/sbin, /usr/local/sbin, /usr/local/bin, /opt/homebrew/bin
+   */
   readonly nginxBinary?: string;
 }
 

@@ -2,12 +2,15 @@ import { PodContainer, PodTemplate } from './pod-templates';
 
 /** The Pod Security Standards levels (the `privileged` level has no rules). */
 export enum PodSecurityLevel {
+  /** Prevents known privilege escalations: no host namespaces, privileged containers or added capabilities beyond the defaults. */
   BASELINE = 'baseline',
+  /** Baseline plus current hardening: non-root, no privilege escalation, capabilities dropped, a seccomp profile. */
   RESTRICTED = 'restricted',
 }
 
 /** A pod as the rules see it. */
 export interface PodView {
+  /** The pod template, with its path in the object. */
   readonly pod: PodTemplate;
   /** Regular, init and ephemeral containers. */
   readonly containers: ReadonlyArray<PodContainer>;
@@ -19,9 +22,16 @@ export interface PodView {
 
 /** What a rule found: where, the value there, why, and which container (none for pod-level fields). */
 export interface RuleViolation {
+  /** Path segments from the object's root to the field. */
   readonly path: ReadonlyArray<string | number>;
+  /** The value found there (`undefined` when the field is missing). */
   readonly value: unknown;
+  /** What is wrong, in words. */
   readonly reason: string;
+  /**
+   * The container's name.
+   * @default - none: a pod-level field
+   */
   readonly container?: string;
 }
 
@@ -29,7 +39,10 @@ export interface RuleViolation {
 export interface PodSecurityRule {
   /** The check's name in Pod Security Admission. */
   readonly id: string;
+  /** The level the rule belongs to (restricted includes baseline's). */
   readonly level: PodSecurityLevel;
+  /** What the rule requires, in words. */
   readonly description: string;
+  /** Finds the rule's violations in a pod. */
   readonly check: (pod: PodView) => RuleViolation[];
 }

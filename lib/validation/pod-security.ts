@@ -18,10 +18,17 @@ export enum PodSecurityScope {
   NGINX_SIDECARS = 'nginx-sidecars',
 }
 
+/** Options of `checkPodSecurity`. */
 export interface PodSecurityOptions {
-  /** @default PodSecurityLevel.RESTRICTED (which includes baseline) */
+  /**
+   * The level whose rules run.
+   * @default PodSecurityLevel.RESTRICTED (which includes baseline)
+   */
   readonly level?: PodSecurityLevel;
-  /** @default PodSecurityScope.ALL */
+  /**
+   * Which containers are checked.
+   * @default PodSecurityScope.ALL
+   */
   readonly scope?: PodSecurityScope;
 }
 

@@ -14,7 +14,9 @@ export interface PodTemplate {
 export interface PodContainer {
   /** `containers`, `initContainers` or `ephemeralContainers`. */
   readonly list: 'containers' | 'initContainers' | 'ephemeralContainers';
+  /** Its index in that list. */
   readonly index: number;
+  /** The container as plain JSON. */
   readonly container: any;
   /** Path segments from the object's root to the container. */
   readonly path: ReadonlyArray<string | number>;

@@ -12,13 +12,22 @@ export interface ValidateManifestsOptions {
   readonly allowUnknownKinds?: boolean;
   /** The Pod Security Standards check. @default true */
   readonly podSecurity?: boolean;
-  /** @default PodSecurityLevel.RESTRICTED */
+  /**
+   * The Pod Security level whose rules run.
+   * @default PodSecurityLevel.RESTRICTED
+   */
   readonly podSecurityLevel?: PodSecurityLevel;
-  /** @default PodSecurityScope.ALL */
+  /**
+   * Which containers the Pod Security rules check.
+   * @default PodSecurityScope.ALL
+   */
   readonly podSecurityScope?: PodSecurityScope;
   /** `nginx -t` on the nginx.conf of each nginx container (needs a local nginx). @default false */
   readonly nginx?: boolean;
-  /** @default - `nginx` on the PATH or in the usual sbin directories */
+  /**
+   * The nginx binary that runs `nginx -t`.
+   * @default - `nginx` on the PATH or in the usual sbin directories
+   */
   readonly nginxBinary?: string;
 }
 
@@ -38,7 +47,10 @@ export function validateManifests(manifests: ReadonlyArray<unknown>, options: Va
 
 /** What `assertValidManifests` throws: the message lists every finding, one per line. */
 export class ManifestValidationError extends Error {
-  constructor(public readonly findings: ReadonlyArray<ValidationFinding>) {
+  constructor(
+    /** Every finding, in the order the checks reported them. */
+    public readonly findings: ReadonlyArray<ValidationFinding>,
+  ) {
     super(`${findings.length} finding${findings.length === 1 ? '' : 's'} in the manifests:\n${findings.map((f) => `  ${f.message}`).join('\n')}`);
     this.name = 'ManifestValidationError';
   }
