@@ -37,12 +37,15 @@ export function bypassServiceErrors(root: IConstruct, ctx: BypassContext, hostJs
   const host = ctx.host.apiObject;
   const labels: Record<string, string> = podTemplateJson(host.kind, hostJson)?.metadata?.labels ?? {};
   const errors: string[] = [];
-  for (const { service, json } of servicesOf(root)) {
+  const index = servicesOf(root);
+  // Only Services whose first selector label the pods carry can select them: look those up.
+  const candidates = new Set(Object.entries(labels).flatMap(([k, v]) => index.get(`${k}=${v}`) ?? []));
+  for (const { service, json } of candidates) {
     if (ctx.retargeted.has(service)) {
       continue;
     }
     const selector = json.spec?.selector ?? {};
-    const selects = Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+    const selects = Object.entries(selector).every(([k, v]) => labels[k] === v);
     if (!selects || json.spec?.clusterIP === 'None' || json.metadata?.annotations?.[BYPASS_ANNOTATION] === 'true'
       || (json.metadata?.namespace ?? '') !== (host.metadata.namespace ?? '')) {
       continue;
@@ -69,12 +72,24 @@ function isService(c: IConstruct): c is ApiObject {
  * sidecar's config ConfigMap, rendered after every validation, forgets them (`forgetServices`),
  * so the next synthesis reads them anew.
  */
-const scans = new WeakMap<IConstruct, Array<{ service: ApiObject; json: ServiceJson }>>();
+type ServiceIndex = Map<string, Array<{ service: ApiObject; json: ServiceJson }>>;
+const scans = new WeakMap<IConstruct, ServiceIndex>();
 
-function servicesOf(root: IConstruct): Array<{ service: ApiObject; json: ServiceJson }> {
+/** The app's Services with a selector, by their first selector label (`key=value`). */
+function servicesOf(root: IConstruct): ServiceIndex {
   let scan = scans.get(root);
   if (!scan) {
-    scan = root.node.findAll().filter(isService).map((service) => ({ service, json: service.toJson() as ServiceJson }));
+    scan = new Map();
+    for (const service of root.node.findAll().filter(isService)) {
+      const json = service.toJson() as ServiceJson;
+      const first = Object.entries(json.spec?.selector ?? {})[0];
+      if (first) {
+        const key = `${first[0]}=${first[1]}`;
+        const list = scan.get(key) ?? [];
+        list.push({ service, json });
+        scan.set(key, list);
+      }
+    }
     scans.set(root, scan);
   }
   return scan;
