@@ -46,7 +46,7 @@ function log(message) {
 /** Runs a command, echoing it; throws with its output on a non-zero exit. */
 function run(cmd, cmdArgs, options) {
   const started = Date.now();
-  const shown = `${cmd} ${cmdArgs.join(' ')}`;
+  const shown = `${cmd} ${cmdArgs.map((a) => (a.includes('\n') ? `'${a.split('\n')[0]} ...'` : a)).join(' ')}`;
   const r = spawnSync(cmd, cmdArgs, { encoding: 'utf8', maxBuffer: 64 << 20, ...options });
   if (r.error || r.status !== 0) {
     fail(`\`${shown}\` in ${options.cwd} ${r.error ? `failed: ${r.error.message}` : `exited ${r.status ?? r.signal}`}:\n${r.stdout}${r.stderr}`);
