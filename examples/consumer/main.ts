@@ -1,0 +1,27 @@
+import { App, Chart, ChartProps } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-34';
+import { Construct } from 'constructs';
+import { ReverseProxySidecar, Route, SidecarHost } from 'cdk8s-reverse-proxy-sidecar';
+
+export class MyChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+
+    const web = new kplus.Deployment(this, 'web', {
+      containers: [{ name: 'app', image: 'ghcr.io/example/api:1.0.0', ports: [{ number: 5000, name: 'http' }] }],
+    });
+    const proxy = new ReverseProxySidecar(this, 'proxy', {
+      host: SidecarHost.fromWorkload(web),
+      routes: [Route.proxy('/')],           // every request to the app on 127.0.0.1:5000
+    });
+    // The Service sends port 80 to nginx (proxy.port), never to the app directly.
+    new kplus.Service(this, 'service', {
+      selector: web,
+      ports: [{ port: 80, targetPort: proxy.port, name: proxy.portName }],
+    });
+  }
+}
+
+const app = new App();
+new MyChart(app, 'my-app');
+app.synth();
