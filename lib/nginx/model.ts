@@ -95,6 +95,18 @@ export interface FileRouteModel {
 
 export type RouteModel = ProxyRouteModel | StaticRouteModel | FileRouteModel;
 
+/** The HTTPS listener: a second server with the same routes, its certificate from a mounted Secret. */
+export interface TlsModel {
+  readonly listenPort: number;
+  /** The certificate chain and its key, as the container sees them (a Secret volume, never a ConfigMap). */
+  readonly certificate: string;
+  readonly key: string;
+  /** Answer the plain port with a redirect to https on this port (443: no port in the URL); the health endpoint stays. */
+  readonly redirectPort?: number;
+  /** `Strict-Transport-Security: max-age=<this>` on every HTTPS response. */
+  readonly hstsMaxAgeSeconds?: number;
+}
+
 export interface NginxConfModel {
   readonly listenPort: number;
   readonly workerProcesses: number;
@@ -119,6 +131,8 @@ export interface NginxConfModel {
   readonly serverDirectives: DirectiveModel[];
   /** The port of the `stub_status` listener on 127.0.0.1; absent: no status listener. */
   readonly statusPort?: number;
+  /** An HTTPS listener besides the plain one. */
+  readonly tls?: TlsModel;
 }
 
 /** Fixed names and paths of the sidecar's own endpoints. */

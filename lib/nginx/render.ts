@@ -1,9 +1,10 @@
 import { ConfWriter, nginxSize, nginxTime } from './conf-writer';
-import { ERROR_PAGE_CODES, NginxConfModel, SIDECAR_ENDPOINTS } from './model';
-import { renderRoute, renderSidecarEndpoints } from './render-location';
+import { NginxConfModel, SIDECAR_ENDPOINTS } from './model';
 import { renderStatusServer } from './render-metrics';
+import { renderServers } from './render-server';
 import { VARS, renderDirectives } from './render-shared';
 import { renderCompressServer, renderCompressUpstream } from './render-compress';
+import { renderForwardedProtoMap } from './render-tls';
 import { renderAccessLog, renderProxyBuffers, renderTrafficMaps } from './render-traffic';
 import { ConfigError } from '../errors';
 import { arg } from './tokens';
@@ -79,18 +80,7 @@ export function renderNginxConf(conf: NginxConfModel): string {
     renderProxyBuffers(w, conf);
     renderDirectives(w, conf.httpDirectives);
     w.blank();
-    w.block('server', () => {
-      w.directive('listen', String(conf.listenPort));
-      w.directive('server_name', '_');
-      w.directive('error_page', ...ERROR_PAGE_CODES.map(String), SIDECAR_ENDPOINTS.errorPage);
-      renderDirectives(w, conf.serverDirectives);
-      w.blank();
-      renderSidecarEndpoints(w, conf);
-      conf.routes.forEach((route, index) => {
-        w.blank();
-        renderRoute(w, conf, route, index);
-      });
-    });
+    renderServers(w, conf);
     renderCompressServer(w, conf);
     renderStatusServer(w, conf);
   });
@@ -119,12 +109,7 @@ function renderGzip(w: ConfWriter, conf: NginxConfModel): void {
 
 function renderMaps(w: ConfWriter, conf: NginxConfModel): void {
   if (conf.trustForwardedProto) {
-    // Only http or https reach the app (and the cache key); anything else is the request's own scheme.
-    w.block(`map $http_x_forwarded_proto ${VARS.forwardedProto}`, () => {
-      w.directive('default', '$scheme');
-      w.directive('"~*^https$"', 'https');
-      w.directive('"~*^http$"', 'http');
-    });
+    renderForwardedProtoMap(w, conf);
   }
   if (!conf.cache) {
     w.blank();

@@ -1,0 +1,44 @@
+import { ConfWriter } from './conf-writer';
+import { ERROR_PAGE_CODES, NginxConfModel, SIDECAR_ENDPOINTS } from './model';
+import { renderRoute, renderSidecarEndpoints } from './render-location';
+import { renderDirectives } from './render-shared';
+import { httpsConf, renderRedirect, renderTlsListener } from './render-tls';
+
+/**
+ * The server blocks: the plain listener and, with TLS, the HTTPS one. Both serve the same body (the
+ * sidecar's endpoints and every route); with `redirectPort` the plain one keeps only the health
+ * endpoint and redirects the rest.
+ */
+export function renderServers(w: ConfWriter, conf: NginxConfModel): void {
+  const tls = conf.tls;
+  w.block('server', () => {
+    w.directive('listen', String(conf.listenPort));
+    w.directive('server_name', '_');
+    if (tls?.redirectPort !== undefined) {
+      renderSidecarEndpoints(w, conf);
+      w.blank();
+      renderRedirect(w, tls.redirectPort);
+      return;
+    }
+    renderServerBody(w, conf);
+  });
+  if (tls) {
+    w.blank();
+    w.block('server', () => {
+      renderTlsListener(w, tls);
+      renderServerBody(w, httpsConf(conf));
+    });
+  }
+}
+
+/** What both listeners serve: the error page, the server-level directives, the sidecar's endpoints and the routes. */
+function renderServerBody(w: ConfWriter, conf: NginxConfModel): void {
+  w.directive('error_page', ...ERROR_PAGE_CODES.map(String), SIDECAR_ENDPOINTS.errorPage);
+  renderDirectives(w, conf.serverDirectives);
+  w.blank();
+  renderSidecarEndpoints(w, conf);
+  conf.routes.forEach((route, index) => {
+    w.blank();
+    renderRoute(w, conf, route, index);
+  });
+}

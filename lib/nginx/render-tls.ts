@@ -1,0 +1,87 @@
+import { ConfWriter } from './conf-writer';
+import { NginxConfModel, TlsModel } from './model';
+import { VARS } from './render-shared';
+import { arg } from './tokens';
+
+/**
+ * The HTTPS listener's own directives, the plain port's redirect and the trusted-scheme map. The
+ * routes themselves are rendered by render-server.ts into both servers.
+ */
+
+/**
+ * TLS 1.2 suites: ECDHE key exchange (forward secrecy) with AEAD ciphers only, ECDSA and RSA
+ * certificates alike; the same list as Mozilla's "intermediate" profile minus its DHE suites.
+ * TLS 1.3 suites are OpenSSL's defaults, which are all AEAD.
+ */
+export const TLS12_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
+];
+
+/** The shared TLS session cache: 1 MiB holds about 4,000 sessions, plenty for one pod. */
+export const TLS_SESSION_ZONE = 'sidecar_tls';
+
+/**
+ * The HTTPS server's listen line and TLS settings.
+ *
+ * HTTP/2 is the `http2` parameter of `listen`: the one form both the nginx 1.22 the tests run and
+ * nginx 1.25.1 and later (the default image is 1.30) accept. `http2 on;` appeared in 1.25.1 and is
+ * an unknown directive before it; the parameter is deprecated since then, and such nginx logs one
+ * warning when it reads the config ("the "listen ... http2" directive is deprecated").
+ */
+export function renderTlsListener(w: ConfWriter, tls: TlsModel): void {
+  w.directive('listen', String(tls.listenPort), 'ssl', 'http2');
+  w.directive('server_name', '_');
+  w.directive('ssl_certificate', arg(tls.certificate));
+  w.directive('ssl_certificate_key', arg(tls.key));
+  w.directive('ssl_protocols', 'TLSv1.2', 'TLSv1.3');
+  w.directive('ssl_ciphers', TLS12_CIPHERS.join(':'));
+  // Every suite offered is strong: let the client pick (it knows whether it has AES hardware).
+  w.directive('ssl_prefer_server_ciphers', 'off');
+  w.directive('ssl_session_cache', `shared:${TLS_SESSION_ZONE}:1m`);
+  w.directive('ssl_session_timeout', '1d');
+  // Ticket keys would be random per nginx start and never rotated: off keeps forward secrecy,
+  // and resumption still works through the session cache.
+  w.directive('ssl_session_tickets', 'off');
+}
+
+/** The plain server's body when it only redirects: the health endpoint (probes use it) and a 308 for the rest. */
+export function renderRedirect(w: ConfWriter, redirectPort: number): void {
+  const authority = redirectPort === 443 ? '$host' : `$host:${redirectPort}`;
+  // 308 keeps the method and body of a POST, which 301 lets clients turn into a GET.
+  w.block('location /', () => {
+    w.directive('return', '308', `https://${authority}$request_uri`);
+  });
+}
+
+/** The sidecar's headers for the HTTPS server: the others plus HSTS, which browsers honour only over HTTPS. */
+export function httpsConf(conf: NginxConfModel): NginxConfModel {
+  const maxAge = conf.tls?.hstsMaxAgeSeconds;
+  if (maxAge === undefined) {
+    return conf;
+  }
+  return { ...conf, headers: [...conf.headers, { name: 'Strict-Transport-Security', value: `max-age=${maxAge}` }] };
+}
+
+/**
+ * The trusted `X-Forwarded-Proto`, mapped to http or https. On the HTTPS listener the scheme is
+ * https whatever the client sends: a trusted proxy connects to the plain port.
+ */
+export function renderForwardedProtoMap(w: ConfWriter, conf: NginxConfModel): void {
+  if (!conf.tls) {
+    // Only http or https reach the app (and the cache key); anything else is the request's own scheme.
+    w.block(`map $http_x_forwarded_proto ${VARS.forwardedProto}`, () => {
+      w.directive('default', '$scheme');
+      w.directive('"~*^https$"', 'https');
+      w.directive('"~*^http$"', 'http');
+    });
+    return;
+  }
+  w.block(`map "$https:$http_x_forwarded_proto" ${VARS.forwardedProto}`, () => {
+    w.directive('default', '$scheme');
+    w.directive('"~^on:"', 'https');
+    w.directive('"~*^:https$"', 'https');
+    w.directive('"~*^:http$"', 'http');
+  });
+}
