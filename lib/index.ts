@@ -5,8 +5,8 @@
  */
 export { ConfigError } from './errors';
 export {
-  HelperContainerSpec, HostPort, ISidecarHost, NativeSidecarSupport, SidecarConfigMapSource, SidecarContainerSpec, SidecarKeyToPath, SidecarMount, SidecarProbe,
-  SidecarVolume,
+  HelperContainerSpec, HostPort, ISidecarHost, NativeSidecarSupport, SidecarConfigMapSource, SidecarContainerPort, SidecarContainerSpec,
+  SidecarKeyToPath, SidecarMount, SidecarProbe, SidecarSecretSource, SidecarVolume,
 } from './host/host';
 export { IPlusContainer, IPlusWorkload, PlusContainerPort, PlusContainerProps } from './host/plus-workload';
 export { SidecarHost } from './host/sidecar-host';
@@ -20,4 +20,5 @@ export { RouteBaseOptions } from './sidecar/routes/route-options';
 export { RouteKind } from './sidecar/routes/route-spec';
 export { StaticFilesOptions } from './sidecar/routes/static-files-route';
 export { RetargetServiceOptions } from './sidecar/service-retarget';
+export { TlsOptions } from './sidecar/tls-options';
 export { AccessLogFormat, CacheOptions, GzipOptions, ReverseProxySidecarProps, SidecarResources } from './sidecar/sidecar-props';

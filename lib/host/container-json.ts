@@ -27,7 +27,7 @@ export function containerJson(spec: SidecarContainerSpec): Record<string, unknow
     ...(spec.nativeSidecar ? { restartPolicy: 'Always' } : {}),
     imagePullPolicy: 'IfNotPresent',
     command: spec.command,
-    ports: [{ name: spec.portName, containerPort: spec.port }],
+    ports: [{ name: spec.portName, containerPort: spec.port }, ...(spec.extraPorts ?? []).map((p) => ({ name: p.name, containerPort: p.port }))],
     ...(env.length > 0 ? { env } : {}),
     resources: {
       requests: { cpu: `${spec.cpuRequestMillicores}m`, memory: `${spec.memoryRequestMib}Mi` },
@@ -51,6 +51,9 @@ export function containerJson(spec: SidecarContainerSpec): Record<string, unknow
 
 /** A sidecar volume as Kubernetes JSON. */
 export function volumeJson(v: SidecarVolume): Record<string, unknown> {
+  if (v.secret) {
+    return { name: v.name, secret: { secretName: v.secret.secretName, items: v.secret.items } };
+  }
   return v.configMap
     ? { name: v.name, configMap: { name: v.configMap.name, items: v.configMap.items } }
     : { name: v.name, emptyDir: { sizeLimit: `${v.emptyDirSizeMib}Mi` } };

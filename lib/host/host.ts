@@ -33,7 +33,15 @@ export interface SidecarConfigMapSource {
   readonly items?: SidecarKeyToPath[];
 }
 
-/** A volume of the sidecar, in Kubernetes terms: an emptyDir or a ConfigMap. */
+/** A Secret volume source: the Secret's name and the keys to place. */
+export interface SidecarSecretSource {
+  /** The Secret's `metadata.name`. */
+  readonly secretName: string;
+  /** Which keys to place where (the Secret must hold each). */
+  readonly items: SidecarKeyToPath[];
+}
+
+/** A volume of the sidecar, in Kubernetes terms: an emptyDir, a ConfigMap or a Secret. */
 export interface SidecarVolume {
   /** The volume's name in the pod. */
   readonly name: string;
@@ -47,6 +55,11 @@ export interface SidecarVolume {
    * @default - not a ConfigMap volume
    */
   readonly configMap?: SidecarConfigMapSource;
+  /**
+   * A Secret volume.
+   * @default - not a Secret volume
+   */
+  readonly secret?: SidecarSecretSource;
 }
 
 /** A mount of one of the sidecar's volumes. */
@@ -57,6 +70,14 @@ export interface SidecarMount {
   readonly path: string;
   /** Whether the mount is read-only. */
   readonly readOnly: boolean;
+}
+
+/** A named container port. */
+export interface SidecarContainerPort {
+  /** The port number. */
+  readonly port: number;
+  /** The port's name. */
+  readonly name: string;
 }
 
 /** An HTTP GET probe of the sidecar, with its timing. */
@@ -85,6 +106,11 @@ export interface SidecarContainerSpec {
   readonly port: number;
   /** The name of that container port. */
   readonly portName: string;
+  /**
+   * More ports of the container, after `port` (the HTTPS port).
+   * @default - none
+   */
+  readonly extraPorts?: SidecarContainerPort[];
   /** Environment variables. */
   readonly env: { [name: string]: string };
   /** CPU request, in millicores. */

@@ -136,7 +136,10 @@ export interface PlusModule {
   /** cdk8s-plus-28 and later. */
   readonly ContainerRestartPolicy?: { readonly ALWAYS: string };
   readonly ConfigMap: { fromConfigMapName(scope: Construct, id: string, name: string): unknown };
+  readonly Secret: { fromSecretName(scope: Construct, id: string, name: string): unknown };
   readonly Volume: {
+    fromSecret(scope: Construct, id: string, secret: unknown,
+      options: { name: string; items?: { [key: string]: { path: string } } }): unknown;
     fromEmptyDir(scope: Construct, id: string, name: string, options: { sizeLimit: Size }): unknown;
     fromConfigMap(scope: Construct, id: string, configMap: unknown,
       options: { name: string; items?: { [key: string]: { path: string } } }): unknown;

@@ -82,7 +82,7 @@ export class WorkloadHost implements ISidecarHost {
       image: spec.image,
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       command: spec.command,
-      ports: [{ number: spec.port, name: spec.portName }],
+      ports: [{ number: spec.port, name: spec.portName }, ...(spec.extraPorts ?? []).map((p) => ({ number: p.port, name: p.name }))],
       envVariables: Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
       resources: {
         cpu: { request: kplus.Cpu.millis(spec.cpuRequestMillicores), limit: kplus.Cpu.millis(spec.cpuLimitMillicores) },
@@ -119,7 +119,14 @@ export class WorkloadHost implements ISidecarHost {
     }
     const kplus = this.plus.module;
     // Our ConfigMaps are plain ApiObjects (any cdk8s-plus major can mount them): refer by name.
-    const v = volume.configMap
+    const v = volume.secret
+      // The Secret is referred to by name: the construct never reads it.
+      ? kplus.Volume.fromSecret(scope, `${volume.name}-volume`,
+        kplus.Secret.fromSecretName(scope, `${volume.name}-ref`, volume.secret.secretName), {
+          name: volume.name,
+          items: Object.fromEntries(volume.secret.items.map((i) => [i.key, { path: i.path }])),
+        })
+      : volume.configMap
       ? kplus.Volume.fromConfigMap(scope, `${volume.name}-volume`,
         kplus.ConfigMap.fromConfigMapName(scope, `${volume.name}-ref`, volume.configMap.name), {
           name: volume.name,

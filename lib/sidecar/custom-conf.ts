@@ -9,7 +9,7 @@ import { LAYOUT } from './layout';
  * Service reach it there), a location for the health endpoint (else the pod never becomes ready),
  * and the pid file in the writable emptyDir (the root is read-only).
  */
-export function checkCustomConf(conf: unknown, port: number): string | undefined {
+export function checkCustomConf(conf: unknown, port: number, tlsPort?: number): string | undefined {
   if (conf === undefined) {
     return undefined;
   }
@@ -25,6 +25,10 @@ export function checkCustomConf(conf: unknown, port: number): string | undefined
   const listen = new RegExp(`(^|[\\s;{}])listen\\s+(\\S*:)?${port}(\\s|;)`);
   if (!listen.test(text)) {
     throw invalid('nginxConf', summary(conf), `has no "listen ${port};": the probes and the Service reach nginx on port ${port}`);
+  }
+  if (tlsPort !== undefined && !new RegExp(`(^|[\\s;{}])listen\\s+(\\S*:)?${tlsPort}\\s+ssl`).test(text)) {
+    throw invalid('nginxConf', summary(conf), `has no "listen ${tlsPort} ssl;": tls serves HTTPS on port ${tlsPort}, `
+      + `with the certificate at ${LAYOUT.tlsDir}/tls.crt and its key at ${LAYOUT.tlsDir}/tls.key`);
   }
   const health = new RegExp(`(^|[\\s;{}])location\\s+(=\\s*)?"?${SIDECAR_ENDPOINTS.health}"?\\s*\\{`);
   if (!health.test(text)) {

@@ -45,12 +45,18 @@ export function claimHost(host: ISidecarHost, p: ResolvedProps, sidecarPath: str
 /** The sidecar's port number or name, where another container of the host already uses it. */
 function portConflicts(host: ISidecarHost, p: ResolvedProps): string[] {
   const errors: string[] = [];
+  const own = [{ field: 'port', port: p.port, nameField: 'portName', name: p.portName }];
+  if (p.tls) {
+    own.push({ field: 'tls.port', port: p.tls.port, nameField: 'tls.portName', name: p.tls.portName });
+  }
   for (const c of host.containerPorts().filter((x) => x.container !== p.containerName)) {
-    if (c.port === p.port) {
-      errors.push(invalid('port', p.port, `is already used by container "${c.container}" of ${host.description}`).message);
-    }
-    if (c.name === p.portName) {
-      errors.push(invalid('portName', p.portName, `is already used by container "${c.container}" of ${host.description}`).message);
+    for (const o of own) {
+      if (c.port === o.port) {
+        errors.push(invalid(o.field, o.port, `is already used by container "${c.container}" of ${host.description}`).message);
+      }
+      if (c.name === o.name) {
+        errors.push(invalid(o.nameField, o.name, `is already used by container "${c.container}" of ${host.description}`).message);
+      }
     }
   }
   return errors;
@@ -65,6 +71,9 @@ export function synthErrors(host: ISidecarHost, p: ResolvedProps, appPort: numbe
   }
   if (appPort === p.port) {
     errors.push(invalid('appPort', appPort, 'is the sidecar\'s own port').message);
+  }
+  if (appPort !== undefined && appPort === p.tls?.port) {
+    errors.push(invalid('appPort', appPort, 'is the sidecar\'s HTTPS port (tls.port)').message);
   }
   errors.push(...renderedSidecarErrors(host, p, hostJson));
   const bytes = Object.entries(config).reduce((sum, [key, value]) => sum + key.length + Buffer.byteLength(value), 0)

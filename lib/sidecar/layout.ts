@@ -6,6 +6,8 @@ export const LAYOUT = {
   confDir: '/etc/nginx/sidecar',
   /** Each static route's ConfigMap volume is mounted at `<staticDir>/<n>`. */
   staticDir: '/usr/share/nginx/html',
+  /** The TLS Secret's volume (its `tls.crt` and `tls.key`), mounted whole so that rotations reach it. */
+  tlsDir: '/etc/nginx/tls',
   /** `mime.types` shipped by the image. */
   mimeTypes: '/etc/nginx/mime.types',
 } as const;
@@ -14,6 +16,12 @@ export const LAYOUT = {
 export const CONFIG_FILES = {
   nginxConf: 'nginx.conf',
   errorPage: '50x.html',
+} as const;
+
+/** The keys of a `kubernetes.io/tls` Secret, each mounted as the file of the same name. */
+export const TLS_FILES = {
+  certificate: 'tls.crt',
+  key: 'tls.key',
 } as const;
 
 /** The uid and gid of the nginx images (nginx-unprivileged and the official image's `nginx` user). */

@@ -2,8 +2,9 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ISidecarHost, SidecarContainerSpec, SidecarProbe } from '../host/host';
 import { SIDECAR_ENDPOINTS } from '../nginx/model';
-import { CONFIG_FILES, LAYOUT, NGINX_UID } from './layout';
+import { CONFIG_FILES, LAYOUT, NGINX_UID, TLS_FILES } from './layout';
 import { ResolvedProps } from './resolved-props';
+import { reloadingCommand } from './tls-reloader';
 
 /** Probe timings: readiness reacts within ~10 s, liveness restarts only a stuck nginx. */
 const PROBE_TIMING = {
@@ -23,9 +24,10 @@ export function nginxContainerSpec(p: ResolvedProps): SidecarContainerSpec {
   return {
     name: p.containerName,
     image: p.image,
-    command: nginx,
+    command: p.tls?.rotationCheckSeconds ? reloadingCommand(nginx, p.tls.rotationCheckSeconds) : nginx,
     port: p.port,
     portName: p.portName,
+    ...(p.tls ? { extraPorts: [{ port: p.tls.port, name: p.tls.portName }] } : {}),
     env: p.env,
     cpuRequestMillicores: p.cpuRequestMillicores,
     cpuLimitMillicores: p.cpuLimitMillicores,
@@ -54,4 +56,11 @@ export function addNginxContainer(scope: Construct, host: ISidecarHost, p: Resol
   const config = `${p.containerName}-config`;
   host.addSidecarVolume(scope, { name: config, configMap: { name: configMap.name } },
     { volume: config, path: LAYOUT.confDir, readOnly: true });
+  if (p.tls) {
+    // The whole volume, never a subPath: the kubelet updates only whole Secret volumes on rotation.
+    const tls = `${p.containerName}-tls`;
+    const items = Object.values(TLS_FILES).map((key) => ({ key, path: key }));
+    host.addSidecarVolume(scope, { name: tls, secret: { secretName: p.tls.secretName, items } },
+      { volume: tls, path: LAYOUT.tlsDir, readOnly: true });
+  }
 }

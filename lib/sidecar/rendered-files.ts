@@ -2,7 +2,7 @@ import { DirectiveModel, NginxConfModel, RouteModel } from '../nginx/model';
 import { renderNginxConf } from '../nginx/render';
 import { StaticData } from './content-volumes';
 import { DirectiveContext } from './directive';
-import { CONFIG_FILES, LAYOUT } from './layout';
+import { CONFIG_FILES, LAYOUT, TLS_FILES } from './layout';
 import { ResolvedProps } from './resolved-props';
 
 /** Everything the sidecar writes into its ConfigMaps. */
@@ -48,6 +48,13 @@ export function nginxConfModel(s: ConfSources): NginxConfModel {
     httpDirectives: s.directives.http,
     serverDirectives: s.directives.server,
     statusPort: p.metrics?.statusPort,
+    tls: p.tls && {
+      listenPort: p.tls.port,
+      certificate: `${LAYOUT.tlsDir}/${TLS_FILES.certificate}`,
+      key: `${LAYOUT.tlsDir}/${TLS_FILES.key}`,
+      redirectPort: p.tls.redirectPort,
+      hstsMaxAgeSeconds: p.tls.hstsMaxAgeSeconds,
+    },
   };
 }
 

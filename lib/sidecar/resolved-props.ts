@@ -8,6 +8,7 @@ import { headersOf } from './headers';
 import { ResolvedMetrics, resolveMetrics } from './metrics';
 import { checkBoolean, checkString, kib, mib, milliseconds, optionsObject, shown } from './prop-values';
 import { AccessLogFormat, ReverseProxySidecarProps } from './sidecar-props';
+import { ResolvedTls, checkTlsBesideMetrics, resolveTls } from './tls-options';
 
 /** Props checked and reduced to plain numbers, once, at construction. */
 export interface ResolvedProps {
@@ -34,6 +35,8 @@ export interface ResolvedProps {
   readonly keepAppDuringDrain: boolean;
   readonly nativeSidecar: boolean;
   readonly metrics?: ResolvedMetrics;
+  /** The HTTPS listener; absent without `tls`. */
+  readonly tls?: ResolvedTls;
 }
 
 /** Checks every prop and converts sizes and times. Throws a `ConfigError` naming the prop. */
@@ -79,6 +82,14 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
     throw invalid('volumeSizeLimit', `${volumeSizeLimitMib}Mi`,
       `must exceed cache.maxSize (${cache.maxSizeKib / 1024}Mi): the cache and temp files share the emptyDir`);
   }
+  const headers = headersOf('responseHeaders', props.responseHeaders ?? { 'X-Content-Type-Options': 'nosniff' });
+  const tls = resolveTls(props.tls, { port, portName, appPort: props.appPort });
+  const hsts = headers.find((h) => h.name.toLowerCase() === 'strict-transport-security');
+  if (hsts && tls?.hstsMaxAgeSeconds !== undefined) {
+    throw invalid('responseHeaders header name', hsts.name, 'is also sent by tls.hsts on HTTPS; nginx would send both: keep one');
+  }
+  const metrics = resolveMetrics(props.metrics, { port, portName, appPort: props.appPort, containerName, customConf: props.nginxConf !== undefined });
+  checkTlsBesideMetrics(tls, metrics);
   const drainMs = props.drainDelay === undefined ? 5000 : checkDrain(props.drainDelay);
   return {
     port,
@@ -97,13 +108,14 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
     gzip: resolveGzip(props),
     cache,
     volumeSizeLimitMib,
-    headers: headersOf('responseHeaders', props.responseHeaders ?? { 'X-Content-Type-Options': 'nosniff' }),
+    headers,
     accessLog: resolveAccessLog(props),
     trustForwardedProto: checkBoolean('trustForwardedProto', props.trustForwardedProto ?? false),
     drainSeconds: drainMs / 1000,
     keepAppDuringDrain: checkBoolean('keepAppDuringDrain', props.keepAppDuringDrain ?? true),
     nativeSidecar: resolveNativeSidecar(props),
-    metrics: resolveMetrics(props.metrics, { port, portName, appPort: props.appPort, containerName, customConf: props.nginxConf !== undefined }),
+    metrics,
+    tls,
   };
 }
 

@@ -46,6 +46,10 @@ export class ReverseProxySidecar extends Construct {
   public readonly port: number;
   /** The name of that container port. */
   public readonly portName: string;
+  /** The port nginx serves HTTPS on, with `tls`. */
+  public readonly httpsPort?: number;
+  /** The name of that container port, with `tls`. */
+  public readonly httpsPortName?: string;
   /** The name of the nginx container. */
   public readonly containerName: string;
   /** Whether nginx runs as a native sidecar (an init container with `restartPolicy: Always`). */
@@ -88,11 +92,13 @@ export class ReverseProxySidecar extends Construct {
     this.props = resolveProps(props);
     this.port = this.props.port;
     this.portName = this.props.portName;
+    this.httpsPort = this.props.tls?.port;
+    this.httpsPortName = this.props.tls?.portName;
     this.containerName = this.props.containerName;
     this.nativeSidecar = this.props.nativeSidecar;
     this.statusPort = this.props.metrics?.statusPort;
     this.metricsPortName = this.props.metrics?.exporter?.portName;
-    this.customConf = checkCustomConf(props.nginxConf, this.port);
+    this.customConf = checkCustomConf(props.nginxConf, this.port, this.props.tls?.port);
     this.errorPage = props.errorPage === undefined ? DEFAULT_ERROR_PAGE : readText('errorPage', props.errorPage);
     if (props.routes !== undefined && !Array.isArray(props.routes)) {
       throw invalid('routes', shown(props.routes), 'must be a list of Routes');
@@ -186,6 +192,7 @@ export class ReverseProxySidecar extends Construct {
       appPortNames: this.app.names(),
       sidecarPort: this.port,
       sidecarPortName: this.portName,
+      https: this.props.tls && { port: this.props.tls.port, name: this.props.tls.portName },
     }, options);
     this.retargeted.add(target);
     // Selectors can still change (e.g. kplus Service.select), so this is checked at synthesis.

@@ -16,6 +16,13 @@ export interface RetargetServiceOptions {
    * @default - the sidecar's port
    */
   readonly port?: number;
+  /**
+   * Also serve the sidecar's HTTPS port (`tls`) on the Service, at this port number (443 for
+   * clients that omit the port): the Service's port of this number is moved to it (keeping its
+   * nodePort), else a port is added.
+   * @default - the Service gets no HTTPS port
+   */
+  readonly httpsPort?: number;
 }
 
 /** What the sidecar knows about the ports involved. */
@@ -24,6 +31,8 @@ export interface RetargetContext {
   readonly appPortNames: string[];
   readonly sidecarPort: number;
   readonly sidecarPortName: string;
+  /** The sidecar's HTTPS port and its name, with `tls`. */
+  readonly https?: { readonly port: number; readonly name: string };
 }
 
 interface ServicePortJson {
@@ -99,6 +108,45 @@ export function retargetService(service: ApiObject, ctx: RetargetContext, option
   const typed = (service.constructor as { GVK?: unknown }).GVK !== undefined;
   service.addJsonPatch(JsonPatch.replace(`/spec/ports/${index}`,
     typed ? { ...moved, targetPort: { value: ctx.sidecarPortName } } : moved));
+  if (options.httpsPort !== undefined) {
+    retargetHttps(service, ctx, { ports, moved: index, newPort, httpsPort: options.httpsPort, field, typed });
+  }
+}
+
+/** Moves the Service's port `httpsPort` to the sidecar's HTTPS port, or adds one. */
+function retargetHttps(service: ApiObject, ctx: RetargetContext,
+  s: { ports: ServicePortJson[]; moved: number; newPort: number; httpsPort: number; field: string; typed: boolean }): void {
+  const field = `${s.field} httpsPort`;
+  const httpsPort = checkPort(field, s.httpsPort);
+  if (!ctx.https) {
+    throw invalid(field, httpsPort, 'needs the sidecar\'s tls option: nginx serves no HTTPS');
+  }
+  if (httpsPort === s.newPort) {
+    throw invalid(field, httpsPort, 'is also the Service port that reaches nginx\'s plain HTTP port');
+  }
+  const index = s.ports.findIndex((p) => p.port === httpsPort);
+  if (index === s.moved) {
+    throw invalid(field, httpsPort, 'is the port moved to nginx\'s plain HTTP port; choose another fromPort or httpsPort');
+  }
+  s.ports.forEach((p, i) => {
+    if (i !== index && i !== s.moved && p.name === ctx.https!.name) {
+      throw invalid(`${field} name`, ctx.https!.name, 'is already the name of another port of the Service');
+    }
+  });
+  const old = index >= 0 ? s.ports[index] : undefined;
+  if (old && (old.protocol ?? 'TCP') !== 'TCP') {
+    throw invalid(field, httpsPort, `is a ${old.protocol} port; nginx serves HTTPS over TCP`);
+  }
+  const port: ServicePortJson = {
+    name: ctx.https.name,
+    port: httpsPort,
+    targetPort: ctx.https.name,
+    ...(old?.protocol ? { protocol: old.protocol } : {}),
+    ...(old?.appProtocol ? { appProtocol: 'https' } : {}),
+    ...(old?.nodePort !== undefined ? { nodePort: old.nodePort } : {}),
+  };
+  const value = s.typed ? { ...port, targetPort: { value: ctx.https.name } } : port;
+  service.addJsonPatch(old ? JsonPatch.replace(`/spec/ports/${index}`, value) : JsonPatch.add('/spec/ports/-', value));
 }
 
 /**

@@ -2,6 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { ISidecarHost } from '../host/host';
 import { MetricsOptions } from './metrics-options';
 import { Route } from './routes/route';
+import { TlsOptions } from './tls-options';
 
 /** How the access log writes each request. */
 export enum AccessLogFormat {
@@ -211,6 +212,13 @@ export interface ReverseProxySidecarProps {
    * @default - true on cdk8s-plus-29 and later hosts, false on cdk8s-plus-27 and -28 and raw objects
    */
   readonly nativeSidecar?: boolean;
+  /**
+   * HTTPS on a port of its own, with the certificate from a `kubernetes.io/tls` Secret mounted into
+   * the nginx container: TLS 1.2 and 1.3, HTTP/2, the same routes as the plain port, and
+   * `X-Forwarded-Proto: https` to the app.
+   * @default - plain HTTP only
+   */
+  readonly tls?: TlsOptions;
   /**
    * Your own complete nginx.conf, used as it is instead of the rendered one. It must listen on
    * `port`, answer `GET /_sidecar/healthz`, and keep the pid and temp paths under /var/cache/nginx.
