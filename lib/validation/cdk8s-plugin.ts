@@ -51,7 +51,7 @@ export interface PluginViolation {
 }
 
 const PROPERTIES: ReadonlyArray<keyof ValidateManifestsOptions> = [
-  'schema', 'allowUnknownKinds', 'podSecurity', 'podSecurityLevel', 'podSecurityScope', 'nginx', 'nginxBinary',
+  'schema', 'allowUnknownKinds', 'podSecurity', 'podSecurityLevel', 'podSecurityScope', 'nginx', 'nginxBinary', 'opensslBinary',
 ];
 
 /**

@@ -13,6 +13,11 @@ export interface NginxCheckOptions {
    * @default - `nginx` on the PATH, or in /usr/sbin, /usr/local/sbin, /usr/local/bin, /opt/homebrew/bin
    */
   readonly nginxBinary?: string;
+  /**
+   * The `openssl` that makes a throwaway certificate for configs that serve TLS from a Secret volume.
+   * @default 'openssl' on the PATH
+   */
+  readonly opensslBinary?: string;
 }
 
 const INSTALL_HINT = 'install nginx (Debian/Ubuntu: apt-get install nginx-light; macOS: brew install nginx) or pass nginxBinary';
@@ -55,15 +60,23 @@ export function checkNginxConfs(manifests: ReadonlyArray<LoadedManifest>, option
       }));
       continue;
     }
-    out.push(...testConf(c, nginx, where));
+    out.push(...testConf(c, nginx, where, options.opensslBinary));
   }
   return out;
 }
 
 /** `nginx -t` on one container's config; a finding on the ConfigMap key when it fails. */
-function testConf(c: NginxContainer, nginx: string, where: string): ValidationFinding[] {
-  const workdir = new NginxWorkdir(c, localConfDir(nginx));
+function testConf(c: NginxContainer, nginx: string, where: string, openssl?: string): ValidationFinding[] {
+  const workdir = new NginxWorkdir(c, localConfDir(nginx), openssl);
   try {
+    if (workdir.missing) {
+      return [finding({
+        check: FindingCheck.NGINX, rule: 'openssl-not-installed', object: c.workload.ref, path: jsonPath(c.container.path),
+        reason: `nginx -t cannot run for ${where}: it mounts a Secret (TLS), and a throwaway certificate for it needs `
+          + 'openssl (Debian: apt-get install openssl) or opensslBinary',
+        value: openssl,
+      })];
+    }
     const log = path.join(workdir.root, 'nginx-t.log');
     const fd = fs.openSync(log, 'w');
     let status: number | null;
@@ -99,7 +112,7 @@ function testConf(c: NginxContainer, nginx: string, where: string): ValidationFi
 
 /** The container's nginx arguments with `-c`, `-p` and `-e` made local, and `-t`. */
 function argv(c: NginxContainer, workdir: NginxWorkdir): string[] {
-  const args: string[] = [...c.container.container.command.slice(1), ...(c.container.container.args ?? [])].map(String);
+  const args: string[] = [...c.command.slice(1), ...(c.container.container.args ?? [])].map(String);
   return [...args.map((a, i) => {
     const flag = args[i - 1];
     if (flag === '-c') {

@@ -1,10 +1,27 @@
 import { LoadedManifest } from './manifest-input';
 import { PodContainer, podContainers, podTemplateOf } from './pod-templates';
 
-/** A container whose command is `nginx ... -c <file>`: the sidecar this library renders, or one like it. */
-export function runsNginx(container: any): boolean {
+/**
+ * nginx's own command line in a container's command: `nginx ... -c <file>`, or the same handed to a
+ * shell script as its arguments (`sh -c <script> <name> nginx ... -c <file>`, the sidecar's
+ * certificate reload wrapper). Absent when the container does not run nginx that way.
+ */
+export function nginxCommand(container: any): string[] | undefined {
   const command: unknown[] = Array.isArray(container?.command) ? container.command : [];
-  return typeof command[0] === 'string' && /(^|\/)nginx$/.test(command[0]) && command.includes('-c');
+  const isNginx = (argv: unknown[]) => typeof argv[0] === 'string' && /(^|\/)nginx$/.test(argv[0]) && argv.includes('-c');
+  if (isNginx(command)) {
+    return command.map(String);
+  }
+  const wrapped = command.slice(4);
+  if (typeof command[0] === 'string' && /(^|\/)(ba)?sh$/.test(command[0]) && command[1] === '-c' && isNginx(wrapped)) {
+    return wrapped.map(String);
+  }
+  return undefined;
+}
+
+/** A container whose command runs `nginx ... -c <file>` (see `nginxCommand`): the sidecar this library renders, or one like it. */
+export function runsNginx(container: any): boolean {
+  return nginxCommand(container) !== undefined;
 }
 
 /** One of the nginx container's volume mounts, resolved to its volume (and the ConfigMap, for ConfigMap volumes). */
@@ -21,6 +38,8 @@ export interface NginxMount {
 export interface NginxContainer {
   readonly workload: LoadedManifest;
   readonly container: PodContainer;
+  /** nginx's command line (`nginx ... -c <file>`), without a wrapper's shell. */
+  readonly command: string[];
   /** The path given to `-c`, as the container sees it. */
   readonly confPath: string;
   readonly mounts: ReadonlyArray<NginxMount>;
@@ -38,7 +57,7 @@ export function nginxContainers(manifests: ReadonlyArray<LoadedManifest>): Nginx
     }
     const volumes = new Map<string, any>((pod.spec.volumes ?? []).map((v: any) => [v?.name, v]));
     for (const c of podContainers(pod).filter((x) => runsNginx(x.container))) {
-      const command: string[] = c.container.command;
+      const command = nginxCommand(c.container)!;
       const confPath = String(command[command.indexOf('-c') + 1]);
       const mounts: NginxMount[] = (c.container.volumeMounts ?? []).map((m: any) => {
         const volume = volumes.get(m.name);
@@ -50,7 +69,7 @@ export function nginxContainers(manifests: ReadonlyArray<LoadedManifest>): Nginx
       const confMount = mounts
         .filter((m) => m.volume?.configMap && (confPath === m.mountPath || confPath.startsWith(`${m.mountPath.replace(/\/$/, '')}/`)))
         .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
-      out.push({ workload, container: c, confPath, mounts, ...(confMount ? { confMount } : {}) });
+      out.push({ workload, container: c, command, confPath, mounts, ...(confMount ? { confMount } : {}) });
     }
   }
   return out;

@@ -2,13 +2,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { NginxContainer } from './nginx-containers';
+import { TestCertificate, makeTestCertificate, writeSecretVolume } from './test-certificate';
 
 /**
  * The files an nginx container sees, laid out in a temporary directory so that an unprivileged
  * `nginx -t` can check them: each ConfigMap volume with its items (or all keys), each emptyDir (and
  * any other volume) as an empty directory. The pod's absolute paths in the config (pid file, temp
  * paths, cache, includes) are rewritten to these directories, and each `listen` address to a Unix
- * socket in the directory, so no port is bound and nothing outside it is written. Files the image
+ * socket in the directory, so no port is bound and nothing outside it is written. A Secret volume
+ * holds a throwaway certificate and key (see test-certificate.ts), never the Secret's. Files the image
  * itself provides (`/etc/nginx/mime.types`) come from the local nginx's configuration directory.
  */
 export class NginxWorkdir {
@@ -19,8 +21,12 @@ export class NginxWorkdir {
   private readonly mapping: Array<[string, string]> = [];
   /** Local socket → the `listen` address it replaced. */
   private readonly sockets = new Map<string, string>();
+  /** A tool the layout needed and could not run: `openssl`, for a Secret volume's test certificate. */
+  public missing?: string;
+  /** The throwaway certificate that stands in for every Secret volume's files (null: openssl failed). */
+  private certificate?: TestCertificate | null;
 
-  constructor(nginx: NginxContainer, localConfDir: string) {
+  constructor(nginx: NginxContainer, localConfDir: string, openssl?: string) {
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'rps-nginx-t-'));
     try {
       nginx.mounts.forEach((m, i) => {
@@ -28,6 +34,14 @@ export class NginxWorkdir {
         fs.mkdirSync(dir, { recursive: true });
         if (m.volume?.configMap && m.configMap) {
           writeConfigMap(m.volume.configMap, m.configMap.object, dir);
+        }
+        if (m.volume?.secret) {
+          this.certificate ??= makeTestCertificate(this.root, openssl) ?? null;
+          if (this.certificate) {
+            writeSecretVolume(m.volume.secret, dir, this.certificate);
+          } else {
+            this.missing = 'openssl';
+          }
         }
         this.mapping.push([m.mountPath.replace(/\/$/, ''), m.subPath ? path.join(dir, m.subPath) : dir]);
       });

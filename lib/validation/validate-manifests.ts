@@ -29,6 +29,8 @@ export interface ValidateManifestsOptions {
    * @default - `nginx` on the PATH or in the usual sbin directories
    */
   readonly nginxBinary?: string;
+  /** For configs that serve TLS from a Secret: makes their throwaway test certificate. @default 'openssl' on the PATH */
+  readonly opensslBinary?: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export function validateManifests(manifests: ReadonlyArray<unknown>, options: Va
   return [
     ...(options.schema ?? true ? checkSchemas(loaded, { allowUnknownKinds: options.allowUnknownKinds }) : []),
     ...(options.podSecurity ?? true ? checkPodSecurity(loaded, { level: options.podSecurityLevel, scope: options.podSecurityScope }) : []),
-    ...(options.nginx ? checkNginxConfs(loaded, { nginxBinary: options.nginxBinary }) : []),
+    ...(options.nginx ? checkNginxConfs(loaded, { nginxBinary: options.nginxBinary, opensslBinary: options.opensslBinary }) : []),
   ];
 }
 

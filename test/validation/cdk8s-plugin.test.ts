@@ -79,7 +79,7 @@ describe('ManifestValidationPlugin with cdk8s-cli\'s ValidationContext', () => {
 
   test('refuses properties it does not know or cannot use, by name', () => {
     expect(() => new ManifestValidationPlugin({ ngnix: true })).toThrow(
-      /^ManifestValidationPlugin: unknown properties ngnix \(known: schema, allowUnknownKinds, podSecurity, podSecurityLevel, podSecurityScope, nginx, nginxBinary\)$/);
+      /^ManifestValidationPlugin: unknown properties ngnix \(known: schema, allowUnknownKinds, podSecurity, podSecurityLevel, podSecurityScope, nginx, nginxBinary, opensslBinary\)$/);
     expect(() => new ManifestValidationPlugin({ podSecurityLevel: 'strict' })).toThrow(
       /^ManifestValidationPlugin: podSecurityLevel must be one of baseline, restricted, not "strict"$/);
     expect(() => new ManifestValidationPlugin({ nginx: 'yes' })).toThrow(/^ManifestValidationPlugin: nginx must be true or false, not "yes"$/);

@@ -105,8 +105,8 @@ describe('every object of the test matrix (host kinds × routes, cache, retarget
   afterAll(() => dir.cleanup());
 
   const cases = matrix(dir);
-  test('has 44 charts: 11 host kinds with 4 variants each', () => {
-    expect(new Set(cases.map((c) => c.name)).size).toBe(44);
+  test('has 55 charts: 11 host kinds with 5 variants each', () => {
+    expect(new Set(cases.map((c) => c.name)).size).toBe(55);
   });
 
   test.each(cases.map((c) => [c.name, c] as const))('%s matches the strict schemas, and each object is checked', (_name, c) => {

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Cron, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as plus34 from 'cdk8s-plus-34';
-import { ISidecarHost, MetricsOptions, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import { ISidecarHost, MetricsOptions, ReverseProxySidecar, Route, SidecarHost, TlsOptions } from '../../lib';
 import { STATEFUL_SET_ONLY_YAML, STATEFUL_SET_YAML, TempDir, include, included, rawDeployment } from '../sidecar/helpers';
 
 /** A host and the Service in front of it (for the retarget variant). */
@@ -62,7 +62,7 @@ const HOSTS: ReadonlyArray<readonly [string, (chart: Chart, dir: TempDir) => Hos
 ];
 
 /** What is attached: routes and options, and whether a Service is moved to the sidecar. */
-const VARIANTS: ReadonlyArray<readonly [string, (dir: TempDir) => { routes: Route[]; retarget: boolean; metrics?: MetricsOptions }]> = [
+const VARIANTS: ReadonlyArray<readonly [string, (dir: TempDir) => { routes: Route[]; retarget: boolean; metrics?: MetricsOptions; tls?: TlsOptions }]> = [
   ['a proxy route', () => ({ routes: [Route.proxy('/')], retarget: false })],
   ['static files, a file and a stripped proxy route', (dir) => ({
     routes: [
@@ -77,6 +77,11 @@ const VARIANTS: ReadonlyArray<readonly [string, (dir: TempDir) => { routes: Rout
     retarget: true,
   })],
   ['metrics with the exporter', () => ({ routes: [Route.proxy('/')], retarget: false, metrics: { exporter: true } })],
+  ['HTTPS (redirect, HSTS) and a Service moved to 80 and 443', () => ({
+    routes: [Route.proxy('/')],
+    retarget: true,
+    tls: { secretName: 'web-tls', redirectHttp: true, hsts: Duration.days(1) },
+  })],
 ];
 
 /** One chart of the matrix: a host kind with one variant, synthesized with or without the sidecar. */
@@ -95,12 +100,12 @@ export function matrix(dir: TempDir): MatrixCase[] {
     synth: (attach: boolean) => {
       const chart = Testing.chart();
       const { host, service, nativeSidecar } = createHost(chart, dir);
-      const { routes, retarget, metrics } = variant(dir);
+      const { routes, retarget, metrics, tls } = variant(dir);
       const svc = retarget ? service() : undefined;
       if (attach) {
-        const sidecar = new ReverseProxySidecar(chart, 'proxy', { host, routes, nativeSidecar, metrics });
+        const sidecar = new ReverseProxySidecar(chart, 'proxy', { host, routes, nativeSidecar, metrics, tls });
         if (svc) {
-          sidecar.retargetService(svc);
+          sidecar.retargetService(svc, tls ? { httpsPort: 443 } : {});
         }
       }
       return Testing.synth(chart);

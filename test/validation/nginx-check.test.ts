@@ -1,6 +1,9 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { ReverseProxySidecar, Route, SidecarHost } from '../../lib';
 import { LoadedManifest, checkNginxConfs, findNginx, loadManifests } from '../../lib/validation';
 import { TempDir } from '../sidecar/helpers';
 import { CarriedDir } from '../support/carry';
@@ -79,8 +82,8 @@ withNginx('nginx -t on the nginx.conf the sidecar runs', () => {
     const dir = new TempDir();
     afterAll(() => dir.cleanup());
     const cases = matrix(dir);
-    test('of 44 charts: 11 host kinds with 4 variants each', () => {
-      expect(new Set(cases.map((c) => c.name)).size).toBe(44);
+    test('of 55 charts: 11 host kinds with 5 variants each', () => {
+      expect(new Set(cases.map((c) => c.name)).size).toBe(55);
     });
     test.each(cases.map((c) => [c.name, c] as const))('%s, and reports it with a bad argument', (_name, c) => {
       const objects = c.synth(true);
@@ -181,6 +184,19 @@ describe('without what nginx -t needs', () => {
       '[nginx] Deployment flask-hello-web spec.template.spec.containers[1]: nginx -t cannot run for container "nginx" of Deployment flask-hello-web: '
         + 'no nginx binary found (install nginx (Debian/Ubuntu: apt-get install nginx-light; macOS: brew install nginx) or pass nginxBinary) '
         + '(value: "/nonexistent/nginx")',
+    ]);
+  });
+
+  (nginx ? test : test.skip)('a Secret volume without openssl for its throwaway certificate is a finding that says how to install it', () => {
+    const chart = Testing.chart();
+    const web = new kplus.Deployment(chart, 'web', { containers: [{ name: 'app', image: 'app:1', ports: [{ number: 5000 }] }] });
+    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web), routes: [Route.proxy('/')], tls: { secretName: 'web-tls' } });
+    const objects = loadManifests(Testing.synth(chart));
+    const name = objects.find((o) => o.object.kind === 'Deployment')!.object.metadata.name;
+    expect(checkNginxConfs(objects, { opensslBinary: '/nonexistent/openssl' }).map((f) => f.message)).toStrictEqual([
+      `[nginx] Deployment ${name} spec.template.spec.containers[1]: nginx -t cannot run for container "nginx" of `
+        + `Deployment ${name}: it mounts a Secret (TLS), and a throwaway certificate for it needs `
+        + 'openssl (Debian: apt-get install openssl) or opensslBinary (value: "/nonexistent/openssl")',
     ]);
   });
 
