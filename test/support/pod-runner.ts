@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { K8sObject, loadYaml, podTemplateOf } from './manifests';
 import { HttpOptions, HttpResult, LoadOptions, LoadRun, httpAsync, httpSync, startLoad } from './pod-http';
+import { updateSecretVolume } from './pod-volumes';
 import { ImageMapping, PreparedContainer, StartedContainer, execInContainer, prepareContainer, startInContainer } from './pod-sandbox';
 
 export { HttpResult, LoadSample } from './pod-http';
@@ -194,6 +195,27 @@ export class RunningPod {
     run('ip', ['-n', this.netns, 'addr', 'add', `${podAddress}/24`, 'dev', podIf]);
     run('ip', ['-n', this.netns, 'link', 'set', podIf, 'up']);
     return { netns, podAddress, clientAddress, mtu };
+  }
+
+  /**
+   * Applies a changed Secret to the running pod as the kubelet's sync does: every volume of it
+   * (mounted whole, not by subPath) gets the new files by one `..data` swap. Returns how many
+   * mounts changed.
+   */
+  public updateSecret(secret: K8sObject): number {
+    const volumes = (this.spec.volumes ?? []).filter((v: any) => v.secret?.secretName === secret.metadata.name);
+    let updated = 0;
+    for (const c of [...this.inits, ...this.prepared]) {
+      for (const m of c.spec.volumeMounts ?? []) {
+        const volume = volumes.find((v: any) => v.name === m.name);
+        const mount = c.mounts.find((p) => p.mountPath === m.mountPath);
+        if (volume && mount && !m.subPath) {
+          updateSecretVolume(mount.source, volume, secret);
+          updated++;
+        }
+      }
+    }
+    return updated;
   }
 
   /** Runs a command in a running container, as `kubectl exec` would. */

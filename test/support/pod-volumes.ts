@@ -26,7 +26,8 @@ export interface VolumeDirs {
 /**
  * The container's volumeMounts, laid out the way the kubelet would: ConfigMaps and Secrets
  * materialized with their `items` (or every key), `mode`/`defaultMode` and `subPath`; emptyDirs and
- * a StatefulSet's volumeClaimTemplates as fresh, shared, world-writable directories.
+ * a StatefulSet's volumeClaimTemplates as fresh, shared, world-writable directories. A Secret is
+ * laid out as the kubelet's atomic writer does (`..data`), so that `updateSecretVolume` can swap it.
  */
 export function prepareMounts(objects: K8sObject[], workload: K8sObject, spec: any, container: any, dirs: VolumeDirs): PreparedMount[] {
   const namespace = workload.metadata.namespace;
@@ -91,6 +92,29 @@ function materialize(objects: K8sObject[], namespace: string | undefined, volume
     }
     throw new KubeletRefusal(`MountVolume.SetUp failed for volume "${volume.name}" : ${kind.toLowerCase()} "${name}" not found`);
   }
+  const files = volumeFiles(obj, volume);
+  if (isSecret) {
+    writeAtomically(dir, files);
+    return;
+  }
+  for (const f of files) {
+    const file = path.join(dir, f.path);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+    fs.writeFileSync(file, f.bytes);
+    fs.chmodSync(file, f.mode);
+  }
+}
+
+interface VolumeFile {
+  readonly path: string;
+  readonly bytes: Buffer;
+  readonly mode: number;
+}
+
+/** The files a ConfigMap or Secret volume holds: its `items` (or every key), with their modes. */
+function volumeFiles(obj: K8sObject, volume: any): VolumeFile[] {
+  const isSecret = volume.secret !== undefined;
+  const ref = volume.configMap ?? volume.secret;
   // Secret data is base64; a ConfigMap's is text, with binaryData in base64.
   const text: Record<string, string> = isSecret ? {} : obj.data ?? {};
   const binary: Record<string, string> = isSecret ? obj.data ?? {} : obj.binaryData ?? {};
@@ -101,6 +125,7 @@ function materialize(objects: K8sObject[], namespace: string | undefined, volume
   const allKeys = [...Object.keys(text), ...Object.keys(binary), ...Object.keys(stringData)];
   const items: Array<{ key: string; path: string; mode?: number }> = ref.items ?? allKeys.map((key) => ({ key, path: key }));
   const defaultMode = ref.defaultMode ?? 0o644;
+  const files: VolumeFile[] = [];
   for (const item of items) {
     const bytes = read(item.key);
     if (bytes === undefined) {
@@ -108,11 +133,44 @@ function materialize(objects: K8sObject[], namespace: string | undefined, volume
         continue;
       }
       throw new KubeletRefusal(`MountVolume.SetUp failed for volume "${volume.name}" : `
-        + `${kind.toLowerCase()} references non-existent ${isSecret ? 'secret' : 'config'} key: ${item.key}`);
+        + `${isSecret ? 'secret' : 'configmap'} references non-existent ${isSecret ? 'secret' : 'config'} key: ${item.key}`);
     }
-    const file = path.join(dir, item.path);
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
-    fs.writeFileSync(file, bytes);
-    fs.chmodSync(file, item.mode ?? defaultMode);
+    files.push({ path: item.path, bytes, mode: item.mode ?? defaultMode });
   }
+  return files;
+}
+
+let generation = 0;
+
+/**
+ * Writes the files as the kubelet's atomic writer does: into a new hidden directory, then the
+ * `..data` symlink swapped to it with one rename, each top-level name a symlink through `..data`.
+ * A reader sees the old set or the new one, never a mix; the previous directory is removed.
+ */
+function writeAtomically(dir: string, files: VolumeFile[]): void {
+  const stamp = `..${new Date().toISOString().replace(/[-:.TZ]/g, '_')}${++generation}`;
+  const data = path.join(dir, '..data');
+  const previous = fs.existsSync(data) ? fs.readlinkSync(data) : undefined;
+  for (const f of files) {
+    const file = path.join(dir, stamp, f.path);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+    fs.writeFileSync(file, f.bytes);
+    fs.chmodSync(file, f.mode);
+  }
+  fs.chmodSync(path.join(dir, stamp), 0o755);
+  fs.symlinkSync(stamp, path.join(dir, '..data_tmp'));
+  fs.renameSync(path.join(dir, '..data_tmp'), data);
+  for (const top of new Set(files.map((f) => f.path.split('/')[0]))) {
+    if (!fs.existsSync(path.join(dir, top))) {
+      fs.symlinkSync(path.join('..data', top), path.join(dir, top));
+    }
+  }
+  if (previous) {
+    fs.rmSync(path.join(dir, previous), { recursive: true, force: true });
+  }
+}
+
+/** Rewrites a materialized Secret volume with the Secret's new data, the way the kubelet syncs it. */
+export function updateSecretVolume(dir: string, volume: any, secret: K8sObject): void {
+  writeAtomically(dir, volumeFiles(secret, volume));
 }
