@@ -13,6 +13,7 @@ export const PACKAGE_OF: Record<string, string> = {
   chromium: 'chromium',
   curl: 'curl',
   wrk: 'wrk',
+  openssl: 'openssl',
 };
 
 function has(tool: string): boolean {
