@@ -19,7 +19,9 @@ describeWithTools(['nginx', 'unshare', 'setpriv', 'openssl'], 'real nginx -t on 
   function nginxTest(props: Partial<ReverseProxySidecarProps>, secret: K8sObject | undefined): { status: number | null; output: string } {
     const chart = Testing.chart();
     const web = new kplus.Deployment(chart, 'web', { containers: [{ name: 'app', image: 'app:1', ports: [{ number: 5000 }] }] });
-    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web), routes: [Route.proxy('/'), Route.proxy('/api/', { stripPrefix: true })], ...props });
+    // A cached route too: with gzip on it goes through the compressing server on a Unix socket.
+    const routes = [Route.proxy('/'), Route.proxy('/api/', { stripPrefix: true }), Route.proxy('/assets/', { cache: {} })];
+    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web), routes, ...props });
     const objects = [...Testing.synth(chart) as K8sObject[], ...(secret ? [secret] : [])];
     const [workload] = workloadsWithContainer(objects, 'nginx');
     const container = prepareContainer(objects, workload, 'nginx');
