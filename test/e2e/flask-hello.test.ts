@@ -59,10 +59,13 @@ describeWithTools(['nginx', 'unshare', 'setpriv', 'nsenter', 'ip', 'curl', 'guni
   });
 
   it('answers the error page at once while the app is down, and serves again within a second of its return', async () => {
-    /** The nginx log's lines that hold `text`, once there are `count` of them (or after 2 s): the log arrives asynchronously. */
+    /**
+     * The nginx log's lines that hold `text`, once there are `count` of them (or after 5 s): the log
+     * arrives asynchronously, and the access log is flushed once a second.
+     */
     const logLines = async (text: string, count: number) => {
       const matching = () => pod.log('nginx').split('\n').filter((l) => l.includes(text));
-      for (let i = 0; i < 100 && matching().length < count; i++) {
+      for (let i = 0; i < 250 && matching().length < count; i++) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       return matching();
