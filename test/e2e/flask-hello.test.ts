@@ -24,8 +24,13 @@ describeWithTools(['nginx', 'unshare', 'setpriv', 'nsenter', 'ip', 'curl', 'guni
     const dom = await renderPage(pod.netns, `${BASE}/`, { screenshot: SCREENSHOT });
     expect(/<p id="message"[^>]*>([^<]*)<\/p>/.exec(dom)?.[1]).toBe('Hello World!');
     expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(2000);
-    // The browser's request went through nginx, which passed it to the app without the prefix.
-    const api = pod.log('nginx').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.path === '/api/');
+    // The browser's request went through nginx, which passed it to the app without the prefix (the
+    // access log is flushed once a second: wait for its line).
+    const apiLine = () => pod.log('nginx').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.path === '/api/');
+    for (let i = 0; i < 250 && !apiLine(); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const api = apiLine();
     expect(api).toMatchObject({ method: 'GET', protocol: 'HTTP/1.1', status: 200, upstream_status: '200', referer: 'http://127.0.0.1:8080/' });
     expect(api.user_agent).toMatch(/HeadlessChrome/);
     expect(pod.log('app')).toMatch(/"GET \/ HTTP\/1\.1" 200/);
