@@ -204,7 +204,8 @@ describeWithTools(['nginx', 'unshare', 'setpriv', 'nsenter', 'ip', 'curl', 'guni
 
   /** The access log line of the request for `path` (the last one), once the log has it. */
   async function logLine(path: string): Promise<any> {
-    for (let i = 0; i < 50; i++) {
+    // Up to 5 s: the access log is flushed once a second.
+    for (let i = 0; i < 250; i++) {
       const lines = pod.log('nginx').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
       const found = lines.filter((l) => l.path === path);
       if (found.length > 0) {
