@@ -28,6 +28,7 @@ const LOCATION_ONLY = ['alias', 'internal', 'proxy_pass', 'fastcgi_pass', 'uwsgi
 const HTTP_RENDERED: Record<string, string> = {
   include: 'the sidecar includes mime.types itself',
   sendfile: 'the sidecar sets it', tcp_nopush: 'the sidecar sets it', keepalive_timeout: 'the sidecar sets it',
+  open_file_cache: 'the sidecar sets it',
   proxy_buffer_size: 'the sidecar sizes it for 16 KiB of response headers; set it in a route\'s directives',
   proxy_buffers: 'the sidecar sizes them for 16 KiB of response headers; set them in a route\'s directives',
   proxy_busy_buffers_size: 'the sidecar sizes it for 16 KiB of response headers; set it in a route\'s directives',

@@ -58,7 +58,8 @@ describe('renderNginxConf: a cached route stores compressed answers (compress on
   });
 
   it('leaves tcp_nopush off: it stalled cached answers over loopback', () => {
-    expect(block(renderNginxConf(cachedModel()), 'http').direct).toEqual(expect.arrayContaining(['sendfile on;', 'tcp_nopush off;']));
+    expect(block(renderNginxConf(cachedModel()), 'http').direct)
+      .toEqual(expect.arrayContaining(['sendfile on;', 'tcp_nopush off;', 'open_file_cache max=1000 inactive=60s;']));
   });
 });
 
