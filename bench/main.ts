@@ -5,7 +5,7 @@
 // network namespace on a veth pair (MTU 1500) or from the pod's loopback; the sidecar beside the
 // app direct and nginx's own static-file ceiling, with ratios; then synthesis at 10/100/1,000
 // Deployments. Writes BENCHMARKS.md and its chart (smoke runs write under test-output/bench/).
-import { execFileSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -141,12 +141,10 @@ async function runRows(pod: RunningPod, rows: RowDef[], targets: Array<{ kind: T
 }
 
 function machine(): Report['machine'] {
+  // Some tools print their version on stderr (nginx -v): read both.
   const sh = (cmd: string, args: string[]) => {
-    try {
-      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-    } catch (e: any) {
-      return String(e.stderr ?? e.message).trim();
-    }
+    const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() || String(r.error?.message ?? '?');
   };
   const cpu = /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? os.cpus()[0]?.model ?? '?';
   return {

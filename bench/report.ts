@@ -201,6 +201,8 @@ export async function writeReport(report: Report, out: string): Promise<void> {
     ] : []),
     'How the `fast` config was found, change by change, with syscalls per request: [bench/configs/README.md](bench/configs/README.md).',
     '',
+    // The misses explained: prose kept beside the bench, read after each run.
+    ...(fs.existsSync(path.join(__dirname, 'MISSES.md')) ? [fs.readFileSync(path.join(__dirname, 'MISSES.md'), 'utf8').trim(), ''] : []),
     '## Data plane',
     '',
     `![requests per second](${path.basename(svgFile)})`,
