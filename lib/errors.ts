@@ -14,9 +14,24 @@ export function invalid(field: string, value: unknown, reason: string): ConfigEr
   return new ConfigError(`${field} ${describe(value)} ${reason}`);
 }
 
+/**
+ * A value as messages show it: strings quoted (as JSON), objects with a name of their own (a Route,
+ * a Directive) by it, other objects and lists as JSON (a value of the wrong type from plain
+ * JavaScript), the rest as `String` does.
+ */
 function describe(value: unknown): string {
   if (typeof value === 'string') {
     return JSON.stringify(value);
+  }
+  if (value !== null && typeof value === 'object') {
+    if (!Array.isArray(value) && value.toString !== Object.prototype.toString && typeof value.toString === 'function') {
+      return String(value);
+    }
+    try {
+      return JSON.stringify(value) ?? Object.prototype.toString.call(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
   }
   return String(value);
 }

@@ -5,8 +5,8 @@
  */
 export { ConfigError } from './errors';
 export {
-  HelperContainerSpec, HostPort, ISidecarHost, NativeSidecarSupport, SidecarConfigMapSource, SidecarContainerPort, SidecarContainerSpec,
-  SidecarKeyToPath, SidecarMount, SidecarProbe, SidecarSecretSource, SidecarVolume,
+  HardenedContainerSpec, HelperContainerSpec, HostPort, ISidecarHost, NativeSidecarSupport, SidecarConfigMapSource,
+  SidecarContainerPort, SidecarContainerSpec, SidecarKeyToPath, SidecarMount, SidecarProbe, SidecarSecretSource, SidecarVolume,
 } from './host/host';
 export { IPlusContainer, IPlusWorkload, PlusContainerPort, PlusContainerProps } from './host/plus-workload';
 export { SidecarHost } from './host/sidecar-host';

@@ -2,8 +2,7 @@ import { ApiObject, IAnyProducer, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { invalid } from '../errors';
 import { POD_TEMPLATE_KINDS, podTemplateJson, podTemplatePointer } from '../k8s/pod-template-paths';
-import { containerJson, isTypedObject, typedObjectShape, volumeJson } from './container-json';
-import { helperContainerJson } from './helper-container';
+import { containerJson, helperContainerJson, isTypedObject, typedObjectShape, volumeJson } from './container-json';
 import {
   HelperContainerSpec, HostPort, ISidecarHost, NativeSidecarSupport, SidecarContainerSpec, SidecarMount, SidecarVolume,
 } from './host';

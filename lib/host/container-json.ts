@@ -1,4 +1,4 @@
-import { SidecarContainerSpec, SidecarProbe, SidecarVolume } from './host';
+import { HardenedContainerSpec, HelperContainerSpec, SidecarContainerSpec, SidecarProbe, SidecarVolume } from './host';
 
 /**
  * The container securityContext fields cdk8s-plus cannot express (plus-27 has neither a seccomp
@@ -9,44 +9,75 @@ export const HARDENED_SECURITY_EXTRAS = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
+/** An HTTP GET probe as Kubernetes JSON. */
+export function httpProbeJson(p: SidecarProbe): Record<string, unknown> {
+  return {
+    httpGet: { path: p.path, port: p.port, scheme: 'HTTP' },
+    periodSeconds: p.periodSeconds,
+    timeoutSeconds: p.timeoutSeconds,
+    failureThreshold: p.failureThreshold,
+  };
+}
+
+/**
+ * The parts the sidecar and a helper container share, as Kubernetes JSON, in the order the
+ * container's fields are written: `head` (name, image, restartPolicy, pull policy) goes before the
+ * command and ports, `tail` (resources, the hardened securityContext, probes) after them.
+ */
+export function hardenedContainerJson(spec: HardenedContainerSpec): { head: Record<string, unknown>; tail: Record<string, unknown> } {
+  return {
+    head: {
+      name: spec.name,
+      image: spec.image,
+      ...(spec.nativeSidecar ? { restartPolicy: 'Always' } : {}),
+      imagePullPolicy: 'IfNotPresent',
+    },
+    tail: {
+      resources: {
+        requests: { cpu: `${spec.cpuRequestMillicores}m`, memory: `${spec.memoryRequestMib}Mi` },
+        limits: { cpu: `${spec.cpuLimitMillicores}m`, memory: `${spec.memoryLimitMib}Mi` },
+      },
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: spec.uid,
+        runAsGroup: spec.gid,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        ...HARDENED_SECURITY_EXTRAS,
+      },
+      readinessProbe: httpProbeJson(spec.readiness),
+      livenessProbe: httpProbeJson(spec.liveness),
+    },
+  };
+}
+
 /**
  * The sidecar container as Kubernetes JSON. The raw-object host adds exactly this; the cdk8s-plus
  * host builds the same container through the typed API (the tests compare the two).
  */
 export function containerJson(spec: SidecarContainerSpec): Record<string, unknown> {
-  const probe = (p: SidecarProbe) => ({
-    httpGet: { path: p.path, port: p.port, scheme: 'HTTP' },
-    periodSeconds: p.periodSeconds,
-    timeoutSeconds: p.timeoutSeconds,
-    failureThreshold: p.failureThreshold,
-  });
+  const { head, tail } = hardenedContainerJson(spec);
   const env = Object.entries(spec.env).map(([name, value]) => ({ name, value }));
   return {
-    name: spec.name,
-    image: spec.image,
-    ...(spec.nativeSidecar ? { restartPolicy: 'Always' } : {}),
-    imagePullPolicy: 'IfNotPresent',
+    ...head,
     command: spec.command,
     ports: [{ name: spec.portName, containerPort: spec.port }, ...(spec.extraPorts ?? []).map((p) => ({ name: p.name, containerPort: p.port }))],
     ...(env.length > 0 ? { env } : {}),
-    resources: {
-      requests: { cpu: `${spec.cpuRequestMillicores}m`, memory: `${spec.memoryRequestMib}Mi` },
-      limits: { cpu: `${spec.cpuLimitMillicores}m`, memory: `${spec.memoryLimitMib}Mi` },
-    },
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: spec.uid,
-      runAsGroup: spec.gid,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      ...HARDENED_SECURITY_EXTRAS,
-    },
-    readinessProbe: probe(spec.readiness),
-    livenessProbe: probe(spec.liveness),
+    ...tail,
     lifecycle: { preStop: { exec: { command: spec.preStop } } },
     volumeMounts: [],
   };
+}
+
+/**
+ * A helper container as Kubernetes JSON: the image's entrypoint with `args`, one named port, HTTP
+ * probes, and the sidecar's hardening. The raw-object host adds exactly this; the cdk8s-plus host
+ * builds the same container through the typed API (the tests compare the two).
+ */
+export function helperContainerJson(spec: HelperContainerSpec): Record<string, unknown> {
+  const { head, tail } = hardenedContainerJson(spec);
+  return { ...head, args: spec.args, ports: [{ name: spec.portName, containerPort: spec.port }], ...tail };
 }
 
 /** A sidecar volume as Kubernetes JSON. */

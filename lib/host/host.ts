@@ -94,18 +94,44 @@ export interface SidecarProbe {
   readonly failureThreshold: number;
 }
 
-/** Everything a host needs to add the sidecar container to its pod template. */
-export interface SidecarContainerSpec {
+/** What the sidecar and a helper container share: image, one named port, resources, the user, HTTP probes. */
+export interface HardenedContainerSpec {
   /** The container's name. */
   readonly name: string;
   /** The image reference. */
   readonly image: string;
-  /** The command (entrypoint) with its arguments. */
-  readonly command: string[];
-  /** The port nginx listens on. */
+  /** The port the container listens on. */
   readonly port: number;
   /** The name of that container port. */
   readonly portName: string;
+  /** CPU request, in millicores. */
+  readonly cpuRequestMillicores: number;
+  /** CPU limit, in millicores. */
+  readonly cpuLimitMillicores: number;
+  /** Memory request, in MiB. */
+  readonly memoryRequestMib: number;
+  /** Memory limit, in MiB. */
+  readonly memoryLimitMib: number;
+  /** The uid the container runs as (never 0). */
+  readonly uid: number;
+  /** The gid the container runs as. */
+  readonly gid: number;
+  /** The readiness probe. */
+  readonly readiness: SidecarProbe;
+  /** The liveness probe. */
+  readonly liveness: SidecarProbe;
+  /**
+   * Run as a native sidecar: an init container with `restartPolicy: Always`, which starts before
+   * the app's containers (a helper: after the sidecar) and stops after them (Kubernetes 1.29 and
+   * later by default); else a container of the pod.
+   */
+  readonly nativeSidecar: boolean;
+}
+
+/** Everything a host needs to add the sidecar container to its pod template. */
+export interface SidecarContainerSpec extends HardenedContainerSpec {
+  /** The command (entrypoint) with its arguments. */
+  readonly command: string[];
   /**
    * More ports of the container, after `port` (the HTTPS port).
    * @default - none
@@ -113,67 +139,17 @@ export interface SidecarContainerSpec {
   readonly extraPorts?: SidecarContainerPort[];
   /** Environment variables. */
   readonly env: { [name: string]: string };
-  /** CPU request, in millicores. */
-  readonly cpuRequestMillicores: number;
-  /** CPU limit, in millicores. */
-  readonly cpuLimitMillicores: number;
-  /** Memory request, in MiB. */
-  readonly memoryRequestMib: number;
-  /** Memory limit, in MiB. */
-  readonly memoryLimitMib: number;
-  /** The uid the container runs as (never 0). */
-  readonly uid: number;
-  /** The gid the container runs as. */
-  readonly gid: number;
-  /** The readiness probe. */
-  readonly readiness: SidecarProbe;
-  /** The liveness probe. */
-  readonly liveness: SidecarProbe;
   /** The preStop exec hook's command. */
   readonly preStop: string[];
-  /**
-   * Run as a native sidecar: an init container with `restartPolicy: Always`, which starts before
-   * the app's containers and stops after them (Kubernetes 1.29 and later by default).
-   */
-  readonly nativeSidecar: boolean;
 }
 
 /**
  * A small helper container beside the sidecar (such as a metrics exporter): its image's own
  * entrypoint with arguments, one named port, HTTP probes, and the same hardening as the sidecar.
  */
-export interface HelperContainerSpec {
-  /** The container's name. */
-  readonly name: string;
-  /** The image reference. */
-  readonly image: string;
+export interface HelperContainerSpec extends HardenedContainerSpec {
   /** Arguments to the image's entrypoint. */
   readonly args: string[];
-  /** The port the helper listens on. */
-  readonly port: number;
-  /** The name of that container port. */
-  readonly portName: string;
-  /** CPU request, in millicores. */
-  readonly cpuRequestMillicores: number;
-  /** CPU limit, in millicores. */
-  readonly cpuLimitMillicores: number;
-  /** Memory request, in MiB. */
-  readonly memoryRequestMib: number;
-  /** Memory limit, in MiB. */
-  readonly memoryLimitMib: number;
-  /** The uid the container runs as (never 0). */
-  readonly uid: number;
-  /** The gid the container runs as. */
-  readonly gid: number;
-  /** The readiness probe. */
-  readonly readiness: SidecarProbe;
-  /** The liveness probe. */
-  readonly liveness: SidecarProbe;
-  /**
-   * Run as a native sidecar (an init container with `restartPolicy: Always`), added after the
-   * sidecar so that it starts once the sidecar is ready; else a container of the pod.
-   */
-  readonly nativeSidecar: boolean;
 }
 
 /** Whether a host can run the sidecar as a native sidecar, and whether it does unless told. */

@@ -3,10 +3,11 @@ import { Construct } from 'constructs';
 import { podTemplatePointer } from '../k8s/pod-template-paths';
 import { HARDENED_SECURITY_EXTRAS } from './container-json';
 import {
-  HelperContainerSpec, HostPort, ISidecarHost, NativeSidecarSupport, SidecarContainerSpec, SidecarMount, SidecarProbe, SidecarVolume,
+  HardenedContainerSpec, HelperContainerSpec, HostPort, ISidecarHost, NativeSidecarSupport, SidecarContainerSpec, SidecarMount,
+  SidecarProbe, SidecarVolume,
 } from './host';
 import { DeferredValue, LifecycleJson, lifecycleWithPreStop } from './json-patch';
-import { IPlusContainer, IPlusWorkload, PlusMajor, plusMajorOf } from './plus-workload';
+import { IPlusContainer, IPlusWorkload, PlusContainerProps, PlusMajor, plusMajorOf } from './plus-workload';
 
 /** What the drain reads of a cdk8s-plus container at synthesis: its rendered lifecycle. */
 interface RenderableContainer {
@@ -70,47 +71,15 @@ export class WorkloadHost implements ISidecarHost {
 
   public addSidecar(spec: SidecarContainerSpec): void {
     const kplus = this.plus.module;
-    const probe = (p: SidecarProbe) =>
-      kplus.Probe.fromHttpGet(p.path, {
-        port: p.port,
-        periodSeconds: Duration.seconds(p.periodSeconds),
-        timeoutSeconds: Duration.seconds(p.timeoutSeconds),
-        failureThreshold: p.failureThreshold,
-      });
-    const props = {
-      name: spec.name,
-      image: spec.image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+    const { head, tail } = this.hardenedProps(spec);
+    this.container = this.addHardened(spec.nativeSidecar, {
+      ...head,
       command: spec.command,
       ports: [{ number: spec.port, name: spec.portName }, ...(spec.extraPorts ?? []).map((p) => ({ number: p.port, name: p.name }))],
       envVariables: Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
-      resources: {
-        cpu: { request: kplus.Cpu.millis(spec.cpuRequestMillicores), limit: kplus.Cpu.millis(spec.cpuLimitMillicores) },
-        memory: { request: Size.mebibytes(spec.memoryRequestMib), limit: Size.mebibytes(spec.memoryLimitMib) },
-      },
-      securityContext: {
-        ensureNonRoot: true,
-        user: spec.uid,
-        group: spec.gid,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-      },
-      readiness: probe(spec.readiness),
-      liveness: probe(spec.liveness),
+      ...tail,
       lifecycle: { preStop: kplus.Handler.fromCommand(spec.preStop) },
-    };
-    // The caller checked nativeSidecarSupport(): ContainerRestartPolicy exists when native.
-    this.container = spec.nativeSidecar
-      ? this.pod.addInitContainer({ ...props, restartPolicy: kplus.ContainerRestartPolicy!.ALWAYS })
-      : this.pod.addContainer(props);
-    // Not every major's typed API can set these (plus-27 has neither a seccomp profile nor `ALL`):
-    // patch them in. The index is stable: containers added later are appended after this one.
-    const list = spec.nativeSidecar ? 'initContainers' : 'containers';
-    const index = (spec.nativeSidecar ? this.pod.initContainers : this.pod.containers).length - 1;
-    for (const [field, value] of Object.entries(HARDENED_SECURITY_EXTRAS)) {
-      this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/${list}/${index}/securityContext/${field}`, value));
-    }
+    });
   }
 
   public addSidecarVolume(scope: Construct, volume: SidecarVolume, mount: SidecarMount): void {
@@ -144,40 +113,58 @@ export class WorkloadHost implements ISidecarHost {
     if (!this.container) {
       throw new Error('internal: addHelperContainer before addSidecar');
     }
+    const { head, tail } = this.hardenedProps(spec);
+    this.addHardened(spec.nativeSidecar, { ...head, args: spec.args, ports: [{ number: spec.port, name: spec.portName }], ...tail });
+  }
+
+  /** What the sidecar and a helper share, as typed props of the workload's own major (see `hardenedContainerJson`). */
+  private hardenedProps(spec: HardenedContainerSpec) {
     const kplus = this.plus.module;
-    const probe = (p: SidecarProbe) => kplus.Probe.fromHttpGet(p.path, {
-      port: p.port,
-      periodSeconds: Duration.seconds(p.periodSeconds),
-      timeoutSeconds: Duration.seconds(p.timeoutSeconds),
-      failureThreshold: p.failureThreshold,
-    });
-    const props = {
-      name: spec.name,
-      image: spec.image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      args: spec.args,
-      ports: [{ number: spec.port, name: spec.portName }],
-      resources: {
-        cpu: { request: kplus.Cpu.millis(spec.cpuRequestMillicores), limit: kplus.Cpu.millis(spec.cpuLimitMillicores) },
-        memory: { request: Size.mebibytes(spec.memoryRequestMib), limit: Size.mebibytes(spec.memoryLimitMib) },
+    const probe = (p: SidecarProbe) =>
+      kplus.Probe.fromHttpGet(p.path, {
+        port: p.port,
+        periodSeconds: Duration.seconds(p.periodSeconds),
+        timeoutSeconds: Duration.seconds(p.timeoutSeconds),
+        failureThreshold: p.failureThreshold,
+      });
+    return {
+      head: { name: spec.name, image: spec.image, imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT },
+      tail: {
+        resources: {
+          cpu: { request: kplus.Cpu.millis(spec.cpuRequestMillicores), limit: kplus.Cpu.millis(spec.cpuLimitMillicores) },
+          memory: { request: Size.mebibytes(spec.memoryRequestMib), limit: Size.mebibytes(spec.memoryLimitMib) },
+        },
+        securityContext: {
+          ensureNonRoot: true,
+          user: spec.uid,
+          group: spec.gid,
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          privileged: false,
+        },
+        readiness: probe(spec.readiness),
+        liveness: probe(spec.liveness),
       },
-      securityContext: {
-        ensureNonRoot: true, user: spec.uid, group: spec.gid, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
-      },
-      readiness: probe(spec.readiness),
-      liveness: probe(spec.liveness),
     };
-    // As for the sidecar: native only where nativeSidecarSupport() allowed it, so the policy exists.
-    if (spec.nativeSidecar) {
-      this.pod.addInitContainer({ ...props, restartPolicy: kplus.ContainerRestartPolicy!.ALWAYS });
-    } else {
-      this.pod.addContainer(props);
-    }
-    const list = spec.nativeSidecar ? 'initContainers' : 'containers';
-    const index = (spec.nativeSidecar ? this.pod.initContainers : this.pod.containers).length - 1;
+  }
+
+  /**
+   * Adds a hardened container, as a native sidecar (an init container with restartPolicy Always;
+   * the caller checked nativeSidecarSupport(), so ContainerRestartPolicy exists) or a regular one.
+   * Not every major's typed API can set the rest of the hardening (plus-27 has neither a seccomp
+   * profile nor `ALL`): it is patched in. The index is stable: containers added later come after it.
+   */
+  private addHardened(native: boolean, props: PlusContainerProps): IPlusContainer {
+    const kplus = this.plus.module;
+    const container = native
+      ? this.pod.addInitContainer({ ...props, restartPolicy: kplus.ContainerRestartPolicy!.ALWAYS })
+      : this.pod.addContainer(props);
+    const list = native ? 'initContainers' : 'containers';
+    const index = (native ? this.pod.initContainers : this.pod.containers).length - 1;
     for (const [field, value] of Object.entries(HARDENED_SECURITY_EXTRAS)) {
       this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/${list}/${index}/securityContext/${field}`, value));
     }
+    return container;
   }
 
   public annotatePodTemplate(key: string, value: IAnyProducer): void {

@@ -1,6 +1,5 @@
 import { invalid } from '../errors';
 import { yamlUnsafeCharacter } from '../k8s/yaml-text';
-import { shown } from './prop-values';
 
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -16,7 +15,7 @@ const DIGESTS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
 /** The nginx container's name: a DNS label Kubernetes accepts, short enough to prefix the volume names. */
 export function checkContainerName(value: unknown): string {
   if (typeof value !== 'string' || value.length > 40 || !DNS_LABEL.test(value)) {
-    throw invalid('containerName', shown(value), 'must be a DNS label of at most 40 characters (lower-case letters, digits, "-")');
+    throw invalid('containerName', value, 'must be a DNS label of at most 40 characters (lower-case letters, digits, "-")');
   }
   return value;
 }
@@ -25,7 +24,7 @@ export function checkContainerName(value: unknown): string {
 export function checkImage(value: unknown, field = 'image'): string {
   const m = typeof value === 'string' ? IMAGE.exec(value) : null;
   if (!m) {
-    throw invalid(field, shown(value), 'is not an image reference');
+    throw invalid(field, value, 'is not an image reference');
   }
   const image = value as string;
   const name = m[1] ? `${m[1]}/${m[2]}` : m[2];
@@ -47,7 +46,7 @@ export function checkImage(value: unknown, field = 'image'): string {
 /** A container port's name: an IANA service name (at most 15 lower-case letters, digits and "-", with a letter). */
 export function checkPortName(field: string, value: unknown): string {
   if (typeof value !== 'string' || value.length > 15 || !PORT_NAME.test(value) || value.includes('--')) {
-    throw invalid(field, shown(value), 'must be an IANA service name: at most 15 lower-case letters, digits and "-", with a letter');
+    throw invalid(field, value, 'must be an IANA service name: at most 15 lower-case letters, digits and "-", with a letter');
   }
   return value;
 }
@@ -58,7 +57,7 @@ export function checkEnv(value: unknown): { [name: string]: string } {
     return {};
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw invalid('env', shown(value), 'must be an object of names to string values');
+    throw invalid('env', value, 'must be an object of names to string values');
   }
   const env = value as { [name: string]: unknown };
   for (const [name, v] of Object.entries(env)) {
@@ -66,7 +65,7 @@ export function checkEnv(value: unknown): { [name: string]: string } {
       throw invalid('env name', name, 'is not a valid environment variable name');
     }
     if (typeof v !== 'string') {
-      throw invalid(`env ${JSON.stringify(name)}`, shown(v), 'must be a string');
+      throw invalid(`env ${JSON.stringify(name)}`, v, 'must be a string');
     }
     const bad = yamlUnsafeCharacter(v);
     if (bad) {

@@ -19,6 +19,8 @@ export interface ConfigMapData {
  */
 export class ContentName {
   private base?: () => string;
+  /** The hash of the content last seen: the content is the same objects until something changes. */
+  private hashed?: { data: Record<string, string>; binaryData: Record<string, string>; hash: string };
 
   constructor(private readonly content: () => ConfigMapData) {}
 
@@ -31,7 +33,11 @@ export class ContentName {
     if (!this.base) {
       throw new Error('internal: a ContentName resolved before its ConfigMap exists');
     }
-    return `${this.base()}-${contentHash(this.content())}`;
+    const content = this.content();
+    if (this.hashed?.data !== content.data || this.hashed.binaryData !== content.binaryData) {
+      this.hashed = { data: content.data, binaryData: content.binaryData, hash: contentHash(content) };
+    }
+    return `${this.base()}-${this.hashed.hash}`;
   }
 
   public toJSON(): string {

@@ -1,7 +1,6 @@
 import { invalid } from '../errors';
 import { HeaderModel } from '../nginx/model';
 import { checkHeaderName, checkHeaderValue } from '../nginx/tokens';
-import { shown } from './prop-values';
 
 /**
  * Response headers nginx makes itself (from the file, the app's answer or its own modules): one
@@ -27,7 +26,7 @@ const NGINX_RESPONSE_HEADERS: Record<string, string> = {
 export function headersOf(field: string, headers: { [name: string]: string } | undefined,
   request?: { readonly variables: string[] }): HeaderModel[] {
   if (headers !== undefined && (headers === null || typeof headers !== 'object' || Array.isArray(headers))) {
-    throw invalid(field === 'responseHeaders' ? field : `${field} headers`, shown(headers), 'must be an object of header names to values');
+    throw invalid(field === 'responseHeaders' ? field : `${field} headers`, headers, 'must be an object of header names to values');
   }
   const variables = request?.variables ?? [];
   const seen = new Map<string, string>();

@@ -5,7 +5,7 @@ import { checkPort } from '../nginx/tokens';
 import { checkImage, checkPortName } from './container-values';
 import { DEFAULT_EXPORTER_IMAGE } from './defaults';
 import { MetricsOptions } from './metrics-options';
-import { checkBoolean, optionsObject, shown } from './prop-values';
+import { checkBoolean, optionsObject } from './prop-values';
 
 /** The uid and gid of the exporter image (its Dockerfile's `USER 1001:1001`; the binary is static). */
 const EXPORTER_UID = 1001;
@@ -41,7 +41,7 @@ export function resolveMetrics(value: MetricsOptions | undefined, ctx: MetricsCo
   }
   const m = optionsObject('metrics', value);
   if (ctx.customConf) {
-    throw invalid('metrics', shown(value), 'needs the rendered nginx.conf; with your own nginxConf, serve stub_status '
+    throw invalid('metrics', value, 'needs the rendered nginx.conf; with your own nginxConf, serve stub_status '
       + 'in it and run an exporter yourself');
   }
   const statusPort = unprivilegedPort('metrics.statusPort', m.statusPort ?? 8081);
@@ -50,7 +50,7 @@ export function resolveMetrics(value: MetricsOptions | undefined, ctx: MetricsCo
   if (!checkBoolean('metrics.exporter', m.exporter ?? false)) {
     const stray = (['exporterImage', 'exporterPort', 'exporterPortName'] as const).find((k) => m[k] !== undefined);
     if (stray) {
-      throw invalid(`metrics.${stray}`, shown(m[stray]), 'is set, but metrics.exporter is not true');
+      throw invalid(`metrics.${stray}`, m[stray], 'is set, but metrics.exporter is not true');
     }
     return { statusPort };
   }

@@ -18,7 +18,7 @@ export const MAX_MS = 2 ** 31 - 1;
 /** A value of a prop typed `Size`, given as something else (`'10m'`, `1024`). */
 export function checkSize(field: string, value: unknown): Size {
   if (typeof (value as Size | undefined)?.toKibibytes !== 'function') {
-    throw invalid(field, shown(value), 'must be a cdk8s Size, e.g. Size.mebibytes(1)');
+    throw invalid(field, value, 'must be a cdk8s Size, e.g. Size.mebibytes(1)');
   }
   return value as Size;
 }
@@ -26,7 +26,7 @@ export function checkSize(field: string, value: unknown): Size {
 /** A value of a prop typed `Duration`, given as something else (`5000`, `'5s'`). */
 export function checkDuration(field: string, value: unknown): Duration {
   if (typeof (value as Duration | undefined)?.toMilliseconds !== 'function') {
-    throw invalid(field, shown(value), 'must be a cdk8s Duration, e.g. Duration.seconds(5)');
+    throw invalid(field, value, 'must be a cdk8s Duration, e.g. Duration.seconds(5)');
   }
   return value as Duration;
 }
@@ -70,7 +70,7 @@ export function milliseconds(field: string, value: unknown): number {
 /** A prop typed `boolean`. */
 export function checkBoolean(field: string, value: unknown): boolean {
   if (typeof value !== 'boolean') {
-    throw invalid(field, shown(value), 'must be true or false');
+    throw invalid(field, value, 'must be true or false');
   }
   return value;
 }
@@ -78,7 +78,7 @@ export function checkBoolean(field: string, value: unknown): boolean {
 /** A prop typed `string`. */
 export function checkString(field: string, value: unknown): string {
   if (typeof value !== 'string') {
-    throw invalid(field, shown(value), 'must be a string');
+    throw invalid(field, value, 'must be a string');
   }
   return value;
 }
@@ -89,24 +89,7 @@ export function optionsObject<T>(field: string, value: T | undefined): T | Recor
     return {};
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw invalid(field, shown(value), 'must be an object (or left out)');
-  }
-  return value;
-}
-
-/** How a value of the wrong type is shown in a message: strings quoted, objects as JSON where possible. */
-export function shown(value: unknown): unknown {
-  if (value !== null && typeof value === 'object') {
-    if (!Array.isArray(value) && value.toString !== Object.prototype.toString && typeof value.toString === 'function') {
-      return { toString: () => String(value) }; // a Route, a Directive: their own names
-    }
-    let text: string;
-    try {
-      text = JSON.stringify(value) ?? Object.prototype.toString.call(value);
-    } catch {
-      text = Object.prototype.toString.call(value);
-    }
-    return { toString: () => text };
+    throw invalid(field, value, 'must be an object (or left out)');
   }
   return value;
 }

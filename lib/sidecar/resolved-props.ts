@@ -6,7 +6,7 @@ import { checkContainerName, checkEnv, checkImage, checkPortName } from './conta
 import { DEFAULT_GZIP_TYPES, DEFAULT_IMAGE } from './defaults';
 import { headersOf } from './headers';
 import { ResolvedMetrics, resolveMetrics } from './metrics';
-import { checkBoolean, checkString, kib, mib, milliseconds, optionsObject, shown } from './prop-values';
+import { checkBoolean, checkString, kib, mib, milliseconds, optionsObject } from './prop-values';
 import { AccessLogFormat, ReverseProxySidecarProps } from './sidecar-props';
 import { ResolvedTls, checkTlsBesideMetrics, resolveTls } from './tls-options';
 
@@ -124,7 +124,7 @@ function checkDrain(value: unknown): number {
   const drain = value as Duration;
   const ms = typeof drain?.toMilliseconds === 'function' ? drain.toMilliseconds({ integral: false }) : NaN;
   if (!Number.isInteger(ms / 1000) || ms < 0 || ms > 300_000) {
-    throw invalid('drainDelay', typeof drain?.toHumanString === 'function' ? drain.toHumanString() : shown(value),
+    throw invalid('drainDelay', typeof drain?.toHumanString === 'function' ? drain.toHumanString() : value,
       'must be whole seconds from 0 to 300');
   }
   return ms;
@@ -138,7 +138,7 @@ function resolveNativeSidecar(props: ReverseProxySidecarProps): boolean {
     return support.byDefault;
   }
   if (typeof value !== 'boolean') {
-    throw invalid('nativeSidecar', shown(value), 'must be true or false');
+    throw invalid('nativeSidecar', value, 'must be true or false');
   }
   if (value && support.refusal) {
     throw invalid('nativeSidecar', value, support.refusal);
@@ -149,7 +149,7 @@ function resolveNativeSidecar(props: ReverseProxySidecarProps): boolean {
 function resolveAccessLog(props: ReverseProxySidecarProps): 'json' | 'text' | 'off' {
   const format = props.accessLogFormat ?? AccessLogFormat.JSON;
   if (!Object.values(AccessLogFormat).includes(format)) {
-    throw invalid('accessLogFormat', shown(format), `must be one of ${Object.values(AccessLogFormat).map((f) => JSON.stringify(f)).join(', ')}`);
+    throw invalid('accessLogFormat', format, `must be one of ${Object.values(AccessLogFormat).map((f) => JSON.stringify(f)).join(', ')}`);
   }
   return checkBoolean('accessLog', props.accessLog ?? true) ? format : 'off';
 }
@@ -161,7 +161,7 @@ function resolveGzip(props: ReverseProxySidecarProps): GzipModel | undefined {
   }
   const types = g.types ?? DEFAULT_GZIP_TYPES;
   if (!Array.isArray(types)) {
-    throw invalid('gzip.types', shown(types), 'must be a list of MIME types');
+    throw invalid('gzip.types', types, 'must be a list of MIME types');
   }
   for (const t of types) {
     checkMimeType('gzip.types', t);
@@ -191,7 +191,7 @@ function resolveCache(props: ReverseProxySidecarProps): CacheZoneModel {
   }
   const privateCookies = c.privateCookies ?? [];
   if (!Array.isArray(privateCookies)) {
-    throw invalid('cache.privateCookies', shown(privateCookies), 'must be a list of cookie names');
+    throw invalid('cache.privateCookies', privateCookies, 'must be a list of cookie names');
   }
   return {
     // nginx keeps about 8,000 keys per MiB of zone.

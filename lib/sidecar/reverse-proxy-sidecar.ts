@@ -20,7 +20,6 @@ import { readText } from './local-files';
 import { addMetricsExporter } from './metrics';
 import { addNginxContainer } from './nginx-container';
 import { RenderedFiles, SidecarFiles, nginxConfText } from './rendered-files';
-import { shown } from './prop-values';
 import { ResolvedProps, resolveProps } from './resolved-props';
 import { Route } from './routes/route';
 import { RetargetServiceOptions, retargetSelectorErrors, retargetService } from './service-retarget';
@@ -81,6 +80,7 @@ export class ReverseProxySidecar extends Construct {
   private readonly retargeted = new Set<ApiObject>();
   private readonly routeModels: RouteModel[] = [];
   private readonly directives: Record<DirectiveContext, DirectiveModel[]> = { http: [], server: [] };
+  private checksummed?: { files: SidecarFiles; value: string };
 
   constructor(scope: Construct, id: string, props: ReverseProxySidecarProps) {
     super(scope, id);
@@ -101,7 +101,7 @@ export class ReverseProxySidecar extends Construct {
     this.customConf = checkCustomConf(props.nginxConf, this.port, this.props.tls?.port);
     this.errorPage = props.errorPage === undefined ? DEFAULT_ERROR_PAGE : readText('errorPage', props.errorPage);
     if (props.routes !== undefined && !Array.isArray(props.routes)) {
-      throw invalid('routes', shown(props.routes), 'must be a list of Routes');
+      throw invalid('routes', props.routes, 'must be a list of Routes');
     }
     claimHost(this.host, this.props, this.node.path);
 
@@ -141,7 +141,7 @@ export class ReverseProxySidecar extends Construct {
   /** Adds a route. Files of static and file routes are read now; nginx.conf is rendered at synthesis. */
   public addRoute(route: Route): void {
     if (typeof (route as Partial<Route> | undefined)?._toModel !== 'function') {
-      throw invalid(`routes[${this.routes.length}]`, shown(route), 'is not a Route: make one with Route.proxy, Route.staticFiles or Route.file');
+      throw invalid(`routes[${this.routes.length}]`, route, 'is not a Route: make one with Route.proxy, Route.staticFiles or Route.file');
     }
     const field = `routes[${this.routes.length}] ${route}`;
     const key = `${route.exact ? '=' : ''}${route.path}`;
@@ -163,10 +163,10 @@ export class ReverseProxySidecar extends Construct {
   /** Adds a directive at the http or server level of nginx.conf. */
   public addDirective(context: DirectiveContext, directive: Directive): void {
     if (!Object.values(DirectiveContext).includes(context)) {
-      throw invalid('addDirective context', shown(context), 'must be DirectiveContext.HTTP or DirectiveContext.SERVER');
+      throw invalid('addDirective context', context, 'must be DirectiveContext.HTTP or DirectiveContext.SERVER');
     }
     if (typeof (directive as Partial<Directive> | undefined)?._toModel !== 'function') {
-      throw invalid(`addDirective(${context}) directive`, shown(directive), 'is not a Directive: make one with Directive.of(name, ...args)');
+      throw invalid(`addDirective(${context}) directive`, directive, 'is not a Directive: make one with Directive.of(name, ...args)');
     }
     if (directive.name === 'add_header' || directive.name === 'proxy_set_header') {
       // Every location sets its own, and nginx then ignores the outer level's: it would do nothing.
@@ -184,7 +184,7 @@ export class ReverseProxySidecar extends Construct {
    */
   public retargetService(service: IConstruct, options: RetargetServiceOptions = {}): void {
     if (typeof (service as IConstruct | undefined)?.node?.path !== 'string') {
-      throw invalid('retargetService service', shown(service), 'is not a Service: pass a cdk8s-plus Service or an ApiObject of kind Service');
+      throw invalid('retargetService service', service, 'is not a Service: pass a cdk8s-plus Service or an ApiObject of kind Service');
     }
     const target = ApiObject.of(service);
     retargetService(target, {
@@ -216,7 +216,12 @@ export class ReverseProxySidecar extends Construct {
 
   /** SHA-256 of everything rendered into the ConfigMaps: nginx.conf, the error page and the static files. */
   public get checksum(): string {
-    return checksumOf(this.files.get());
+    // Read at validation and at output: hashed once per render.
+    const files = this.files.get();
+    if (this.checksummed?.files !== files) {
+      this.checksummed = { files, value: checksumOf(files) };
+    }
+    return this.checksummed.value;
   }
 
   private renderFiles(): SidecarFiles {

@@ -3,7 +3,7 @@ import { invalid } from '../errors';
 import { checkPort } from '../nginx/tokens';
 import { checkPortName } from './container-values';
 import { ResolvedMetrics } from './metrics';
-import { checkBoolean, checkDuration, optionsObject, shown } from './prop-values';
+import { checkBoolean, checkDuration, optionsObject } from './prop-values';
 
 /** HTTPS on a port of its own, with the certificate from a `kubernetes.io/tls` Secret. */
 export interface TlsOptions {
@@ -82,7 +82,7 @@ export function resolveTls(value: TlsOptions | undefined,
   const t = optionsObject('tls', value) as Partial<TlsOptions>;
   const secretName = t.secretName as unknown;
   if (typeof secretName !== 'string') {
-    throw invalid('tls.secretName', shown(secretName), 'must be the name of a kubernetes.io/tls Secret');
+    throw invalid('tls.secretName', secretName, 'must be the name of a kubernetes.io/tls Secret');
   }
   if (secretName === '') {
     throw invalid('tls.secretName', secretName, 'is empty: name the kubernetes.io/tls Secret that holds tls.crt and tls.key');

@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { invalid } from '../../errors';
 import { DirectiveModel, HeaderModel, ProxyRouteModel, REQUEST_HEADER_VARIABLES } from '../../nginx/model';
 import { checkPath } from '../../nginx/tokens';
-import { headersOf, hasHeader } from '../headers';
+import { headersOf } from '../headers';
 import { checkBoolean, kib, milliseconds, optionsObject } from '../prop-values';
 import { RouteBaseOptions, directiveModels } from './route-options';
 import { RouteBinding, RouteKind, RouteSpec } from './route-spec';
@@ -148,9 +148,9 @@ export class ProxyRouteSpec implements RouteSpec {
       throw invalid(`${field} path`, path, 'must end with "/" when stripPrefix is set (else "/apix" would reach the app as "/x")');
     }
     this.headers = headersOf(field, options.headers);
-    if (options.cache && hasHeader(this.headers, 'x-cache-status')) {
-      const name = this.headers.find((h) => h.name.toLowerCase() === 'x-cache-status')!.name;
-      throw invalid(`${field} header name`, name, 'is set by the sidecar on cached routes');
+    const cacheStatus = this.headers.find((h) => h.name.toLowerCase() === 'x-cache-status');
+    if (options.cache && cacheStatus) {
+      throw invalid(`${field} header name`, cacheStatus.name, 'is set by the sidecar on cached routes');
     }
     this.directives = directiveModels(field, options, RENDERED);
     this.requestHeaders = headersOf(`${field} requestHeaders`, options.requestHeaders, { variables: REQUEST_HEADER_VARIABLES });

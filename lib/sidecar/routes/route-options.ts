@@ -3,7 +3,6 @@ import { Directive } from '../directive';
 import { invalid } from '../../errors';
 import { checkRouteDirective } from '../directive-rules';
 import { hasHeader } from '../headers';
-import { shown } from '../prop-values';
 
 /** Options every route takes. */
 export interface RouteBaseOptions {
@@ -28,11 +27,11 @@ export interface RouteBaseOptions {
 export function directiveModels(field: string, options: RouteBaseOptions, rendered: Record<string, string>): DirectiveModel[] {
   const directives: unknown = options.directives ?? [];
   if (!Array.isArray(directives)) {
-    throw invalid(`${field} directives`, shown(directives), 'must be a list of Directives');
+    throw invalid(`${field} directives`, directives, 'must be a list of Directives');
   }
   return directives.map((d: Directive, i) => {
     if (typeof (d as Partial<Directive> | undefined)?._toModel !== 'function') {
-      throw invalid(`${field} directives[${i}]`, shown(d), 'is not a Directive: make one with Directive.of(name, ...args)');
+      throw invalid(`${field} directives[${i}]`, d, 'is not a Directive: make one with Directive.of(name, ...args)');
     }
     checkRouteDirective(`${field} directive`, d.name, rendered);
     return d._toModel();

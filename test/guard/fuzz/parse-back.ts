@@ -14,6 +14,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { ConfigError, ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost } from '../../../lib';
 import { K8sObject, podTemplateOf, workloadsWithContainer } from '../../support/manifests';
 import { NginxDirective, NginxParseError, parseNginxConf, shapeOf, walk } from '../../support/nginx-parse';
+import { invalid } from '../../../lib/errors';
 import { REJECTED } from './harness';
 
 export const fixtures = fs.mkdtempSync(path.join(os.tmpdir(), 'injection-fuzz-'));
@@ -90,7 +91,8 @@ export function rejectedAs(e: unknown, candidates: Array<[field: string, value: 
   if (!(e instanceof ConfigError)) {
     throw new Error(`expected a ConfigError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
   }
-  const prefixes = candidates.map(([f, v]) => `${f} ${typeof v === 'string' ? JSON.stringify(v) : String(v)} `);
+  // The field and the value as the library shows them (the message with an empty reason).
+  const prefixes = candidates.map(([f, v]) => invalid(f, v, '').message);
   if (!prefixes.some((p) => e.message.startsWith(p))) {
     throw new Error(`the ConfigError does not start with the field and the value; expected one of\n  ${prefixes.map((p) => JSON.stringify(p)).join('\n  ')}\n`
       + `got ${JSON.stringify(e.message)}`);
