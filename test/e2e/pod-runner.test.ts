@@ -258,6 +258,9 @@ describeWithTools(['unshare', 'setpriv', 'nsenter', 'ip', 'curl'], 'the pod runn
     it('rejects, with the log, when a container exits before it is ready', async () => {
       await expect(start(podOf([ctr('app', 'echo "bad config at line 3" >&2; exit 3', { ports: [{ containerPort: 8000 }] })])))
         .rejects.toThrow('container "app" exited before it was ready:\nbad config at line 3\n');
+      // Output that reaches the pipe after the main process has exited (here from a child it left behind) is in the log.
+      await expect(start(podOf([ctr('app', '(sleep 0.3; echo "late line" >&2) & exit 3', { ports: [{ containerPort: 8000 }] })])))
+        .rejects.toThrow('container "app" exited before it was ready:\nlate line\n');
       await expect(start(podOf([ctr('app', 'echo listening soon; exec -a "$0" sleep 60', { ports: [{ containerPort: 8000 }] })]), { readyTimeoutMs: 300 }))
         .rejects.toThrow('container "app" not ready (tcp 127.0.0.1:8000) in time:\nlistening soon\n');
       expect(leftovers()).toEqual(NOTHING);

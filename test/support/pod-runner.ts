@@ -318,7 +318,9 @@ export class RunningPod {
       killed = true;
       await this.kill(c.name);
     }
-    return { container: c.name, hookStatus: hook?.status, hookOutput: hook?.output, exitedAfterMs: Date.now() - t0, killed, stopBeganAfterMs };
+    const exitedAfterMs = Date.now() - t0;
+    await this.drained(c.name);
+    return { container: c.name, hookStatus: hook?.status, hookOutput: hook?.output, exitedAfterMs, killed, stopBeganAfterMs };
   }
 
   /** Kills whatever still runs, removes the namespace and the pod's directories, keeps the logs. Safe to call twice. */
@@ -360,9 +362,27 @@ export class RunningPod {
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    await this.drained(c.name);
     if (zero && child.exitCode !== 0) {
       throw new Error(`init container "${c.name}" exited with ${child.exitCode ?? child.signalCode}:\n${this.log(c.name)}`);
     }
+  }
+
+  /**
+   * Waits until an exited container's stdout and stderr are read to the end: 'exit' can come before the last
+   * 'data'. A process the container left behind may hold the pipes open, so at most a second.
+   */
+  private async drained(container: string): Promise<void> {
+    const child = this.started.get(container)?.child;
+    const done = (s: NodeJS.ReadableStream & { readableEnded?: boolean; destroyed?: boolean } | null) =>
+      !s || s.readableEnded === true || s.destroyed === true;
+    if (!child || (done(child.stdout) && done(child.stderr))) {
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      child.once('close', () => { clearTimeout(timer); resolve(); });
+    });
   }
 
   private container(name: string): PreparedContainer {
@@ -427,6 +447,7 @@ export class RunningPod {
     }
     for (;;) {
       if (!this.isRunning(c.name)) {
+        await this.drained(c.name);
         throw new Error(`container "${c.name}" exited before it was ready:\n${this.log(c.name)}`);
       }
       if (await check()) {
