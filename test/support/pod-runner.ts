@@ -17,7 +17,7 @@ export interface PodRunOptions {
   /** How long to wait for every container to be ready. @default 20 s */
   readonly readyTimeoutMs?: number;
   /**
-   * Keep at most about this many bytes of each container's output (the newest), e.g. for a
+   * Keep at most this many characters of each container's output (the newest), e.g. for a
    * benchmark whose access log would otherwise fill memory. @default - all of it
    */
   readonly maxLogBytes?: number;
@@ -412,8 +412,15 @@ export class RunningPod {
       const text = String(d);
       log.push(text);
       kept += text.length;
-      while (kept > this.maxLogBytes && log.length > 1) {
-        kept -= log.shift()!.length;
+      // Drops the oldest output past maxLogBytes, cutting into a chunk when one read brought more.
+      while (kept > this.maxLogBytes) {
+        const over = kept - this.maxLogBytes;
+        if (log[0].length <= over) {
+          kept -= log.shift()!.length;
+        } else {
+          log[0] = log[0].slice(over);
+          kept -= over;
+        }
       }
     };
     started.child.stdout?.on('data', keep);

@@ -273,12 +273,13 @@ export function startInContainer(c: PreparedContainer, netns: string): StartedCo
 export function execInContainer(c: PreparedContainer, mainPid: number, argv: string[],
   timeoutMs: number): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn('nsenter', ['--target', String(mainPid), '--mount', '--net', '--root', '--wd', '--',
-      'setpriv', `--reuid=${c.uid}`, `--regid=${c.gid}`, '--clear-groups', '--', ...argv],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: containerProcessEnv(c), detached: true });
+    // stderr into the same pipe as stdout (a host shell's redirect, then exec), so that the output
+    // keeps the order in which the command wrote it.
+    const child = spawn('bash', ['-c', 'exec "$@" 2>&1', 'exec', 'nsenter', '--target', String(mainPid), '--mount', '--net',
+      '--root', '--wd', '--', 'setpriv', `--reuid=${c.uid}`, `--regid=${c.gid}`, '--clear-groups', '--', ...argv],
+    { stdio: ['ignore', 'pipe', 'ignore'], env: containerProcessEnv(c), detached: true });
     let output = '';
     child.stdout.on('data', (d) => { output += String(d); });
-    child.stderr.on('data', (d) => { output += String(d); });
     const timer = setTimeout(() => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
