@@ -369,8 +369,9 @@ export class RunningPod {
   }
 
   /**
-   * Waits until an exited container's stdout and stderr are read to the end: 'exit' can come before the last
-   * 'data'. A process the container left behind may hold the pipes open, so at most a second.
+   * Waits until an exited container's output is read to the end: 'exit' comes before the last 'data' while
+   * the sandbox's `cat` (which owns the container's pipe) still copies. A process the container left
+   * behind may hold the pipe open, so at most a second.
    */
   private async drained(container: string): Promise<void> {
     const child = this.started.get(container)?.child;
