@@ -5,6 +5,12 @@ export interface SynthSample {
   readonly n: number;
   readonly withSidecar: boolean;
   readonly ms: number;
+  /** Of `ms`: building the constructs. */
+  readonly buildMs: number;
+  /** Of `ms`: inside construct validations (the sidecar's synth-time checks). */
+  readonly checksMs: number;
+  /** Of `checksMs`: rendering nginx.conf (the checks are the first to need it; output reuses it). */
+  readonly renderMs: number;
   readonly maxRssKb: number;
   readonly yamlBytes: number;
 }
@@ -30,7 +36,7 @@ export async function benchSynth(sizes: number[], reps: number): Promise<SynthSa
   const results: SynthSample[] = [];
   for (const n of sizes) {
     for (const withSidecar of [false, true]) {
-      results.push({ n, withSidecar, ms: 0, maxRssKb: 0, yamlBytes: 0 });
+      results.push({ n, withSidecar, ms: 0, buildMs: 0, checksMs: 0, renderMs: 0, maxRssKb: 0, yamlBytes: 0 });
     }
   }
   const samples = new Map<string, SynthSample[]>();
