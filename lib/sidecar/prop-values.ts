@@ -67,6 +67,16 @@ export function milliseconds(field: string, value: unknown): number {
   return ms;
 }
 
+/** A duration in whole seconds from `min` to `max`; `range` says both as the message shows them ('0 to 300'). */
+export function wholeSeconds(field: string, value: unknown, min: number, max: number, range: string): number {
+  const d = checkDuration(field, value);
+  const s = d.toMilliseconds({ integral: false }) / 1000;
+  if (!Number.isInteger(s) || s < min || s > max) {
+    throw invalid(field, d.toHumanString(), `must be whole seconds from ${range}`);
+  }
+  return s;
+}
+
 /** A prop typed `boolean`. */
 export function checkBoolean(field: string, value: unknown): boolean {
   if (typeof value !== 'boolean') {

@@ -6,7 +6,7 @@ import { checkContainerName, checkEnv, checkImage, checkPortName } from './conta
 import { DEFAULT_GZIP_TYPES, DEFAULT_IMAGE } from './defaults';
 import { headersOf } from './headers';
 import { ResolvedMetrics, resolveMetrics } from './metrics';
-import { checkBoolean, checkString, kib, mib, milliseconds, optionsObject } from './prop-values';
+import { checkBoolean, checkString, kib, mib, milliseconds, optionsObject, wholeSeconds } from './prop-values';
 import { AccessLogFormat, ReverseProxySidecarProps } from './sidecar-props';
 import { ResolvedTls, checkTlsBesideMetrics, resolveTls } from './tls-options';
 
@@ -90,7 +90,7 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
   }
   const metrics = resolveMetrics(props.metrics, { port, portName, appPort: props.appPort, containerName, customConf: props.nginxConf !== undefined });
   checkTlsBesideMetrics(tls, metrics);
-  const drainMs = props.drainDelay === undefined ? 5000 : checkDrain(props.drainDelay);
+  const drainMs = props.drainDelay === undefined ? 5000 : 1000 * wholeSeconds('drainDelay', props.drainDelay, 0, 300, '0 to 300');
   return {
     port,
     portName,
@@ -119,16 +119,6 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
   };
 }
 
-/** The drain delay: whole seconds from 0 to 300. */
-function checkDrain(value: unknown): number {
-  const drain = value as Duration;
-  const ms = typeof drain?.toMilliseconds === 'function' ? drain.toMilliseconds({ integral: false }) : NaN;
-  if (!Number.isInteger(ms / 1000) || ms < 0 || ms > 300_000) {
-    throw invalid('drainDelay', typeof drain?.toHumanString === 'function' ? drain.toHumanString() : value,
-      'must be whole seconds from 0 to 300');
-  }
-  return ms;
-}
 
 /** `nativeSidecar`, or the host's default; refused where the host's types cannot carry it. */
 function resolveNativeSidecar(props: ReverseProxySidecarProps): boolean {

@@ -3,7 +3,7 @@ import { invalid } from '../errors';
 import { checkPort } from '../nginx/tokens';
 import { checkPortName } from './container-values';
 import { ResolvedMetrics } from './metrics';
-import { checkBoolean, checkDuration, optionsObject } from './prop-values';
+import { checkBoolean, checkDuration, optionsObject, wholeSeconds } from './prop-values';
 
 /** HTTPS on a port of its own, with the certificate from a `kubernetes.io/tls` Secret. */
 export interface TlsOptions {
@@ -121,8 +121,8 @@ export function resolveTls(value: TlsOptions | undefined,
     port,
     portName,
     redirectPort,
-    hstsMaxAgeSeconds: t.hsts === undefined ? undefined : wholeSeconds('tls.hsts', t.hsts, 1, MAX_HSTS_SECONDS, '730 days'),
-    rotationCheckSeconds: reload ? wholeSeconds('tls.rotationCheckInterval', t.rotationCheckInterval ?? Duration.seconds(10), 1, 3600, '1 hour') : undefined,
+    hstsMaxAgeSeconds: t.hsts === undefined ? undefined : wholeSeconds('tls.hsts', t.hsts, 1, MAX_HSTS_SECONDS, '1 second to 730 days'),
+    rotationCheckSeconds: reload ? wholeSeconds('tls.rotationCheckInterval', t.rotationCheckInterval ?? Duration.seconds(10), 1, 3600, '1 second to 1 hour') : undefined,
   };
 }
 
@@ -142,11 +142,3 @@ export function checkTlsBesideMetrics(tls: ResolvedTls | undefined, metrics: Res
   }
 }
 
-function wholeSeconds(field: string, value: unknown, min: number, max: number, maxText: string): number {
-  const d = checkDuration(field, value);
-  const s = d.toMilliseconds({ integral: false }) / 1000;
-  if (!Number.isInteger(s) || s < min || s > max) {
-    throw invalid(field, d.toHumanString(), `must be whole seconds from ${min} second to ${maxText}`);
-  }
-  return s;
-}

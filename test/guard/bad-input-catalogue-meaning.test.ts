@@ -267,7 +267,7 @@ const CATALOGUE: Catalogue = {
     { name: 'env as a list', build: attach(anyProps({ env: ['A=1'] })), message: 'env ["A=1"] must be an object of names to string values' },
     { name: 'a number env value', build: attach(anyProps({ env: { A: 1 } })), message: 'env "A" 1 must be a string' },
     { name: 'privateCookies as a string', build: attach(anyProps({ cache: { privateCookies: 'session' } })), message: 'cache.privateCookies "session" must be a list of cookie names' },
-    { name: 'a drainDelay in seconds', build: attach(anyProps({ drainDelay: 5 })), message: 'drainDelay 5 must be whole seconds from 0 to 300' },
+    { name: 'a drainDelay in seconds', build: attach(anyProps({ drainDelay: 5 })), message: 'drainDelay 5 must be a cdk8s Duration, e.g. Duration.seconds(5)' },
     {
       name: 'addDirective with a string', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.HTTP, 'gzip on' as never)),
       message: 'addDirective(http) directive "gzip on" is not a Directive: make one with Directive.of(name, ...args)',
