@@ -36,6 +36,13 @@ const CATALOGUE: Catalogue = {
       build: attach(proxy('/', { cache: {}, headers: { 'X-Cache-Status': 'mine' } })),
       message: 'Route.proxy("/") header name "X-Cache-Status" is set by the sidecar on cached routes',
     },
+    {
+      // responseHeaders reach every route, cached ones too (also those added later with addRoute).
+      name: 'X-Cache-Status in the sidecar-wide response headers',
+      build: attach(() => ({ responseHeaders: { 'x-cache-status': 'mine' }, routes: [Route.proxy('/', { cache: {} })] })),
+      message: 'responseHeaders header name "x-cache-status" is set by the sidecar on cached routes, where this would send it twice; '
+        + 'set it on an uncached route\'s headers',
+    },
     { name: 'a backslash in a header value', build: attach(() => ({ responseHeaders: { 'X-A': 'a\\n' } })), message: 'responseHeaders header "X-A" "a\\\\n" must not contain a backslash' },
     { name: 'a header value with a leading space', build: attach(() => ({ responseHeaders: { 'X-A': ' v' } })), message: 'responseHeaders header "X-A" " v" must not start or end with whitespace' },
     { name: 'a header nginx owns', build: attach(() => ({ responseHeaders: { 'Content-Length': '0' } })), message: `responseHeaders header name "Content-Length" ${OWNED}` },
@@ -78,6 +85,15 @@ const CATALOGUE: Catalogue = {
     {
       name: 'a lone surrogate in a directive argument', build: attach(() => ({ routes: [Route.proxy('/', { directives: [Directive.of('add_header', 'X-A', 'a\ud800b')] })] })),
       message: 'Directive "add_header" argument 2 "a\\ud800b" must be valid Unicode (it has a lone surrogate)',
+    },
+    {
+      // nginx would take these, but nginx.conf travels in a ConfigMap: kubectl's YAML reader breaks the line there.
+      name: 'U+2028 in a directive argument', build: attach(() => ({ routes: [Route.proxy('/', { directives: [Directive.of('return', '200', 'a\u2028b')] })] })),
+      message: 'Directive "return" argument 2 "a\u2028b" must not contain U+2028: YAML readers such as kubectl\'s read it as a line break or refuse it',
+    },
+    {
+      name: 'U+0085 (NEL) in a directive argument', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('charset', 'x\u0085y'))),
+      message: 'Directive "charset" argument 1 "x\u0085y" must not contain U+0085: YAML readers such as kubectl\'s read it as a line break or refuse it',
     },
     {
       name: 'a block directive', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.SERVER, Directive.of('location', '/x'))),
