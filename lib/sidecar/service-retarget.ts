@@ -3,6 +3,7 @@ import { invalid } from '../errors';
 import { ISidecarHost } from '../host/host';
 import { podTemplateJson } from '../k8s/pod-template-paths';
 import { checkPort } from '../nginx/tokens';
+import { optionsObject } from './prop-values';
 
 /** Options of `ReverseProxySidecar.retargetService`. */
 export interface RetargetServiceOptions {
@@ -49,11 +50,12 @@ interface ServicePortJson {
  * the sidecar's named port; nodePort and protocol are kept, and an appProtocol becomes `http`. Works on cdk8s-plus Services and on
  * raw objects from `Include` alike, because both are ApiObjects.
  */
-export function retargetService(service: ApiObject, ctx: RetargetContext, options: RetargetServiceOptions): void {
+export function retargetService(service: ApiObject, ctx: RetargetContext, given: RetargetServiceOptions | undefined): void {
   const field = `retargetService(${service.kind} "${service.name}")`;
   if (service.kind !== 'Service') {
     throw invalid(field, service.kind, 'is not a Service');
   }
+  const options: RetargetServiceOptions = optionsObject(`${field} options`, given);
   const ports: ServicePortJson[] = service.toJson()?.spec?.ports ?? [];
   const list = ports.map((p) => `${p.port}${p.name ? ` (${p.name})` : ''}`).join(', ') || 'none';
   let index: number;

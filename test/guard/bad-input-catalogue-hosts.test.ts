@@ -236,6 +236,10 @@ const CATALOGUE: Catalogue = {
       message: 'retargetService(ConfigMap "cm") "ConfigMap" is not a Service',
     },
     {
+      name: 'null options', build: later(proxy('/'), (s, c) => s.retargetService(rawService(c, { ports: [{ name: 'web', port: 80 }] }), null as any)),
+      message: 'retargetService(Service "svc") options null must be an object (or left out)',
+    },
+    {
       name: 'from a port the Service does not have', build: later(proxy('/'), (s, c) => s.retargetService(rawService(c, { ports: [{ name: 'web', port: 80 }] }), { fromPort: 81 })),
       message: 'retargetService(Service "svc") fromPort 81 is not a port of the Service (it has: 80 (web))',
     },
