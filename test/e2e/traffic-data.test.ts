@@ -46,6 +46,13 @@ describeWithTools(['nginx', 'unshare', 'setpriv', 'nsenter', 'ip', 'curl', 'guni
     expect(big(proxied.headers)).toEqual(big(direct.headers));
   });
 
+  it('row 3: passes one 6 KiB response header (a big session cookie) as it is', () => {
+    const [direct, proxied] = [APP, NGINX].map((base) => pod.http(`${base}/big-cookie?kib=6`));
+    expect([proxied.status, proxied.body]).toEqual([200, 'one 6 KiB header\n']);
+    expect(Buffer.byteLength(`Set-Cookie: ${proxied.headers['set-cookie']}\r\n`)).toBe(6 * 1024);
+    expect(proxied.headers['set-cookie']).toBe(direct.headers['set-cookie']);
+  });
+
   it('row 8: answers a byte range on a cached route with 206, on MISS and on HIT', () => {
     const range = (url: string) => {
       const r = curl(pod.netns, ['-H', 'Range: bytes=100-199', '-o', '-', '-w', '\n%{http_code} %header{content-range} %header{x-cache-status}', url]);
