@@ -9,7 +9,8 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }],
   },
   // Three workers on the 2 cores: the end-to-end files mostly wait (for pods, probes, timeouts),
-  // so a third overlaps them; measured 85 s of wall time with 2 and 60 s with 3, the same tests passing.
+  // so a third overlaps them; measured 85 s of wall time with 2 and 60 s with 3 on a quiet day
+  // (68 s with 3 or 4 on a slower one: past three, the cores are the limit).
   maxWorkers: 3,
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
