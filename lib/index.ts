@@ -8,7 +8,7 @@ export {
   HardenedContainerSpec, HelperContainerSpec, HostPort, ISidecarHost, NativeSidecarSupport, SidecarConfigMapSource,
   SidecarContainerPort, SidecarContainerSpec, SidecarKeyToPath, SidecarMount, SidecarProbe, SidecarSecretSource, SidecarVolume,
 } from './host/host';
-export { IPlusContainer, IPlusWorkload, PlusContainerPort, PlusContainerProps } from './host/plus-workload';
+export { IPlusContainer, IPlusDuration, IPlusPodMetadata, IPlusWorkload, PlusContainerPort, PlusContainerProps, PlusMountOptions, PlusVolume } from './host/plus-workload';
 export { SidecarHost } from './host/sidecar-host';
 export { Directive, DirectiveContext } from './sidecar/directive';
 export { MetricsOptions } from './sidecar/metrics-options';

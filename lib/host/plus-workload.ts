@@ -20,7 +20,34 @@ export interface IPlusContainer {
   /** The ports it declares. */
   readonly ports: PlusContainerPort[];
   /** Mounts a volume of the same cdk8s-plus major. */
-  mount(path: string, storage: unknown, options?: { readonly readOnly?: boolean }): void;
+  mount(path: string, storage: unknown, options?: PlusMountOptions): void;
+}
+
+/** Options of `IPlusContainer.mount`, as far as the sidecar passes them. */
+export interface PlusMountOptions {
+  /**
+   * Whether the mount is read-only.
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/** A pod volume of a cdk8s-plus workload, as far as the sidecar reads it. */
+export interface PlusVolume {
+  /** The volume's name. */
+  readonly name: string;
+}
+
+/** The pod template metadata of a cdk8s-plus workload, as far as the sidecar uses it. */
+export interface IPlusPodMetadata {
+  /** Sets an annotation of the pod template. */
+  addAnnotation(key: string, value: string): void;
+}
+
+/** A cdk8s `Duration` as far as the sidecar reads it (so that any copy of cdk8s fits). */
+export interface IPlusDuration {
+  /** The period in seconds. */
+  toSeconds(): number;
 }
 
 /**
@@ -101,23 +128,14 @@ export interface IPlusWorkload extends IConstruct {
   /** The pod's init containers. */
   readonly initContainers: IPlusContainer[];
   /** The pod's volumes. */
-  readonly volumes: ReadonlyArray<{
-    /** The volume's name. */
-    readonly name: string;
-  }>;
+  readonly volumes: PlusVolume[];
   /** The pod template's metadata. */
-  readonly podMetadata: {
-    /** Sets an annotation of the pod template. */
-    addAnnotation(key: string, value: string): void;
-  };
+  readonly podMetadata: IPlusPodMetadata;
   /**
    * The pod's terminationGracePeriodSeconds.
    * @default - 30 seconds
    */
-  readonly terminationGracePeriod?: {
-    /** The period in seconds. */
-    toSeconds(): number;
-  };
+  readonly terminationGracePeriod?: IPlusDuration;
   /** Adds a container. */
   addContainer(props: PlusContainerProps): IPlusContainer;
   /** Adds an init container. */
