@@ -5,11 +5,16 @@ const ROOT = path.join(__dirname, '..', '..');
 /** The package's entry points: what `docs/api` (npm run docs) documents. */
 const ENTRY_POINTS = ['lib/index.ts', 'lib/validation/index.ts'];
 
-/** The program of the entry points, with the repository's compiler options. */
+let built: ts.Program | undefined;
+
+/** The program of the entry points, with the repository's compiler options (built once per file: it takes seconds). */
 function program(): ts.Program {
-  const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile);
-  const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
-  return ts.createProgram(ENTRY_POINTS.map((f) => path.join(ROOT, f)), { ...options, noEmit: true });
+  if (!built) {
+    const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile);
+    const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
+    built = ts.createProgram(ENTRY_POINTS.map((f) => path.join(ROOT, f)), { ...options, noEmit: true });
+  }
+  return built;
 }
 
 /** Whether a declaration is this library's own (not TypeScript's lib, cdk8s or constructs). */

@@ -98,7 +98,8 @@ describe.each(HOSTS)('on a $name', ({ kind, create }) => {
   let manifest: Manifest;
   let manifests: Manifest[];
 
-  beforeEach(() => {
+  // The tests below only read what this synthesizes: once per host kind.
+  beforeAll(() => {
     // GIVEN a host, synthesized once without the sidecar
     dir = new TempDir();
     chart = Testing.chart();
@@ -110,7 +111,7 @@ describe.each(HOSTS)('on a $name', ({ kind, create }) => {
     manifest = find(manifests, kind);
   });
 
-  afterEach(() => dir.cleanup());
+  afterAll(() => dir.cleanup());
 
   test('appends the nginx container after the app container', () => {
     expect(podTemplate(manifest).spec.containers.map((c: Manifest) => c.name)).toStrictEqual(['app', 'nginx']);
