@@ -4,8 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // Transpile only: `npm test` type-checks lib, apps, test and bench first in one tsc program
-    // (tsconfig.test.json), instead of a type-checker per worker (cold cache: 83 s → see the commit).
+    // Transpile only: `npm test` (scripts/test.sh) type-checks lib, apps, test and bench in one tsc
+    // program (tsconfig.test.json) beside jest, instead of a type-checker per worker.
     '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }],
   },
   // Three workers on the 2 cores: the end-to-end files mostly wait (for pods, probes, timeouts),
