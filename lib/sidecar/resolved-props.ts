@@ -83,12 +83,12 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
       `must exceed cache.maxSize (${cache.maxSizeKib / 1024}Mi): the cache and temp files share the emptyDir`);
   }
   const headers = headersOf('responseHeaders', props.responseHeaders ?? { 'X-Content-Type-Options': 'nosniff' });
-  const tls = resolveTls(props.tls, { port, portName, appPort: props.appPort });
   const cacheStatus = headers.find((h) => h.name.toLowerCase() === 'x-cache-status');
   if (cacheStatus) {
     throw invalid('responseHeaders header name', cacheStatus.name,
       'is set by the sidecar on cached routes, where this would send it twice; set it on an uncached route\'s headers');
   }
+  const tls = resolveTls(props.tls, { port, portName, appPort: props.appPort });
   const hsts = headers.find((h) => h.name.toLowerCase() === 'strict-transport-security');
   if (hsts && tls?.hstsMaxAgeSeconds !== undefined) {
     throw invalid('responseHeaders header name', hsts.name, 'is also sent by tls.hsts on HTTPS; nginx would send both: keep one');
@@ -123,7 +123,6 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
     tls,
   };
 }
-
 
 /** `nativeSidecar`, or the host's default; refused where the host's types cannot carry it. */
 function resolveNativeSidecar(props: ReverseProxySidecarProps): boolean {
