@@ -109,8 +109,8 @@ function targetsTable(report: Report): string[] {
   if (bare && side) {
     const met = side.ms <= 2.5 * bare.ms;
     lines.push(`| synthesis of ${int(big)} Deployments | sidecar ≤ 2.5× bare, linear in N | ${met ? 'met' : '**missed**'}: `
-      + `${ratio(side.ms, bare.ms)} (${int(side.ms)} ms vs ${int(bare.ms)} ms; ${ratio(side.ms - (side.checksMs ?? 0), bare.ms)} `
-      + `without the ${int(side.checksMs ?? 0)} ms of synth-time checks) |${names.slice(1).map(() => ' |').join('')}`);
+      + `${ratio(side.ms, bare.ms)} (${int(side.ms)} ms vs ${int(bare.ms)} ms; ${ratio(side.ms - (side.checksMs ?? 0) + (side.renderMs ?? 0), bare.ms)} `
+      + `without the synth-time checks but for their render) |${names.slice(1).map(() => ' |').join('')}`);
   }
   return lines;
 }
