@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../errors';
@@ -176,9 +177,10 @@ const PLUS_FQN = /^(cdk8s-plus-(\d+))\.(\w+)$/;
 
 /**
  * The cdk8s-plus major a workload was made with, and that major's module, so that the values passed
- * to the workload (probes, CPU, volumes, handlers) are of its own major. The package comes from the
- * class's jsii name (`cdk8s-plus-34.Deployment`), and must be the copy the workload's class is from:
- * two copies of one major would make values the workload does not accept.
+ * to the workload (probes, CPU, volumes, handlers) are of its own major and its own copy. The package
+ * comes from the class's jsii name (`cdk8s-plus-34.Deployment`); the copy is the loaded one whose
+ * class the workload's is (an app may hold two copies of one major: a monorepo, `npm link`), else the
+ * one this library resolves.
  */
 export function plusMajorOf(workload: IPlusWorkload, field: string): PlusMajor {
   const ctor = (workload as unknown as { constructor?: Record<symbol, { fqn?: string } | undefined> }).constructor;
@@ -189,17 +191,34 @@ export function plusMajorOf(workload: IPlusWorkload, field: string): PlusMajor {
       + 'use SidecarHost.fromApiObject for a raw object');
   }
   const [, pkg, major, className] = m;
-  let mod: Record<string, unknown>;
-  try {
-    mod = require(pkg);
-  } catch {
-    throw invalid(field, workload.node.path, `is a ${pkg} ${className}, but ${pkg} cannot be loaded from this library; install it next to it`);
-  }
-  if (!inheritsFrom(ctor, mod[className])) {
-    throw invalid(field, workload.node.path, `is a ${pkg} ${className} from another copy of ${pkg} than the one this library `
-      + `loads (${require.resolve(pkg)}); install one copy (npm dedupe)`);
+  const mod = loadedCopyOf(pkg, className, ctor) ?? resolvedCopyOf(pkg, className, ctor);
+  if (!mod) {
+    throw invalid(field, workload.node.path, `is a ${pkg} ${className} from a copy of ${pkg} that is not loaded through `
+      + `require (a bundle?), and not the one this library resolves; install one copy (npm dedupe)`);
   }
   return { major: Number(major), module: mod as unknown as PlusModule };
+}
+
+/** The exports of a copy of `pkg` already loaded (`require.cache`) that the class comes from. */
+function loadedCopyOf(pkg: string, className: string, ctor: unknown): Record<string, unknown> | undefined {
+  const index = path.join(pkg, 'lib', 'index.js');
+  for (const [file, loaded] of Object.entries(require.cache ?? {})) {
+    const exports = loaded?.exports as Record<string, unknown> | undefined;
+    if (file.endsWith(path.sep + index) && exports && inheritsFrom(ctor, exports[className])) {
+      return exports;
+    }
+  }
+  return undefined;
+}
+
+/** The exports of the copy of `pkg` this library resolves, if the class comes from it. */
+function resolvedCopyOf(pkg: string, className: string, ctor: unknown): Record<string, unknown> | undefined {
+  try {
+    const exports = require(pkg) as Record<string, unknown>;
+    return inheritsFrom(ctor, exports[className]) ? exports : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function inheritsFrom(ctor: unknown, base: unknown): boolean {

@@ -1,9 +1,11 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { ApiObject, Cron, Testing } from 'cdk8s';
 import * as plus27 from 'cdk8s-plus-27';
 import * as plus34 from 'cdk8s-plus-34';
 import { IPlusWorkload, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
 import { EVERY_PLUS_MAJOR } from '../support/plus-majors';
-import { Manifest, container, exactly, find, podTemplate } from './helpers';
+import { Manifest, TempDir, container, exactly, find, podTemplate } from './helpers';
 
 const APP = { name: 'app', image: 'app:1.0.0', ports: [{ number: 5000, name: 'http' }] };
 
@@ -70,6 +72,37 @@ describe.each(EVERY_PLUS_MAJOR)('a cdk8s-plus-$major workload', ({ major, kplus 
         + 'volumeClaimTemplates (cdk8s-team/cdk8s-plus#6735): attach with SidecarHost.fromApiObject(ApiObject.of(statefulSet)) instead');
     });
   }
+});
+
+describe('two copies of one major in one app (a monorepo, npm link)', () => {
+  test('a workload from the other copy gets values of its own copy: attached, synthesized, as from ours', () => {
+    // GIVEN a second copy of cdk8s-plus-34 (its lib, bundled minimatch and package.json) beside links to our cdk8s
+    // and constructs, and a Deployment made with it
+    const dir = new TempDir();
+    try {
+      const ours = path.dirname(require.resolve('cdk8s-plus-34/package.json'));
+      const copy = dir.path('node_modules/cdk8s-plus-34');
+      for (const part of ['package.json', 'lib', 'node_modules']) {
+        fs.cpSync(path.join(ours, part), path.join(copy, part), { recursive: true });
+      }
+      for (const dep of ['cdk8s', 'constructs']) {
+        fs.symlinkSync(path.dirname(require.resolve(`${dep}/package.json`)), dir.path(`node_modules/${dep}`));
+      }
+      const other = require(copy) as typeof plus34;
+      expect(other.Deployment).not.toBe(plus34.Deployment);
+      const chart = Testing.chart();
+      const web = new other.Deployment(chart, 'web', { containers: [APP] });
+      // WHEN
+      new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web), nativeSidecar: false, routes: [Route.proxy('/')] });
+      // THEN the same nginx container as on a Deployment of our copy
+      const chart2 = Testing.chart();
+      const ref = new plus34.Deployment(chart2, 'web', { containers: [APP] });
+      new ReverseProxySidecar(chart2, 'proxy', { host: SidecarHost.fromWorkload(ref), nativeSidecar: false, routes: [Route.proxy('/')] });
+      expect(container(find(Testing.synth(chart), 'Deployment'), 'nginx')).toStrictEqual(container(find(Testing.synth(chart2), 'Deployment'), 'nginx'));
+    } finally {
+      dir.cleanup();
+    }
+  });
 });
 
 describe('types: a consumer compiles with any major and no casts', () => {
