@@ -86,6 +86,11 @@ describeWithTools(['nginx', 'unshare', 'setpriv', 'nsenter', 'ip', 'curl', 'guni
       expect(spread(r)).toEqual({ status: 200, encoding: 'gzip', lines: 4, chunks: 4, firstBeforeLast: true });
     });
 
+    it('passes NDJSON (application/x-ndjson, not a gzip type) chunk by chunk on a default route, uncompressed', async () => {
+      const r = await streamed(pod.netns, 8080, '/stream?n=4&ms=400&type=application/x-ndjson', GZIP);
+      expect(spread(r)).toEqual({ status: 200, encoding: undefined, lines: 4, chunks: 4, firstBeforeLast: true });
+    });
+
     it('holds it whole on a default route otherwise (gzip fills its buffer first): the documented limit', async () => {
       const r = await streamed(pod.netns, 8080, '/stream?n=4&ms=400', GZIP);
       expect(spread(r)).toEqual({ status: 200, encoding: 'gzip', lines: 4, chunks: 1, firstBeforeLast: false });
