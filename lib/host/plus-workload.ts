@@ -191,7 +191,8 @@ export function plusMajorOf(workload: IPlusWorkload, field: string): PlusMajor {
       + 'use SidecarHost.fromApiObject for a raw object');
   }
   const [, pkg, major, className] = m;
-  const mod = loadedCopyOf(pkg, className, ctor) ?? resolvedCopyOf(pkg, className, ctor);
+  // The copy this library resolves first (one lookup, and the usual case); the loaded copies only when it is not that.
+  const mod = resolvedCopyOf(pkg, className, ctor) ?? loadedCopyOf(pkg, className, ctor);
   if (!mod) {
     throw invalid(field, workload.node.path, `is a ${pkg} ${className} from a copy of ${pkg} that is not loaded through `
       + `require (a bundle?), and not the one this library resolves; install one copy (npm dedupe)`);

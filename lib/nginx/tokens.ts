@@ -9,16 +9,11 @@
  */
 
 import { ConfigError, invalid } from '../errors';
+import { yamlUnsafeCharacter } from '../k8s/yaml-text';
 
 const PATH_CHARS = /^\/[A-Za-z0-9._~\/-]*$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
-/**
- * Characters nginx takes as they are but YAML readers do not: C1 controls (U+0085 among them) and
- * U+2028/U+2029 are line breaks to YAML 1.1 readers such as kubectl's, the BOM and the noncharacters
- * are refused. nginx.conf travels in a ConfigMap, so a value holding one would not arrive as written.
- */
-const YAML_UNSAFE = /[\u0080-\u009f\u2028\u2029\ufeff\ufffe\uffff]/;
 const NOT_VISIBLE_ASCII = /[^\x20-\x7e]/;
 const COOKIE_NAME = /^[A-Za-z0-9._-]+$/;
 /** RFC 6838 restricted names, lower-case, without the "$" and "#" no real type uses. */
@@ -139,10 +134,10 @@ export function checkDirectiveName(field: string, value: string): string {
  */
 export function checkDirectiveArg(field: string, value: string): string {
   checkQuotable(field, value);
-  const unsafe = YAML_UNSAFE.exec(value);
+  // nginx takes it, but nginx.conf travels in a ConfigMap: what a YAML reader would not read back as written.
+  const unsafe = yamlUnsafeCharacter(value);
   if (unsafe) {
-    const code = `U+${unsafe[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-    throw invalid(field, value, `must not contain ${code}: YAML readers such as kubectl's read it as a line break or refuse it`);
+    throw invalid(field, value, `must not contain ${unsafe}: YAML readers such as kubectl's read it as a line break or refuse it`);
   }
   checkBytes(field, value, MAX_BYTES.directiveArg);
   return value;
@@ -185,7 +180,7 @@ export function checkPort(field: string, value: number): number {
  * reach this point (the check functions refuse them); this is the second line of defence.
  */
 export function arg(value: string): string {
-  if (CONTROL.test(value) || YAML_UNSAFE.test(value) || value.includes('\\')) {
+  if (CONTROL.test(value) || yamlUnsafeCharacter(value) !== undefined || value.includes('\\')) {
     throw new ConfigError(`internal: unsafe nginx argument ${JSON.stringify(value)}`);
   }
   if (SAFE_BARE.test(value) && !value.startsWith('#')) {

@@ -133,3 +133,14 @@ export function block(conf: string, head: string): Block {
 export function count(conf: string, line: string): number {
   return lines(conf).filter((l) => l === line).length;
 }
+
+/** The request headers the sidecar sets on every proxied request, in the order it writes them. */
+export const SIDECAR_HEADERS = [
+  'proxy_set_header Host $sidecar_host;',
+  'proxy_set_header X-Real-IP $remote_addr;',
+  'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+  'proxy_set_header X-Forwarded-Proto $scheme;',
+  'proxy_set_header X-Forwarded-Host $sidecar_host;',
+  'proxy_set_header X-Forwarded-Port $sidecar_forwarded_port;',
+  'proxy_set_header X-Request-ID $sidecar_request_id;',
+];

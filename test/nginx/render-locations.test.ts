@@ -1,6 +1,6 @@
 import { renderNginxConf } from '../../lib/nginx/render';
 import { ConfigError } from '../../lib/errors';
-import { CACHE, baseModel, block, count, fileRoute, fullModel, lines, proxyRoute, staticRoute } from './render-helpers';
+import { CACHE, SIDECAR_HEADERS, baseModel, block, count, fileRoute, fullModel, lines, proxyRoute, staticRoute } from './render-helpers';
 
 describe('renderNginxConf: proxy routes', () => {
   it('keeps the connection to the app alive and forwards the client details', () => {
@@ -8,13 +8,7 @@ describe('renderNginxConf: proxy routes', () => {
     expect(loc).toEqual(expect.arrayContaining([
       'proxy_http_version 1.1;',
       'proxy_set_header Connection "";',
-      'proxy_set_header Host $sidecar_host;',
-      'proxy_set_header X-Real-IP $remote_addr;',
-      'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
-      'proxy_set_header X-Forwarded-Proto $scheme;',
-      'proxy_set_header X-Forwarded-Host $sidecar_host;',
-      'proxy_set_header X-Forwarded-Port $sidecar_forwarded_port;',
-      'proxy_set_header X-Request-ID $sidecar_request_id;',
+      ...SIDECAR_HEADERS,
     ]));
   });
 

@@ -1,15 +1,5 @@
 import { renderNginxConf } from '../../lib/nginx/render';
-import { CACHE, baseModel, block, count, proxyRoute, staticRoute } from './render-helpers';
-
-const SIDECAR_HEADERS = [
-  'proxy_set_header Host $sidecar_host;',
-  'proxy_set_header X-Real-IP $remote_addr;',
-  'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
-  'proxy_set_header X-Forwarded-Proto $scheme;',
-  'proxy_set_header X-Forwarded-Host $sidecar_host;',
-  'proxy_set_header X-Forwarded-Port $sidecar_forwarded_port;',
-  'proxy_set_header X-Request-ID $sidecar_request_id;',
-];
+import { CACHE, SIDECAR_HEADERS, baseModel, block, count, proxyRoute, staticRoute } from './render-helpers';
 
 describe('renderNginxConf: upgraded (WebSocket) requests', () => {
   const conf = renderNginxConf(baseModel({
