@@ -8,9 +8,11 @@ export {
   HardenedContainerSpec, HelperContainerSpec, HostPort, ISidecarHost, NativeSidecarSupport, SidecarConfigMapSource,
   SidecarContainerPort, SidecarContainerSpec, SidecarKeyToPath, SidecarMount, SidecarProbe, SidecarSecretSource, SidecarVolume,
 } from './host/host';
+export { ISidecarResource, SidecarIngressSpec, SidecarServicePort, SidecarServiceSpec } from './host/exposure';
 export { IPlusContainer, IPlusDuration, IPlusPodMetadata, IPlusWorkload, PlusContainerPort, PlusContainerProps, PlusMountOptions, PlusVolume } from './host/plus-workload';
 export { SidecarHost } from './host/sidecar-host';
 export { Directive, DirectiveContext } from './sidecar/directive';
+export { ExposeViaIngressOptions, ExposeViaServiceOptions } from './sidecar/exposure/expose-options';
 export { MetricsOptions } from './sidecar/metrics-options';
 export { ReverseProxySidecar } from './sidecar/reverse-proxy-sidecar';
 export { FileRouteOptions } from './sidecar/routes/file-route';

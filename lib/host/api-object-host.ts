@@ -6,7 +6,9 @@ import { containerJson, helperContainerJson, isTypedObject, typedObjectShape, vo
 import {
   HelperContainerSpec, HostPort, ISidecarHost, NativeSidecarSupport, SidecarContainerSpec, SidecarMount, SidecarVolume,
 } from './host';
+import { ISidecarResource, SidecarIngressSpec, SidecarServiceSpec } from './exposure';
 import { DeferredValue, LifecycleJson, jsonPointerKey, lifecycleWithPreStop } from './json-patch';
+import { podSelectorOf } from './pod-selector';
 
 interface PodTemplateJson {
   metadata?: { annotations?: Record<string, string> };
@@ -125,5 +127,47 @@ export class ApiObjectHost implements ISidecarHost {
     }
     const lifecycle = lifecycleWithPreStop(containers[index].lifecycle, command);
     this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/containers/${index}/lifecycle`, lifecycle));
+  }
+
+  public addService(scope: Construct, id: string, spec: SidecarServiceSpec): ISidecarResource {
+    const selector = podSelectorOf(this.apiObject);
+    if (!selector) {
+      throw invalid('exposeViaService', this.description, 'has no pod labels a Service could select (metadata.labels of its pod template)');
+    }
+    return new ApiObject(scope, id, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: this.metadata(spec),
+      spec: {
+        type: spec.type,
+        selector,
+        ports: spec.ports.map((p) => ({
+          name: p.name, port: p.port, targetPort: p.name, protocol: 'TCP', ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
+        })),
+      },
+    });
+  }
+
+  public addIngress(scope: Construct, id: string, service: ISidecarResource, spec: SidecarIngressSpec): ISidecarResource {
+    const backend = { service: { name: ApiObject.of(service).name, port: { number: spec.servicePort } } };
+    return new ApiObject(scope, id, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: this.metadata(spec),
+      spec: {
+        ...(spec.className !== undefined ? { ingressClassName: spec.className } : {}),
+        rules: [{ http: { paths: [{ path: spec.path, pathType: spec.pathType, backend }] } }],
+      },
+    });
+  }
+
+  private metadata(spec: SidecarServiceSpec | SidecarIngressSpec): Record<string, unknown> {
+    const namespace = this.apiObject.metadata.namespace;
+    return {
+      ...(spec.name !== undefined ? { name: spec.name } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
+      ...(Object.keys(spec.labels).length > 0 ? { labels: { ...spec.labels } } : {}),
+      ...(Object.keys(spec.annotations).length > 0 ? { annotations: { ...spec.annotations } } : {}),
+    };
   }
 }

@@ -1,5 +1,6 @@
 import { ApiObject, IAnyProducer } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ISidecarResource, SidecarIngressSpec, SidecarServiceSpec } from './exposure';
 
 /** A container port found on the host's pod template. */
 export interface HostPort {
@@ -205,4 +206,16 @@ export interface ISidecarHost {
    * A container that has a preStop hook at synthesis keeps its own.
    */
   delayContainerStop(container: string, command: string[]): void;
+  /**
+   * Makes a Service that selects the host's pods, with ports to nginx: a cdk8s-plus `Service` of
+   * the workload's own major, or a raw `v1` Service object.
+   * @param scope where the Service is created
+   */
+  addService(scope: Construct, id: string, spec: SidecarServiceSpec): ISidecarResource;
+  /**
+   * Makes an Ingress with one rule to a Service that `addService` made: a cdk8s-plus `Ingress` of
+   * the workload's own major, or a raw `networking.k8s.io/v1` Ingress object.
+   * @param scope where the Ingress is created
+   */
+  addIngress(scope: Construct, id: string, service: ISidecarResource, spec: SidecarIngressSpec): ISidecarResource;
 }

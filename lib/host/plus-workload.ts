@@ -163,6 +163,22 @@ export interface PlusModule {
     fromConfigMap(scope: Construct, id: string, configMap: unknown,
       options: { name: string; items?: { [key: string]: { path: string } } }): unknown;
   };
+  readonly Service: new (scope: Construct, id: string, props: {
+    metadata: PlusMetadataProps; selector: unknown; type: string;
+    ports: Array<{ port: number; targetPort: number; name: string; nodePort?: number }>;
+  }) => IConstruct;
+  readonly Ingress: new (scope: Construct, id: string, props: {
+    metadata: PlusMetadataProps; className?: string; rules: Array<{ path: string; pathType: string; backend: unknown }>;
+  }) => IConstruct;
+  readonly IngressBackend: { fromService(service: unknown, options: { port: number }): unknown };
+}
+
+/** The metadata the host gives a Service or Ingress it makes. */
+export interface PlusMetadataProps {
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly labels: { [key: string]: string };
+  readonly annotations: { [key: string]: string };
 }
 
 /** One cdk8s-plus major: its number and its module. */

@@ -6,8 +6,10 @@ import {
   HardenedContainerSpec, HelperContainerSpec, HostPort, ISidecarHost, NativeSidecarSupport, SidecarContainerSpec, SidecarMount,
   SidecarProbe, SidecarVolume,
 } from './host';
+import { ISidecarResource, SidecarIngressSpec, SidecarServiceSpec } from './exposure';
 import { DeferredValue, LifecycleJson, lifecycleWithPreStop } from './json-patch';
-import { IPlusContainer, IPlusWorkload, PlusContainerProps, PlusMajor, plusMajorOf } from './plus-workload';
+import { IPlusContainer, IPlusWorkload, PlusContainerProps, PlusMajor, PlusMetadataProps, plusMajorOf } from './plus-workload';
+import { restoreStatefulSetVolumes } from './stateful-set-volumes';
 
 /** What the drain reads of a cdk8s-plus container at synthesis: its rendered lifecycle. */
 interface RenderableContainer {
@@ -32,6 +34,7 @@ export class WorkloadHost implements ISidecarHost {
     this.apiObject = ApiObject.of(pod);
     this.description = `${this.apiObject.kind} "${pod.node.path}"`;
     this.specPointer = `${podTemplatePointer(this.apiObject.kind)}/spec`;
+    restoreStatefulSetVolumes(pod, this.apiObject, this.specPointer);
   }
 
   /** The workload's cdk8s-plus major (27 for cdk8s-plus-27). */
@@ -185,5 +188,35 @@ export class WorkloadHost implements ISidecarHost {
     const c = this.pod.containers[index] as unknown as RenderableContainer;
     this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/containers/${index}/lifecycle`,
       new DeferredValue({ produce: () => lifecycleWithPreStop(c._toKube().lifecycle, command) })));
+  }
+
+  public addService(scope: Construct, id: string, spec: SidecarServiceSpec): ISidecarResource {
+    // A Service of the workload's own major, so the user can go on with its API (exposeViaIngress, bind).
+    return new this.plus.module.Service(scope, id, {
+      metadata: this.metadata(spec),
+      selector: this.pod,
+      type: spec.type,
+      ports: spec.ports.map((p) => ({ port: p.port, targetPort: p.targetPort, name: p.name, nodePort: p.nodePort })),
+    }) as ISidecarResource;
+  }
+
+  public addIngress(scope: Construct, id: string, service: ISidecarResource, spec: SidecarIngressSpec): ISidecarResource {
+    const kplus = this.plus.module;
+    return new kplus.Ingress(scope, id, {
+      metadata: this.metadata(spec),
+      className: spec.className,
+      rules: [{ path: spec.path, pathType: spec.pathType, backend: kplus.IngressBackend.fromService(service, { port: spec.servicePort }) }],
+    }) as ISidecarResource;
+  }
+
+  private metadata(spec: SidecarServiceSpec | SidecarIngressSpec): PlusMetadataProps {
+    // Only the fields given: a name of undefined would replace the name cdk8s makes.
+    const namespace = this.apiObject.metadata.namespace;
+    return {
+      ...(spec.name !== undefined ? { name: spec.name } : {}),
+      ...(namespace !== undefined ? { namespace } : {}),
+      labels: spec.labels,
+      annotations: spec.annotations,
+    };
   }
 }

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { invalid } from '../errors';
 import { yamlUnsafeCharacter } from '../k8s/yaml-text';
+import { ISidecarResource } from '../host/exposure';
 import { ISidecarHost } from '../host/host';
 import { DirectiveModel, RouteModel } from '../nginx/model';
 import { AppPort } from './app-port';
@@ -13,6 +14,8 @@ import { DEFAULT_EXPORTER_IMAGE, DEFAULT_GZIP_TYPES, DEFAULT_IMAGE } from './def
 import { Directive, DirectiveContext } from './directive';
 import { checkContextDirective } from './directive-rules';
 import { DEFAULT_ERROR_PAGE } from './error-page';
+import { ExposeViaIngressOptions, ExposeViaServiceOptions } from './exposure/expose-options';
+import { SidecarPorts, ingressSpecOf, serviceSpecOf } from './exposure/exposure-specs';
 import { claimHost, synthErrors } from './host-checks';
 import { CONFIG_FILES } from './layout';
 import { checkCustomConf } from './custom-conf';
@@ -179,6 +182,30 @@ export class ReverseProxySidecar extends Construct {
   }
 
   /**
+   * Makes a Service that selects the host's pods and sends `port` (80) to nginx's plain port and,
+   * with `tls`, `httpsPort` (443) to its HTTPS port, and returns it: for a cdk8s-plus host a
+   * `Service` of the workload's own major (`as kplus.Service` to go on with its API), for a raw host
+   * a raw Service object. It works whether nginx is a regular container or a native sidecar, where
+   * cdk8s-plus' own `exposeViaService` sees only regular containers' ports.
+   */
+  public exposeViaService(options?: ExposeViaServiceOptions): ISidecarResource {
+    const spec = serviceSpecOf('exposeViaService options', options, this.sidecarPorts());
+    return this.host.addService(this, this.exposureId('service', spec.name), spec);
+  }
+
+  /**
+   * Makes a Service as `exposeViaService` does, and an Ingress whose one rule sends `path` to the
+   * Service's plain HTTP port (the Ingress controller terminates TLS); returns the Ingress.
+   */
+  public exposeViaIngress(path: string, options?: ExposeViaIngressOptions): ISidecarResource {
+    const field = 'exposeViaIngress options';
+    const spec = serviceSpecOf(field, options, this.sidecarPorts());
+    const ingress = ingressSpecOf('exposeViaIngress', path, options, spec); // checked before anything is made
+    const service = this.host.addService(this, this.exposureId('service', spec.name), spec);
+    return this.host.addIngress(this, this.exposureId('ingress', spec.name), service, ingress);
+  }
+
+  /**
    * Points a Service (cdk8s-plus, or a raw object from `Include`) at the sidecar: the chosen port
    * gets the sidecar's port number and name, and targets the sidecar's named port.
    */
@@ -222,6 +249,20 @@ export class ReverseProxySidecar extends Construct {
       this.checksummed = { files, value: checksumOf(files) };
     }
     return this.checksummed.value;
+  }
+
+  private sidecarPorts(): SidecarPorts {
+    return { port: this.port, portName: this.portName, https: this.props.tls && { port: this.props.tls.port, name: this.props.tls.portName } };
+  }
+
+  /** `service`, `service-2`, ... (or `service-<name>`): one construct id per call. */
+  private exposureId(kind: string, name: string | undefined): string {
+    const base = name === undefined ? kind : `${kind}-${name}`;
+    let id = base;
+    for (let n = 2; this.node.tryFindChild(id); n++) {
+      id = `${base}-${n}`;
+    }
+    return id;
   }
 
   private renderFiles(): SidecarFiles {
