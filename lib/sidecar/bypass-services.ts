@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ISidecarHost } from '../host/host';
 import { podTemplateJson } from '../k8s/pod-template-paths';
+import { IngressJson, ingressBackendErrors } from './exposure/ingress-backends';
 
 /** The annotation that marks a Service as meant to reach the app directly, past nginx. */
 export const BYPASS_ANNOTATION = 'reverse-proxy-sidecar.cdk8s.io/bypass';
@@ -26,68 +27,91 @@ interface ServiceJson {
 /**
  * Checked at synthesis: a Service anywhere in the app that selects the host's pods and sends a port
  * to the app's port goes past nginx (typically `exposeViaService()` called before the sidecar was
- * attached, or a chart's own Service). Each is an error naming the Service and the fix. Headless
+ * attached, or a chart's own Service); one that sends a port to a port no container of the pod
+ * declares reaches nothing (a `ports: [{ port: 80 }]` without targetPort). Each is an error naming
+ * the Service and the fix. Headless
  * Services (`clusterIP: None`, DNS for a StatefulSet's pods) carry no traffic and are left alone; so
  * is a Service annotated `reverse-proxy-sidecar.cdk8s.io/bypass: "true"`.
  */
 export function bypassServiceErrors(root: IConstruct, ctx: BypassContext, hostJson: unknown): string[] {
-  if (ctx.appPort === undefined) {
-    return [];
-  }
   const host = ctx.host.apiObject;
   const labels: Record<string, string> = podTemplateJson(host.kind, hostJson)?.metadata?.labels ?? {};
   const errors: string[] = [];
-  const index = servicesOf(root);
+  const declared = declaredPorts(podTemplateJson(host.kind, hostJson)?.spec);
+  const scan = scanOf(root);
   // Only Services whose first selector label the pods carry can select them: look those up.
-  const candidates = new Set(Object.entries(labels).flatMap(([k, v]) => index.get(`${k}=${v}`) ?? []));
+  const candidates = new Set(Object.entries(labels).flatMap(([k, v]) => scan.services.get(`${k}=${v}`) ?? []));
   for (const { service, json } of candidates) {
-    if (ctx.retargeted.has(service)) {
-      continue;
-    }
     const selector = json.spec?.selector ?? {};
     const selects = Object.entries(selector).every(([k, v]) => labels[k] === v);
     if (!selects || json.spec?.clusterIP === 'None' || json.metadata?.annotations?.[BYPASS_ANNOTATION] === 'true'
       || (json.metadata?.namespace ?? '') !== (host.metadata.namespace ?? '')) {
       continue;
     }
+    errors.push(...ingressBackendErrors(scan.ingresses, service, json, ctx.retargeted.has(service)));
     for (const p of json.spec?.ports ?? []) {
       const target = p.targetPort ?? p.port;
-      if (target === ctx.appPort || (typeof target === 'string' && ctx.appPortNames.includes(target))) {
-        errors.push(`Service "${service.name}" (${service.node.path}) sends port ${p.port} to the app's port ${ctx.appPort} on the pods of `
-          + `${ctx.host.description}, past nginx: create it after the sidecar with targetPort ${ctx.sidecarPort} (the sidecar's port), `
-          + `or call retargetService on it; if it is meant to reach the app directly, annotate it ${BYPASS_ANNOTATION}: "true"`);
+      const where = `Service "${service.name}" (${service.node.path}) sends port ${p.port} to`;
+      if (target !== undefined && !declared.has(target)) {
+        errors.push(`${where} ${typeof target === 'string' ? 'the port named' : 'port'} ${JSON.stringify(target)} of the pods of `
+          + `${ctx.host.description}, which no container of the pod declares: nothing listens there. Make it with `
+          + `proxy.exposeViaService(), or give it targetPort ${ctx.sidecarPort} (proxy.port)`);
+      } else if (!ctx.retargeted.has(service) && ctx.appPort !== undefined
+        && (target === ctx.appPort || (typeof target === 'string' && ctx.appPortNames.includes(target)))) {
+        errors.push(`${where} the app's port ${ctx.appPort} on the pods of ${ctx.host.description}, past nginx: make the Service `
+          + `with proxy.exposeViaService() instead (or give it targetPort ${ctx.sidecarPort}, the sidecar's port), or call `
+          + `proxy.retargetService on it; if it is meant to reach the app directly, annotate it ${BYPASS_ANNOTATION}: "true"`);
       }
     }
   }
   return errors;
 }
 
-function isService(c: IConstruct): c is ApiObject {
-  return ApiObject.isApiObject(c) && c.kind === 'Service';
+interface PodSpecPorts {
+  containers?: Array<{ ports?: Array<{ containerPort?: number; name?: string }> }>;
+  initContainers?: Array<{ restartPolicy?: string; ports?: Array<{ containerPort?: number; name?: string }> }>;
 }
 
+/** The port numbers and names the pod's containers declare, native sidecars (init containers with restartPolicy Always) included. */
+function declaredPorts(spec: PodSpecPorts | undefined): Set<number | string> {
+  const running = [...spec?.containers ?? [], ...(spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always')];
+  return new Set(running.flatMap((c) => (c.ports ?? []).flatMap((p) => [p.containerPort, p.name]))
+    .filter((v): v is number | string => v !== undefined));
+}
+
+
 /**
- * The app's Services and their JSON, read once per synthesis for all of its sidecars (every
- * sidecar's check reading every Service would be quadratic: 1,000 sidecars took minutes). A
+ * The app's Services and Ingresses with their JSON, read once per synthesis for all of its sidecars
+ * (every sidecar's check reading every Service would be quadratic: 1,000 sidecars took minutes). A
  * sidecar's config ConfigMap, rendered after every validation, forgets them (`forgetServices`),
  * so the next synthesis reads them anew.
  */
-type ServiceIndex = Map<string, Array<{ service: ApiObject; json: ServiceJson }>>;
-const scans = new WeakMap<IConstruct, ServiceIndex>();
+interface Scan {
+  /** Services with a selector, by their first selector label (`key=value`). */
+  readonly services: Map<string, Array<{ service: ApiObject; json: ServiceJson }>>;
+  readonly ingresses: Array<{ ingress: ApiObject; json: IngressJson }>;
+}
+const scans = new WeakMap<IConstruct, Scan>();
 
-/** The app's Services with a selector, by their first selector label (`key=value`). */
-function servicesOf(root: IConstruct): ServiceIndex {
+function scanOf(root: IConstruct): Scan {
   let scan = scans.get(root);
   if (!scan) {
-    scan = new Map();
-    for (const service of root.node.findAll().filter(isService)) {
-      const json = service.toJson() as ServiceJson;
+    scan = { services: new Map(), ingresses: [] };
+    for (const o of root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))) {
+      if (o.kind === 'Ingress') {
+        scan.ingresses.push({ ingress: o, json: o.toJson() as IngressJson });
+        continue;
+      }
+      if (o.kind !== 'Service') {
+        continue;
+      }
+      const json = o.toJson() as ServiceJson;
       const first = Object.entries(json.spec?.selector ?? {})[0];
       if (first) {
         const key = `${first[0]}=${first[1]}`;
-        const list = scan.get(key) ?? [];
-        list.push({ service, json });
-        scan.set(key, list);
+        const list = scan.services.get(key) ?? [];
+        list.push({ service: o, json });
+        scan.services.set(key, list);
       }
     }
     scans.set(root, scan);

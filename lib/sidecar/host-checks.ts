@@ -21,6 +21,10 @@ export function claimHost(host: ISidecarHost, p: ResolvedProps, sidecarPath: str
   if (existing) {
     throw new ConfigError(`host ${host.description} already has a ReverseProxySidecar (${existing.data}); attach one per workload`);
   }
+  if (RUN_TO_COMPLETION.includes(target.kind) && !p.nativeSidecar) {
+    throw invalid('nativeSidecar', false, `would make nginx a regular container of ${host.description}: it keeps running after `
+      + `the ${target.kind === 'CronJob' ? 'CronJob\'s Job' : 'Job'} is done, so the Job never completes; ${jobWayOut(host)}`);
+  }
   if (host.containerNames().includes(p.containerName)) {
     throw invalid('containerName', p.containerName, `is already a container of ${host.description}`);
   }
@@ -40,6 +44,18 @@ export function claimHost(host: ISidecarHost, p: ResolvedProps, sidecarPath: str
     }
   }
   target.node.addMetadata(ATTACHED, sidecarPath);
+}
+
+/** Kinds whose pods run to completion: a regular nginx container would keep them from it. */
+const RUN_TO_COMPLETION = ['Job', 'CronJob'];
+
+/** How to attach to a Job: as a native sidecar, which Kubernetes stops once the Job's containers are done. */
+function jobWayOut(host: ISidecarHost): string {
+  const support = host.nativeSidecarSupport();
+  return support.refusal === undefined
+    ? 'set nativeSidecar: true (a native sidecar, which Kubernetes 1.29+ stops when the Job\'s containers are done)'
+    : 'cdk8s-plus-27 cannot express a native sidecar: use cdk8s-plus-29 or later, or a Job written as a raw object '
+      + '(new ApiObject, or Include) with SidecarHost.fromApiObject and nativeSidecar: true (Kubernetes 1.29+)';
 }
 
 /** The sidecar's port number or name, where another container of the host already uses it. */
@@ -115,7 +131,8 @@ function renderedSidecarErrors(host: ISidecarHost, p: ResolvedProps, hostJson: u
   if (missing.length > 0) {
     return [`${host.description} renders no volume ${missing.map((n) => `"${n}"`).join(', ')} for the sidecar's mounts. `
       + 'cdk8s-plus-31 and later StatefulSets drop every pod volume when they have no volumeClaimTemplates '
-      + '(cdk8s-team/cdk8s-plus#6735): attach with SidecarHost.fromApiObject(ApiObject.of(statefulSet)) instead'];
+      + '(cdk8s-team/cdk8s-plus#6735), and the sidecar could not add them back: attach with '
+      + `SidecarHost.fromApiObject(ApiObject.of(statefulSet))${p.nativeSidecar ? ' and nativeSidecar: true' : ''} instead`];
   }
   return [];
 }

@@ -86,15 +86,19 @@ export function retargetService(service: ApiObject, ctx: RetargetContext, given:
     throw invalid(`${field} fromPort`, ports[index].port, `is a ${protocol} port; nginx serves HTTP over TCP`);
   }
   const newPort = checkPort(`${field} port`, options.port ?? ctx.sidecarPort);
+  // A port that reaches nginx's plain port already (cdk8s-plus-27's exposeViaService() exposes every
+  // container port, nginx's too) is merged into the moved one: same name, and it leads to nginx anyway.
+  const merged = ports.findIndex((p, i) => i !== index && reaches(p, ctx.sidecarPort, ctx.sidecarPortName));
   ports.forEach((p, i) => {
-    if (i !== index && p.port === newPort) {
+    if (i !== index && i !== merged && p.port === newPort) {
       throw invalid(`${field} port`, newPort, 'is already another port of the Service');
     }
-    if (i !== index && p.name === ctx.sidecarPortName) {
+    if (i !== index && i !== merged && p.name === ctx.sidecarPortName) {
       throw invalid(`${field} port name`, ctx.sidecarPortName, 'is already the name of another port of the Service');
     }
   });
   const old = ports[index];
+  const nodePort = old.nodePort ?? (merged >= 0 ? ports[merged].nodePort : undefined);
   const moved: ServicePortJson = {
     name: ctx.sidecarPortName,
     port: newPort,
@@ -102,7 +106,7 @@ export function retargetService(service: ApiObject, ctx: RetargetContext, given:
     ...(old.protocol ? { protocol: old.protocol } : {}),
     // nginx speaks plain HTTP/1.1 on its port, whatever the app spoke (h2c, grpc, https).
     ...(old.appProtocol ? { appProtocol: 'http' } : {}),
-    ...(old.nodePort !== undefined ? { nodePort: old.nodePort } : {}),
+    ...(nodePort !== undefined ? { nodePort } : {}),
   };
   // Generated typed objects (cdk8s-plus' KubeService, known by their static GVK) re-filter their
   // output after the patches and read targetPort as an IntOrString ({ value }): a plain string would
@@ -110,14 +114,29 @@ export function retargetService(service: ApiObject, ctx: RetargetContext, given:
   const typed = (service.constructor as { GVK?: unknown }).GVK !== undefined;
   service.addJsonPatch(JsonPatch.replace(`/spec/ports/${index}`,
     typed ? { ...moved, targetPort: { value: ctx.sidecarPortName } } : moved));
+  const removed = merged >= 0 ? [merged] : [];
   if (options.httpsPort !== undefined) {
-    retargetHttps(service, ctx, { ports, moved: index, newPort, httpsPort: options.httpsPort, field, typed });
+    removed.push(...retargetHttps(service, ctx, { ports, moved: index, merged, newPort, httpsPort: options.httpsPort, field, typed }));
+  }
+  // Removed last, from the highest index down, so that every patch before names the original positions.
+  for (const i of removed.sort((a, b) => b - a)) {
+    service.addJsonPatch(JsonPatch.remove(`/spec/ports/${i}`));
   }
 }
 
-/** Moves the Service's port `httpsPort` to the sidecar's HTTPS port, or adds one. */
-function retargetHttps(service: ApiObject, ctx: RetargetContext,
-  s: { ports: ServicePortJson[]; moved: number; newPort: number; httpsPort: number; field: string; typed: boolean }): void {
+/** Whether a Service port leads to a container port, given by number and name. */
+function reaches(p: ServicePortJson, port: number, name: string): boolean {
+  const target = p.targetPort ?? p.port;
+  return target === port || target === name;
+}
+
+/**
+ * Moves the Service's port `httpsPort` to the sidecar's HTTPS port, or adds one; returns the index of
+ * a port that reached the HTTPS port already and is merged into it (to be removed), if any.
+ */
+function retargetHttps(service: ApiObject, ctx: RetargetContext, s: {
+  ports: ServicePortJson[]; moved: number; merged: number; newPort: number; httpsPort: number; field: string; typed: boolean;
+}): number[] {
   const field = `${s.field} httpsPort`;
   const httpsPort = checkPort(field, s.httpsPort);
   if (!ctx.https) {
@@ -127,11 +146,16 @@ function retargetHttps(service: ApiObject, ctx: RetargetContext,
     throw invalid(field, httpsPort, 'is also the Service port that reaches nginx\'s plain HTTP port');
   }
   const index = s.ports.findIndex((p) => p.port === httpsPort);
+  if (index >= 0 && index === s.merged) {
+    throw invalid(field, httpsPort, 'is a port that reaches nginx\'s plain HTTP port already; choose another httpsPort');
+  }
   if (index === s.moved) {
     throw invalid(field, httpsPort, 'is the port moved to nginx\'s plain HTTP port; choose another fromPort or httpsPort');
   }
+  const https = ctx.https;
+  const merged = s.ports.findIndex((p, i) => i !== index && i !== s.moved && i !== s.merged && reaches(p, https.port, https.name));
   s.ports.forEach((p, i) => {
-    if (i !== index && i !== s.moved && p.name === ctx.https!.name) {
+    if (i !== index && i !== s.moved && i !== merged && p.name === ctx.https!.name) {
       throw invalid(`${field} name`, ctx.https!.name, 'is already the name of another port of the Service');
     }
   });
@@ -139,16 +163,27 @@ function retargetHttps(service: ApiObject, ctx: RetargetContext,
   if (old && (old.protocol ?? 'TCP') !== 'TCP') {
     throw invalid(field, httpsPort, `is a ${old.protocol} port; nginx serves HTTPS over TCP`);
   }
+  const nodePort = old?.nodePort ?? (merged >= 0 ? s.ports[merged].nodePort : undefined);
   const port: ServicePortJson = {
     name: ctx.https.name,
     port: httpsPort,
     targetPort: ctx.https.name,
     ...(old?.protocol ? { protocol: old.protocol } : {}),
     ...(old?.appProtocol ? { appProtocol: 'https' } : {}),
-    ...(old?.nodePort !== undefined ? { nodePort: old.nodePort } : {}),
+    ...(nodePort !== undefined ? { nodePort } : {}),
   };
   const value = s.typed ? { ...port, targetPort: { value: ctx.https.name } } : port;
-  service.addJsonPatch(old ? JsonPatch.replace(`/spec/ports/${index}`, value) : JsonPatch.add('/spec/ports/-', value));
+  if (old) {
+    service.addJsonPatch(JsonPatch.replace(`/spec/ports/${index}`, value));
+    return merged >= 0 ? [merged] : [];
+  }
+  if (merged >= 0) {
+    // No port of that number: the one that reached the HTTPS port already takes it.
+    service.addJsonPatch(JsonPatch.replace(`/spec/ports/${merged}`, value));
+    return [];
+  }
+  service.addJsonPatch(JsonPatch.add('/spec/ports/-', value));
+  return [];
 }
 
 /**

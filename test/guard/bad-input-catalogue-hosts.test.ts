@@ -3,7 +3,7 @@
  * hosts, Service retargeting and metrics. Part 1: bad-input-catalogue.test.ts. How a row runs: see
  * catalogue-harness.ts.
  */
-import { ApiObject, Size } from 'cdk8s';
+import { ApiObject, Cron, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as plus34 from 'cdk8s-plus-34';
 import { Directive, DirectiveContext, IPlusWorkload, ISidecarHost, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
@@ -202,7 +202,7 @@ const CATALOGUE: Catalogue = {
       name: 'exposeViaService() before the sidecar (at synthesis)',
       build: (c) => { const web = appDeployment(c.chart); web.exposeViaService({ name: 'web' }); sidecar(c, { routes: [Route.proxy('/')] }, SidecarHost.fromWorkload(web)); },
       message: synthError('Service "web" (test/web/webService/Resource) sends port 5000 to the app\'s port 5000 on the pods of Deployment '
-        + '"test/web", past nginx: create it after the sidecar with targetPort 8080 (the sidecar\'s port), or call retargetService on it; '
+        + '"test/web", past nginx: make the Service with proxy.exposeViaService() instead (or give it targetPort 8080, the sidecar\'s port), or call proxy.retargetService on it; '
         + 'if it is meant to reach the app directly, annotate it reverse-proxy-sidecar.cdk8s.io/bypass: "true"'),
     },
   ],
@@ -223,11 +223,33 @@ const CATALOGUE: Catalogue = {
         + 'restartPolicy (Kubernetes types before 1.28); use an object of 1.28+ types, or nativeSidecar: false'),
     },
     {
-      name: 'a cdk8s-plus-34 StatefulSet without volumeClaimTemplates (at synthesis)',
-      build: (c) => { sidecar(c, {}, SidecarHost.fromWorkload(new plus34.StatefulSet(c.chart, 'db', { containers: [{ image: 'app:1', ports: [{ number: 5000 }] }] }))); },
-      message: synthError('StatefulSet "test/db" renders no volume "nginx-cache", "nginx-config" for the sidecar\'s mounts. cdk8s-plus-31 '
-        + 'and later StatefulSets drop every pod volume when they have no volumeClaimTemplates (cdk8s-team/cdk8s-plus#6735): '
-        + 'attach with SidecarHost.fromApiObject(ApiObject.of(statefulSet)) instead'),
+      name: 'a regular nginx container in a cdk8s-plus-34 Job (the Job would never complete)',
+      build: (c) => {
+        const host = SidecarHost.fromWorkload(new plus34.Job(c.chart, 'job', { containers: [{ image: 'app:1' }] }));
+        return () => { sidecar(c, { nativeSidecar: false }, host); };
+      },
+      message: 'nativeSidecar false would make nginx a regular container of Job "test/job": it keeps running after the Job is done, so '
+        + 'the Job never completes; set nativeSidecar: true (a native sidecar, which Kubernetes 1.29+ stops when the Job\'s containers are done)',
+    },
+    {
+      name: 'a cdk8s-plus-27 CronJob (no native sidecar there)',
+      build: (c) => {
+        const host = SidecarHost.fromWorkload(new kplus.CronJob(c.chart, 'cron', { schedule: Cron.daily(), containers: [{ image: 'app:1' }] }));
+        return () => { sidecar(c, {}, host); };
+      },
+      message: 'nativeSidecar false would make nginx a regular container of CronJob "test/cron": it keeps running after the CronJob\'s '
+        + 'Job is done, so the Job never completes; cdk8s-plus-27 cannot express a native sidecar: use cdk8s-plus-29 or later, or a Job '
+        + 'written as a raw object (new ApiObject, or Include) with SidecarHost.fromApiObject and nativeSidecar: true (Kubernetes 1.29+)',
+    },
+    {
+      name: 'a raw Job with the default (regular container)',
+      build: (c) => {
+        const host = SidecarHost.fromApiObject(new ApiObject(c.chart, 'job', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'job' },
+          spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'app:1' }] } } } }));
+        return () => { sidecar(c, {}, host); };
+      },
+      message: 'nativeSidecar false would make nginx a regular container of Job "job": it keeps running after the Job is done, so '
+        + 'the Job never completes; set nativeSidecar: true (a native sidecar, which Kubernetes 1.29+ stops when the Job\'s containers are done)',
     },
   ],
   'Service retarget': [

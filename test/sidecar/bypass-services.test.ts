@@ -4,7 +4,7 @@ import { ReverseProxySidecar, Route, SidecarHost } from '../../lib';
 import { find } from './helpers';
 
 const APP = { name: 'app', image: 'app:1.0.0', ports: [{ number: 5000, name: 'http' }] };
-const FIX = 'past nginx: create it after the sidecar with targetPort 8080 (the sidecar\'s port), or call retargetService on it; '
+const FIX = 'past nginx: make the Service with proxy.exposeViaService() instead (or give it targetPort 8080, the sidecar\'s port), or call proxy.retargetService on it; '
   + 'if it is meant to reach the app directly, annotate it reverse-proxy-sidecar.cdk8s.io/bypass: "true"';
 
 describe('a Service that selects the pods and targets the app\'s port', () => {
