@@ -57,24 +57,21 @@ function run(cmd, cmdArgs, options) {
 
 // ---- the README's blocks are exactly the files under examples/consumer ----
 
-/** The README's fenced blocks that follow `<!-- examples/consumer/NAME -->`, by NAME. */
-function readmeBlocks() {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const blocks = new Map();
-  const re = /<!-- examples\/consumer\/([\w.-]+) -->\n```\w*\n([\s\S]*?)```\n/g;
-  for (let m; (m = re.exec(readme)) !== null;) {
-    if (blocks.has(m[1])) fail(`README.md marks two blocks as examples/consumer/${m[1]}`);
-    blocks.set(m[1], m[2]);
-  }
-  return blocks;
-}
+const { readmeBlocks } = require('./readme-blocks');
+
+/** The README's TypeScript charts besides main.ts: each is compiled, synthesized and checked. */
+const CHARTS = ['exposing.ts', 'routes.ts', 'https.ts', 'metrics.ts', 'include.ts', 'hosts.ts'];
+/** What the charts read, relative to the project root, and the PodMonitor checked against the metrics chart. */
+const CHART_FILES = ['site', 'upstream.yaml', 'podmonitor.yaml'];
 
 function checkReadme() {
-  const blocks = readmeBlocks();
-  for (const name of ['install.sh', 'main.ts', 'main.test.ts', 'cdk8s.validations.yaml']) {
-    const file = fs.readFileSync(path.join(EXAMPLES, name), 'utf8');
-    if (!blocks.has(name)) fail(`README.md has no block marked <!-- examples/consumer/${name} -->`);
-    if (blocks.get(name) !== file) {
+  const { marked, problems } = readmeBlocks(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
+  if (problems.length > 0) fail(`README.md: ${problems.join('; ')}`);
+  for (const name of ['install.sh', 'main.ts', 'main.test.ts', 'cdk8s.validations.yaml', ...CHARTS, 'podmonitor.yaml']) {
+    if (!marked.has(name)) fail(`README.md has no block marked <!-- examples/consumer/${name} -->`);
+  }
+  for (const [name, block] of marked) {
+    if (block !== fs.readFileSync(path.join(EXAMPLES, name), 'utf8')) {
       fail(`README.md's block marked examples/consumer/${name} differs from the file: make them the same`);
     }
   }
@@ -133,13 +130,16 @@ function writeProject(dir, major) {
   const cdk8sYaml = template('cdk8s.yaml').replace(/^imports:\n(  - .*\n)+/m, '');
   if (/imports/.test(cdk8sYaml)) fail(`cdk8s-cli's template cdk8s.yaml changed: ${cdk8sYaml}`);
   fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `${cdk8sYaml.trimEnd()}\n${fs.readFileSync(path.join(EXAMPLES, 'cdk8s.validations.yaml'), 'utf8')}`);
-  // The chart for the major under test, the README's jest example, the snapshot test.
-  const main = fs.readFileSync(path.join(EXAMPLES, 'main.ts'), 'utf8');
-  if (!main.includes(`'${README_MAJOR}'`)) fail(`examples/consumer/main.ts no longer imports '${README_MAJOR}'`);
-  fs.writeFileSync(path.join(dir, 'main.ts'), main.split(`'${README_MAJOR}'`).join(`'cdk8s-plus-${major}'`));
-  for (const name of ['main.test.ts', 'snapshot.test.ts']) {
-    fs.copyFileSync(path.join(EXAMPLES, name), path.join(dir, name));
+  // The charts for the major under test, the README's jest example, the snapshot test, what the charts read.
+  for (const name of ['main.ts', ...CHARTS]) {
+    const chart = fs.readFileSync(path.join(EXAMPLES, name), 'utf8');
+    if (chart.includes('cdk8s-plus-') && !chart.includes(`'${README_MAJOR}'`)) fail(`examples/consumer/${name} imports another major than '${README_MAJOR}'`);
+    fs.writeFileSync(path.join(dir, name), chart.split(`'${README_MAJOR}'`).join(`'cdk8s-plus-${major}'`));
   }
+  for (const name of ['main.test.ts', 'snapshot.test.ts', ...CHART_FILES]) {
+    fs.cpSync(path.join(EXAMPLES, name), path.join(dir, name), { recursive: true });
+  }
+  fs.copyFileSync(path.join(__dirname, 'readme-examples-check.js'), path.join(dir, 'readme-examples-check.js'));
   const snap = path.join(EXAMPLES, 'snapshots', `cdk8s-plus-${major}.snap`);
   if (fs.existsSync(snap) && !update) {
     fs.mkdirSync(path.join(dir, '__snapshots__'));
@@ -183,6 +183,20 @@ function consumer(work, tarball, major) {
   }
   const manifest = fs.readFileSync(path.join(dir, 'dist', 'my-app.k8s.yaml'), 'utf8');
   if (!manifest.includes('name: nginx')) fail(`dist/my-app.k8s.yaml has no nginx container:\n${manifest}`);
+  // The README's other charts, each as a user runs one (the template's ts-node), into examples-out/;
+  // then every Service and Ingress of each, and of dist/, must reach nginx, and the validation find nothing.
+  for (const name of CHARTS) {
+    run('npx', ['--no-install', 'ts-node', '-T', name], { ...opts, env: { ...env, CDK8S_OUTDIR: 'examples-out' } });
+  }
+  log(run('node', ['readme-examples-check.js', 'dist', 'examples-out', '--pod-monitor', 'podmonitor.yaml'], opts).trimEnd());
+  // And the check fails where a Service reaches the app: a copy of my-app.k8s.yaml whose Service targets 5000.
+  fs.mkdirSync(path.join(dir, 'bypass-out'));
+  fs.writeFileSync(path.join(dir, 'bypass-out', 'bypass.k8s.yaml'), manifest.replace(/targetPort: 8080/, 'targetPort: 5000'));
+  const bypass = spawnSync('node', ['readme-examples-check.js', 'bypass-out'], { ...opts, encoding: 'utf8' });
+  if (bypass.status !== 1 || !/port 80 reaches container app of Deployment/.test(bypass.stderr)) {
+    fail(`readme-examples-check.js did not refuse a Service to the app's port (exit ${bypass.status}):\n${bypass.stdout}${bypass.stderr}`);
+  }
+  log('  readme-examples-check.js on a Service to the app\'s port: exit 1, "reaches container app"');
   // And the plugin refuses a broken manifest: an app that writes a Deployment with a misspelt field.
   fs.writeFileSync(path.join(dir, 'broken-app.js'), BROKEN_APP);
   const broken = spawnSync('npx', ['--no-install', 'cdk8s', 'synth', '--no-check-upgrade', '--app', 'node broken-app.js', '--output', 'broken-dist'],

@@ -14,11 +14,8 @@ export class MyChart extends Chart {
       host: SidecarHost.fromWorkload(web),
       routes: [Route.proxy('/')],           // every request to the app on 127.0.0.1:5000
     });
-    // The Service sends port 80 to nginx (proxy.port), never to the app directly.
-    new kplus.Service(this, 'service', {
-      selector: web,
-      ports: [{ port: 80, targetPort: proxy.port, name: proxy.portName }],
-    });
+    // A Service whose port 80 reaches nginx (8080), never the app directly.
+    proxy.exposeViaService();
   }
 }
 

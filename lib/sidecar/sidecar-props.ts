@@ -208,7 +208,13 @@ export interface ReverseProxySidecarProps {
    * Run nginx as a native sidecar: an init container with `restartPolicy: Always` (Kubernetes 1.29
    * and later). It starts and is ready before the app's containers, stops only after they have
    * exited (so its preStop quits at once, without `drainDelay`), and lets a Job complete. A
-   * cdk8s-plus-27 host refuses it (its 1.27 types drop the field).
+   * cdk8s-plus-27 host refuses it (its 1.27 types drop the field); a Job or CronJob host requires it.
+   *
+   * cdk8s-plus' own `exposeViaService` and `exposeViaIngress` look at regular containers only: with
+   * a native sidecar, a `targetPort` of nginx's port makes them throw "Port 8080 is not exposed by
+   * any container", and without one they reach the app past nginx (an error at synthesis). Expose
+   * the sidecar with `proxy.exposeViaService()` or `proxy.exposeViaIngress(path)` instead, on any
+   * major and host.
    * @default - true on cdk8s-plus-29 and later hosts, false on cdk8s-plus-27 and -28 and raw objects
    */
   readonly nativeSidecar?: boolean;

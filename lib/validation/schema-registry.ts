@@ -4,13 +4,14 @@ import type { default as AjvClass, ValidateFunction } from 'ajv';
 
 /**
  * The Kubernetes version of the schemas: kubernetes-models 4.3.x is generated from the v1.27.1
- * OpenAPI spec (its changelog: "Update schema version to v1.27.1"; 4.4 moved to v1.33 and to
- * pre-compiled validators, which can no longer be made strict).
+ * OpenAPI spec (its changelog: "Update schema version to v1.27.1"). 4.4.x keeps v1.27.1 but ships
+ * only pre-compiled validators, 4.5.x (v1.33) and 5.x (v1.36, ESM only) too: they accept unknown
+ * fields and cannot be made strict, so no other version will do (checked 2026-12-06).
  */
 export const KUBERNETES_SCHEMA_VERSION = '1.27.1';
 const MODELS_VERSION = /^4\.3\./;
 
-const INSTALL = 'npm install --save-dev kubernetes-models@4.3.1 ajv@8 ajv-formats@3';
+const INSTALL = 'npm install --save-dev --save-exact kubernetes-models@4.3.1 ajv@8 ajv-formats@3 (without --save-exact, ^4.3.1 later resolves 4.5)';
 
 /**
  * Kubernetes `resource.Quantity`, from the grammar in its API documentation:

@@ -1,32 +1,67 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-34';
+import { ReverseProxySidecar, Route, SidecarHost } from '../../lib';
 
-// The README's user-facing blocks are files in examples/consumer/, which scripts/consumer-test.js
-// installs and runs from the packed tarball (in CI). Here, quickly: each block is its file.
+// Every fenced block of the README is a file CI runs (scripts/readme-blocks.js): the marked blocks
+// are files in examples/consumer/, which scripts/consumer-test.js installs and runs from the packed
+// tarball on cdk8s-plus-27 and 34 (in CI). Here, quickly: each block is its file, and nothing else.
 const ROOT = path.join(__dirname, '..', '..');
+const EXAMPLES = path.join(ROOT, 'examples', 'consumer');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-const FILES = ['install.sh', 'main.ts', 'main.test.ts', 'cdk8s.validations.yaml'];
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { readmeBlocks } = require('../../scripts/readme-blocks') as {
+  readmeBlocks(readme: string): { marked: Map<string, string>; ci: string[]; problems: string[] };
+};
+const { marked, ci, problems } = readmeBlocks(README);
 
-function block(name: string): string | undefined {
-  const marker = `<!-- examples/consumer/${name} -->\n`;
-  const at = README.indexOf(marker);
-  if (at < 0) return undefined;
-  const m = /^```\w*\n([\s\S]*?)```\n/.exec(README.slice(at + marker.length));
-  return m?.[1];
-}
-
-describe('the README\'s install, chart, jest and cdk8s.yaml blocks', () => {
-  test.each(FILES)('examples/consumer/%s is the block marked with its name, exactly', (name) => {
-    expect(block(name)).toBe(fs.readFileSync(path.join(ROOT, 'examples', 'consumer', name), 'utf8'));
+describe('the README\'s code blocks', () => {
+  test('every block is marked as a file CI runs (a mermaid diagram aside)', () => {
+    expect(problems).toStrictEqual([]);
   });
 
-  test('each block is marked once, and the chart uses the cdk8s-plus major the consumer test swaps', () => {
-    for (const name of FILES) {
-      expect(README.split(`<!-- examples/consumer/${name} -->`)).toHaveLength(2);
+  test('the block finder refuses an unmarked block and reads a marked one', () => {
+    const probe = readmeBlocks('text\n```ts\nconst a = 1;\n```\n<!-- examples/consumer/x.ts -->\n```ts\nconst b = 2;\n```\n');
+    expect(probe.problems).toStrictEqual(['the ts block at line 2 is not marked as a file CI runs']);
+    expect([...probe.marked]).toStrictEqual([['x.ts', 'const b = 2;\n']]);
+  });
+
+  test.each([...marked.keys()])('examples/consumer/%s is the block marked with its name, exactly', (name) => {
+    expect(marked.get(name)).toBe(fs.readFileSync(path.join(EXAMPLES, name), 'utf8'));
+  });
+
+  test('every chart in examples/consumer is in the README, and each imports the major Install recommends', () => {
+    const charts = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    expect(charts.filter((f) => !marked.has(f))).toStrictEqual([]);
+    expect(marked.get('install.sh')).toMatch(/^npm install cdk8s-reverse-proxy-sidecar cdk8s constructs cdk8s-plus-34\n/);
+    for (const chart of charts) {
+      const imports = [...marked.get(chart)!.matchAll(/from '(cdk8s-plus-\d+)'/g)].map((m) => m[1]);
+      expect({ chart, imports: [...new Set(imports)] }).toStrictEqual({ chart, imports: imports.length > 0 ? ['cdk8s-plus-34'] : [] });
     }
-    expect(block('main.ts')).toContain("import * as kplus from 'cdk8s-plus-34';");
-    expect(block('install.sh')).toMatch(/^npm install cdk8s-reverse-proxy-sidecar cdk8s constructs cdk8s-plus-34\n/);
-    expect(block('cdk8s.validations.yaml')).toContain('package: ./node_modules/cdk8s-reverse-proxy-sidecar/validation-plugin\n');
+    expect(marked.get('cdk8s.validations.yaml')).toContain('package: ./node_modules/cdk8s-reverse-proxy-sidecar/validation-plugin\n');
+  });
+
+  test('the install line pins kubernetes-models exactly (-E): ^4.3.1 would later resolve 4.5, which the checks refuse', () => {
+    expect(marked.get('install.sh')).toContain('npm install -D -E kubernetes-models@4.3.1 ');
+  });
+
+  test('the repository commands are ones .ci/run runs', () => {
+    const run = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');
+    const commands = ci.join('\n').split('\n').flatMap((l) => l.replace(/#.*/, '').split('&&')).map((c) => c.trim()).filter(Boolean);
+    expect(commands).toStrictEqual(['npm ci', 'npm run synth', 'npm test']);
+    for (const c of commands) {
+      expect({ c, inCi: new RegExp(`${c.replace(/ /g, ' +')}(?![:\\w-])`).test(run) }).toStrictEqual({ c, inCi: true });
+    }
+  });
+
+  test('the access log example has exactly the fields of the rendered log_format, in order', () => {
+    const chart = Testing.chart();
+    const web = new kplus.Deployment(chart, 'web', { containers: [{ image: 'app:1', ports: [{ number: 5000 }] }] });
+    const conf = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web), routes: [Route.proxy('/')] }).renderNginxConf();
+    const format = /log_format sidecar escape=json ([^;]*);/.exec(conf)![1];
+    const rendered = [...format.matchAll(/"(\w+)":/g)].map((m) => m[1]);
+    expect(Object.keys(JSON.parse(marked.get('access-log.json')!))).toStrictEqual(rendered);
   });
 
   test('the plugin path the README gives is a file the package ships, outside build/', () => {

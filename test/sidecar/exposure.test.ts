@@ -123,7 +123,7 @@ describe.each(PLUS_27_AND_34)('on cdk8s-plus-$major', ({ major, kplus }) => {
 
   test('new kplus.Service({ selector: web, ports: [{ port: 80 }] }) (no targetPort) is an error naming the Service and the port', () => {
     const { chart, web } = attach();
-    const service = new kplus.Service(chart, 'svc', { selector: web, ports: [{ port: 80 }] });
+    const service = new kplus.Service(chart, 'svc', { selector: web as never, ports: [{ port: 80 }] });
     expect(() => Testing.synth(chart)).toThrow(exactly(`Validation failed with the following errors:\n  [test/proxy] Service "${service.name}" `
       + '(test/svc/Resource) sends port 80 to port 80 of the pods of Deployment "test/web", which no container of the pod declares: '
       + 'nothing listens there. Make it with proxy.exposeViaService(), or give it targetPort 8080 (proxy.port)'));

@@ -66,7 +66,7 @@ describe.each(EVERY_PLUS_MAJOR)('a cdk8s-plus-$major workload', ({ major, kplus 
     // GIVEN a StatefulSet with a volume of the user's own
     const chart = Testing.chart();
     const sts = new kplus.StatefulSet(chart, 'db', { containers: [APP] });
-    sts.containers[0].mount('/data', kplus.Volume.fromEmptyDir(chart, 'data', 'data'));
+    sts.containers[0].mount('/data', kplus.Volume.fromEmptyDir(chart, 'data', 'data') as never);
     // WHEN
     const proxy = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(sts), routes: [Route.proxy('/')] });
     // THEN the pod has the user's volume and the sidecar's, and nginx runs as the major does by default
@@ -80,8 +80,8 @@ describe.each(EVERY_PLUS_MAJOR)('a cdk8s-plus-$major workload', ({ major, kplus 
     const chart = Testing.chart();
     const sts = new kplus.StatefulSet(chart, 'db', { containers: [APP] });
     const claim = kplus.PersistentVolumeClaim.fromClaimName(chart, 'claim', 'data');
-    const data = kplus.Volume.fromPersistentVolumeClaim(chart, 'data', claim, { name: 'data' });
-    sts.containers[0].mount('/data', data);
+    const data = kplus.Volume.fromPersistentVolumeClaim(chart, 'data', claim as never, { name: 'data' });
+    sts.containers[0].mount('/data', data as never);
     if (major >= 31) {
       (sts as unknown as { addVolumeClaimTemplate(t: object): void }).addVolumeClaimTemplate({ name: 'data', storage: Size.gibibytes(1) });
     }
@@ -94,7 +94,7 @@ describe.each(EVERY_PLUS_MAJOR)('a cdk8s-plus-$major workload', ({ major, kplus 
     test('upstream still drops the volumes (cdk8s-plus#6735): when this fails, the bug is fixed and restoreStatefulSetVolumes can go', () => {
       const chart = Testing.chart();
       const sts = new kplus.StatefulSet(chart, 'db', { containers: [APP] });
-      sts.containers[0].mount('/data', kplus.Volume.fromEmptyDir(chart, 'data', 'data'));
+      sts.containers[0].mount('/data', kplus.Volume.fromEmptyDir(chart, 'data', 'data') as never);
       expect(podTemplate(find(Testing.synth(chart), 'StatefulSet')).spec.volumes).toBeUndefined();
     });
   }

@@ -22,9 +22,18 @@ const HOSTS: ReadonlyArray<readonly [string, (chart: Chart, dir: TempDir) => Hos
   ['cdk8s-plus Deployment', (chart) => ({ host: SidecarHost.fromWorkload(new kplus.Deployment(chart, 'web', { containers: [APP] })), service: plusService(chart) })],
   ['cdk8s-plus StatefulSet', (chart) => ({ host: SidecarHost.fromWorkload(new kplus.StatefulSet(chart, 'web', { containers: [APP] })), service: plusService(chart) })],
   ['cdk8s-plus DaemonSet', (chart) => ({ host: SidecarHost.fromWorkload(new kplus.DaemonSet(chart, 'web', { containers: [APP] })), service: plusService(chart) })],
-  ['cdk8s-plus Job', (chart) => ({ host: SidecarHost.fromWorkload(new kplus.Job(chart, 'web', { containers: [APP] })), service: plusService(chart) })],
-  ['cdk8s-plus CronJob', (chart) => ({
-    host: SidecarHost.fromWorkload(new kplus.CronJob(chart, 'web', { schedule: Cron.daily(), containers: [APP] })), service: plusService(chart),
+  // A Job takes only a native sidecar, which cdk8s-plus-27 cannot express: a raw Job, and cdk8s-plus-34's CronJob.
+  ['raw Job (ApiObject), native sidecar on request', (chart) => ({
+    host: SidecarHost.fromApiObject(new ApiObject(chart, 'web', {
+      apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'web' },
+      spec: { template: { metadata: { labels: { app: 'job' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'app:1.0.0', ports: [{ containerPort: 5000, name: 'http' }] }] } } },
+    })),
+    nativeSidecar: true,
+    service: plusService(chart),
+  })],
+  ['cdk8s-plus-34 CronJob (native sidecar)', (chart) => ({
+    host: SidecarHost.fromWorkload(new plus34.CronJob(chart, 'web', { schedule: Cron.daily(), containers: [APP] })),
+    service: () => new plus34.Service(chart, 'svc', { ports: [{ port: 80, targetPort: 5000 }] }),
   })],
   ['cdk8s-plus Pod', (chart) => ({ host: SidecarHost.fromWorkload(new kplus.Pod(chart, 'web', { containers: [APP] })), service: plusService(chart) })],
   ['raw Deployment (ApiObject)', (chart) => ({
