@@ -50,10 +50,7 @@ export class FlaskHelloChart extends Chart {
       ],
     });
 
-    deployment.exposeViaService({
-      name: 'flask-hello',
-      serviceType: kplus.ServiceType.NODE_PORT,
-      ports: [{ name: sidecar.portName, port: sidecar.port, targetPort: sidecar.port, nodePort: 32001 }],
-    });
+    // The sidecar's own exposeViaService: the same on every cdk8s-plus major, native sidecar or not.
+    sidecar.exposeViaService({ name: 'flask-hello', serviceType: kplus.ServiceType.NODE_PORT, port: 8080, nodePort: 32001 });
   }
 }
