@@ -9,10 +9,13 @@
 // (strict, no skipLibCheck), jest.config.js and cdk8s.yaml, taken from the cdk8s-cli this repository
 // installs. It installs the README's install lines (examples/consumer/install.sh, with the tarball
 // for the package and the major under test for cdk8s-plus-34) and the template's dev dependencies,
-// writes the README's chart (examples/consumer/main.ts), its jest example (main.test.ts), a snapshot
-// test (snapshot.test.ts, against examples/consumer/snapshots/cdk8s-plus-N.snap) and the README's
-// `validations:` block into cdk8s.yaml, then runs `tsc --noEmit`, `cdk8s synth` (with the plugin)
-// and `jest --ci`. Each README block must be exactly its file in examples/consumer/.
+// writes the README's charts (examples/consumer/*.ts, the major swapped in), its jest example
+// (main.test.ts), a snapshot test (snapshot.test.ts, against examples/consumer/snapshots/cdk8s-plus-N.snap),
+// the ways of exposing the sidecar with what each gives (idioms.test.ts) and the README's
+// `validations:` block into cdk8s.yaml, then runs `tsc --noEmit` (every chart and test), `cdk8s synth`
+// (with the plugin), each other chart with ts-node, `readme-examples-check.js` (every Service and
+// Ingress reaches nginx; validation finds nothing) and `jest --ci`. Each README block must be exactly
+// its file in examples/consumer/, and every block a file CI runs (scripts/readme-blocks.js).
 //
 // Needs the repository's dev dependencies (npm ci), the npm registry (or npm's cache: installs use
 // --prefer-offline) and nginx for `nginx -t`. Everything it writes goes to one temp dir (also the
@@ -62,6 +65,7 @@ const { readmeBlocks } = require('./readme-blocks');
 /** The README's TypeScript charts besides main.ts: each is compiled, synthesized and checked. */
 const CHARTS = ['exposing.ts', 'routes.ts', 'https.ts', 'metrics.ts', 'include.ts', 'hosts.ts'];
 /** What the charts read, relative to the project root, and the PodMonitor checked against the metrics chart. */
+// (idioms.test.ts, beside the README's jest example, tests each way of exposing the sidecar on the major.)
 const CHART_FILES = ['site', 'upstream.yaml', 'podmonitor.yaml'];
 
 function checkReadme() {
@@ -131,7 +135,7 @@ function writeProject(dir, major) {
   if (/imports/.test(cdk8sYaml)) fail(`cdk8s-cli's template cdk8s.yaml changed: ${cdk8sYaml}`);
   fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `${cdk8sYaml.trimEnd()}\n${fs.readFileSync(path.join(EXAMPLES, 'cdk8s.validations.yaml'), 'utf8')}`);
   // The charts for the major under test, the README's jest example, the snapshot test, what the charts read.
-  for (const name of ['main.ts', ...CHARTS]) {
+  for (const name of ['main.ts', ...CHARTS, 'idioms.test.ts']) {
     const chart = fs.readFileSync(path.join(EXAMPLES, name), 'utf8');
     if (chart.includes('cdk8s-plus-') && !chart.includes(`'${README_MAJOR}'`)) fail(`examples/consumer/${name} imports another major than '${README_MAJOR}'`);
     fs.writeFileSync(path.join(dir, name), chart.split(`'${README_MAJOR}'`).join(`'cdk8s-plus-${major}'`));
