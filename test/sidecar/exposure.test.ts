@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { ExposeViaIngressOptions, ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost } from '../../lib';
 import { PLUS_27_AND_34 } from '../support/plus-majors';
-import { Manifest, STATEFUL_SET_ONLY_YAML, TempDir, exactly, find, include, included, podTemplate } from './helpers';
+import { Manifest, STATEFUL_SET_ONLY_YAML, STATEFUL_SET_YAML, TempDir, exactly, find, include, included, podTemplate } from './helpers';
 
 // What a user writes to expose the sidecar, on the oldest major (nginx a regular container) and the
 // newest (nginx a native sidecar, which cdk8s-plus' own exposeViaService cannot see).
@@ -121,6 +121,15 @@ describe.each(PLUS_27_AND_34)('on cdk8s-plus-$major', ({ major, kplus }) => {
       + 'proxy.exposeViaIngress(path), or point the backend at one of those ports'));
   });
 
+  test('with tls, web.exposeViaService() retargeted to 80 and 443: one port each to nginx (plus-27\'s own nginx ports merged in)', () => {
+    const { chart, web, proxy } = attach({ tls: { secretName: 'web-tls' } });
+    proxy.retargetService(web.exposeViaService(), { port: 80, httpsPort: 443 });
+    expect(find(Testing.synth(chart), 'Service').spec.ports).toStrictEqual([
+      { name: 'nginx-http', port: 80, targetPort: 'nginx-http' },
+      { name: 'nginx-https', port: 443, targetPort: 'nginx-https' },
+    ]);
+  });
+
   test('new kplus.Service({ selector: web, ports: [{ port: 80 }] }) (no targetPort) is an error naming the Service and the port', () => {
     const { chart, web } = attach();
     const service = new kplus.Service(chart, 'svc', { selector: web as never, ports: [{ port: 80 }] });
@@ -148,6 +157,23 @@ describe('a raw host (a StatefulSet loaded with Include)', () => {
     });
     expect(find(manifests, 'Ingress', 'am-nginx').spec.rules[0].http.paths[0])
       .toStrictEqual({ path: '/', pathType: 'Exact', backend: { service: { name: 'am-nginx', port: { number: 80 } } } });
+  });
+
+  test('a raw Ingress naming a port of the retargeted Service by its old name is refused; one naming nginx-http is not', () => {
+    const chart = Testing.chart();
+    const inc = include(chart, dir, STATEFUL_SET_YAML);
+    const proxy = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromApiObject(included(inc, 'StatefulSet', 'am')), routes: [Route.proxy('/')] });
+    proxy.retargetService(included(inc, 'Service', 'am'));
+    const ingress = (name: string, port: object) => new ApiObject(chart, name, {
+      apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, namespace: 'monitoring' },
+      spec: { rules: [{ host: 'am.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'am', port } } }] } }] },
+    });
+    ingress('good', { name: 'nginx-http' });
+    ingress('old', { name: 'http' });
+    expect(() => Testing.synth(chart)).toThrow(exactly('Validation failed with the following errors:\n  [test/proxy] Ingress "old" (test/old) '
+      + 'sends path "/" of host "am.example.com" to the port named "http" of Service "am", which the Service does not have (retargetService '
+      + 'moved it): it reaches nothing. The Service\'s ports: 8080 (nginx-http). Make both with proxy.exposeViaIngress(path), or point '
+      + 'the backend at one of those ports'));
   });
 });
 
