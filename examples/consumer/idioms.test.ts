@@ -16,8 +16,13 @@ function attach(): { chart: Chart; web: kplus.Deployment; proxy: ReverseProxySid
 
 /** The ports of the Services that reach nginx's container port 8080 (by number or name), as `port->target`. */
 function toNginx(chart: Chart): string[] {
-  return Testing.synth(chart).filter((o) => o.kind === 'Service')
-    .flatMap((s) => s.spec.ports.filter((p: any) => p.targetPort === 8080 || p.targetPort === 'nginx-http').map((p: any) => `${p.port}->${p.targetPort}`));
+  const ports: string[] = [];
+  for (const s of Testing.synth(chart).filter((o) => o.kind === 'Service')) {
+    for (const p of s.spec.ports) {
+      if (p.targetPort === 8080 || p.targetPort === 'nginx-http') ports.push(`${p.port}->${p.targetPort}`);
+    }
+  }
+  return ports;
 }
 
 test('proxy.exposeViaService() and proxy.exposeViaIngress(path) reach nginx', () => {
