@@ -14,7 +14,7 @@ interface PodTemplateJson {
   metadata?: { annotations?: Record<string, string> };
   spec?: {
     containers?: Array<{ name?: string; lifecycle?: LifecycleJson; ports?: Array<{ containerPort?: number; name?: string }> }>;
-    initContainers?: Array<{ name?: string }>;
+    initContainers?: Array<{ name?: string; restartPolicy?: string; ports?: Array<{ containerPort?: number; name?: string }> }>;
     volumes?: Array<{ name?: string }>;
     terminationGracePeriodSeconds?: number;
   };
@@ -49,7 +49,9 @@ export class ApiObjectHost implements ISidecarHost {
   }
 
   public containerPorts(): HostPort[] {
-    return (this.template.spec?.containers ?? []).flatMap((c) => (c.ports ?? [])
+    // Native sidecars (init containers with restartPolicy Always) run beside the app: their ports count.
+    const running = [...this.template.spec?.containers ?? [], ...(this.template.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always')];
+    return running.flatMap((c) => (c.ports ?? [])
       .filter((p) => typeof p.containerPort === 'number')
       .map((p) => ({ container: c.name ?? '', port: p.containerPort!, name: p.name })));
   }

@@ -174,7 +174,7 @@ export interface ISidecarHost {
   readonly apiObject: ApiObject;
   /** A name for messages, e.g. `StatefulSet "monitor-alertmanager"`. */
   readonly description: string;
-  /** Ports declared by the containers now on the pod template. */
+  /** Ports declared by the containers now on the pod template, native sidecars' (init containers with restartPolicy Always) included. */
   containerPorts(): HostPort[];
   /** Names of the containers and init containers now on the pod template. */
   containerNames(): string[];

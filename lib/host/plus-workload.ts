@@ -20,6 +20,11 @@ export interface IPlusContainer {
   readonly name: string;
   /** The ports it declares. */
   readonly ports: PlusContainerPort[];
+  /**
+   * `Always` for a native sidecar (an init container that runs beside the app; cdk8s-plus-28 and later).
+   * @default - none
+   */
+  readonly restartPolicy?: string;
   /** Mounts a volume of the same cdk8s-plus major. */
   mount(path: string, storage: unknown, options?: PlusMountOptions): void;
 }

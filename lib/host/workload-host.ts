@@ -43,7 +43,9 @@ export class WorkloadHost implements ISidecarHost {
   }
 
   public containerPorts(): HostPort[] {
-    return this.pod.containers.flatMap((c) => c.ports.map((p) => ({ container: c.name, port: p.number, name: p.name })));
+    // Native sidecars (init containers with restartPolicy Always) run beside the app: their ports count.
+    const running = [...this.pod.containers, ...this.pod.initContainers.filter((c) => c.restartPolicy === 'Always')];
+    return running.flatMap((c) => c.ports.map((p) => ({ container: c.name, port: p.number, name: p.name })));
   }
 
   public containerNames(): string[] {

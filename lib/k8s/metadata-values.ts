@@ -30,8 +30,10 @@ function checkMap(field: string, value: unknown): Record<string, unknown> {
   if (value === undefined) {
     return {};
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw invalid(field, value, 'must be an object of string values (or left out)');
+  // A plain object only: a Map's (or an array's) entries would not be read.
+  const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (proto !== Object.prototype && proto !== null) {
+    throw invalid(field, value instanceof Map ? Object.fromEntries(value) : value, 'must be an object of string values (or left out), not a Map');
   }
   return value as Record<string, unknown>;
 }

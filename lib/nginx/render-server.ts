@@ -2,19 +2,21 @@ import { ConfWriter } from './conf-writer';
 import { ERROR_PAGE_CODES, NginxConfModel, SIDECAR_ENDPOINTS } from './model';
 import { renderRoute, renderSidecarEndpoints } from './render-location';
 import { renderDirectives } from './render-shared';
-import { httpsConf, renderRedirect, renderTlsListener } from './render-tls';
+import { httpsConf, renderRedirect, renderTlsListener, renderTrustedRedirect } from './render-tls';
 
 /**
  * The server blocks: the plain listener and, with TLS, the HTTPS one. Both serve the same body (the
  * sidecar's endpoints and every route); with `redirectPort` the plain one keeps only the health
- * endpoint and redirects the rest.
+ * endpoint and redirects the rest, unless a trusted X-Forwarded-Proto says the client used HTTPS.
  */
 export function renderServers(w: ConfWriter, conf: NginxConfModel): void {
   const tls = conf.tls;
   w.block('server', () => {
     w.directive('listen', String(conf.listenPort));
     w.directive('server_name', '_');
-    if (tls?.redirectPort !== undefined) {
+    if (tls?.redirectPort !== undefined && conf.trustForwardedProto) {
+      renderTrustedRedirect(w, tls.redirectPort);
+    } else if (tls?.redirectPort !== undefined) {
       renderSidecarEndpoints(w, conf);
       w.blank();
       renderRedirect(w, tls.redirectPort);

@@ -12,6 +12,8 @@ export const VARS = {
   /** 1 unless the upstream answered 200 or 301: such responses are never stored. */
   uncacheableStatus: '$sidecar_uncacheable_status',
   forwardedProto: '$sidecar_forwarded_proto',
+  /** With a redirect to https and a trusted X-Forwarded-Proto: 1 unless the client's scheme was https or it is the health endpoint. */
+  httpsRedirect: '$sidecar_https_redirect',
 } as const;
 
 /** The sidecar-wide headers, each replaced by the route's header of the same name (case-insensitive), then the route's others. */

@@ -2,7 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ISidecarHost } from '../host/host';
 import { podTemplateJson } from '../k8s/pod-template-paths';
-import { IngressJson, ingressBackendErrors } from './exposure/ingress-backends';
+import { declaredPorts, scanOf } from './app-scan';
+import { ingressBackendErrors } from './exposure/ingress-backends';
 
 /** The annotation that marks a Service as meant to reach the app directly, past nginx. */
 export const BYPASS_ANNOTATION = 'reverse-proxy-sidecar.cdk8s.io/bypass';
@@ -17,11 +18,6 @@ export interface BypassContext {
   readonly sidecarPort: number;
   /** Services moved to the sidecar with `retargetService`. */
   readonly retargeted: ReadonlySet<ApiObject>;
-}
-
-interface ServiceJson {
-  metadata?: { namespace?: string; annotations?: Record<string, string> };
-  spec?: { clusterIP?: string; selector?: Record<string, string>; ports?: Array<{ port?: number; targetPort?: number | string }> };
 }
 
 /**
@@ -56,70 +52,16 @@ export function bypassServiceErrors(root: IConstruct, ctx: BypassContext, hostJs
         errors.push(`${where} ${typeof target === 'string' ? 'the port named' : 'port'} ${JSON.stringify(target)} of the pods of `
           + `${ctx.host.description}, which no container of the pod declares: nothing listens there. Make it with `
           + `proxy.exposeViaService(), or give it targetPort ${ctx.sidecarPort} (proxy.port)`);
-      } else if (!ctx.retargeted.has(service) && ctx.appPort !== undefined
-        && (target === ctx.appPort || (typeof target === 'string' && ctx.appPortNames.includes(target)))) {
-        errors.push(`${where} the app's port ${ctx.appPort} on the pods of ${ctx.host.description}, past nginx: make the Service `
-          + `with proxy.exposeViaService() instead (or give it targetPort ${ctx.sidecarPort}, the sidecar's port), or call `
-          + `proxy.retargetService on it; if it is meant to reach the app directly, annotate it ${BYPASS_ANNOTATION}: "true"`);
+      } else if (ctx.appPort !== undefined && (target === ctx.appPort || (typeof target === 'string' && ctx.appPortNames.includes(target)))) {
+        // A retargeted Service is checked too: another of its ports, or one bound later, can still reach the app.
+        errors.push(`${where} the app's port ${ctx.appPort} on the pods of ${ctx.host.description}, past nginx: `
+          + (ctx.retargeted.has(service)
+            ? `retargetService moved another port of this Service; remove this one, or move it too (retargetService with fromPort ${p.port})`
+            : `make the Service with proxy.exposeViaService() instead (or give it targetPort ${ctx.sidecarPort}, the sidecar's port), or call `
+              + 'proxy.retargetService on it')
+          + `; if it is meant to reach the app directly, annotate it ${BYPASS_ANNOTATION}: "true"`);
       }
     }
   }
   return errors;
-}
-
-interface PodSpecPorts {
-  containers?: Array<{ ports?: Array<{ containerPort?: number; name?: string }> }>;
-  initContainers?: Array<{ restartPolicy?: string; ports?: Array<{ containerPort?: number; name?: string }> }>;
-}
-
-/** The port numbers and names the pod's containers declare, native sidecars (init containers with restartPolicy Always) included. */
-function declaredPorts(spec: PodSpecPorts | undefined): Set<number | string> {
-  const running = [...spec?.containers ?? [], ...(spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always')];
-  return new Set(running.flatMap((c) => (c.ports ?? []).flatMap((p) => [p.containerPort, p.name]))
-    .filter((v): v is number | string => v !== undefined));
-}
-
-
-/**
- * The app's Services and Ingresses with their JSON, read once per synthesis for all of its sidecars
- * (every sidecar's check reading every Service would be quadratic: 1,000 sidecars took minutes). A
- * sidecar's config ConfigMap, rendered after every validation, forgets them (`forgetServices`),
- * so the next synthesis reads them anew.
- */
-interface Scan {
-  /** Services with a selector, by their first selector label (`key=value`). */
-  readonly services: Map<string, Array<{ service: ApiObject; json: ServiceJson }>>;
-  readonly ingresses: Array<{ ingress: ApiObject; json: IngressJson }>;
-}
-const scans = new WeakMap<IConstruct, Scan>();
-
-function scanOf(root: IConstruct): Scan {
-  let scan = scans.get(root);
-  if (!scan) {
-    scan = { services: new Map(), ingresses: [] };
-    for (const o of root.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c))) {
-      if (o.kind === 'Ingress') {
-        scan.ingresses.push({ ingress: o, json: o.toJson() as IngressJson });
-        continue;
-      }
-      if (o.kind !== 'Service') {
-        continue;
-      }
-      const json = o.toJson() as ServiceJson;
-      const first = Object.entries(json.spec?.selector ?? {})[0];
-      if (first) {
-        const key = `${first[0]}=${first[1]}`;
-        const list = scan.services.get(key) ?? [];
-        list.push({ service: o, json });
-        scan.services.set(key, list);
-      }
-    }
-    scans.set(root, scan);
-  }
-  return scan;
-}
-
-/** Drops the Services read for this app's synthesis. */
-export function forgetServices(root: IConstruct): void {
-  scans.delete(root);
 }

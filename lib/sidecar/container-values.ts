@@ -1,4 +1,5 @@
 import { invalid } from '../errors';
+import { checkRecord } from './prop-values';
 import { yamlUnsafeCharacter } from '../k8s/yaml-text';
 
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -56,10 +57,7 @@ export function checkEnv(value: unknown): { [name: string]: string } {
   if (value === undefined) {
     return {};
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw invalid('env', value, 'must be an object of names to string values');
-  }
-  const env = value as { [name: string]: unknown };
+  const env = checkRecord('env', value, 'names to string values');
   for (const [name, v] of Object.entries(env)) {
     if (!ENV_NAME.test(name) || name === '.' || name.startsWith('..')) {
       throw invalid('env name', name, 'is not a valid environment variable name');

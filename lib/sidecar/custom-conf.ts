@@ -22,13 +22,10 @@ export function checkCustomConf(conf: unknown, port: number, tlsPort?: number): 
   }
   // Comments do not count.
   const text = conf.replace(/#[^\n]*/g, '');
-  const listen = new RegExp(`(^|[\\s;{}])listen\\s+(\\S*:)?${port}(\\s|;)`);
-  if (!listen.test(text)) {
-    throw invalid('nginxConf', summary(conf), `has no "listen ${port};": the probes and the Service reach nginx on port ${port}`);
-  }
-  if (tlsPort !== undefined && !new RegExp(`(^|[\\s;{}])listen\\s+(\\S*:)?${tlsPort}\\s+ssl`).test(text)) {
-    throw invalid('nginxConf', summary(conf), `has no "listen ${tlsPort} ssl;": tls serves HTTPS on port ${tlsPort}, `
-      + `with the certificate at ${LAYOUT.tlsDir}/tls.crt and its key at ${LAYOUT.tlsDir}/tls.key`);
+  checkListen(conf, text, port, '', `the probes and the Service reach nginx on port ${port}`);
+  if (tlsPort !== undefined) {
+    checkListen(conf, text, tlsPort, ' ssl', `tls serves HTTPS on port ${tlsPort}, with the certificate at ${LAYOUT.tlsDir}/tls.crt `
+      + `and its key at ${LAYOUT.tlsDir}/tls.key`);
   }
   const health = new RegExp(`(^|[\\s;{}])location\\s+(=\\s*)?"?${SIDECAR_ENDPOINTS.health}"?\\s*\\{`);
   if (!health.test(text)) {
@@ -41,6 +38,57 @@ export function checkCustomConf(conf: unknown, port: number, tlsPort?: number): 
       + `and ${LAYOUT.varDir} is the writable emptyDir`);
   }
   return conf;
+}
+
+/** Addresses of a `listen` that take connections to the pod's IP: none given, `*`, or the unspecified ones. */
+const ALL_ADDRESSES = ['', '*:', '0.0.0.0:', '[::]:'];
+
+/**
+ * A `listen` on `port` (with `ssl` when `params` says so) for every address: the kubelet probes and
+ * the Service connect to the pod's IP, so `listen 127.0.0.1:8080` alone would never be reached.
+ */
+function checkListen(conf: string, text: string, port: number, params: string, why: string): void {
+  const re = new RegExp(`(?:^|[\\s;{}])listen\\s+(\\S*:)?${port}${params ? '\\s+ssl' : ''}(?=[\\s;])`, 'g');
+  const addresses = [...text.matchAll(re)].map((m) => m[1] ?? '');
+  if (addresses.some((a) => ALL_ADDRESSES.includes(a))) {
+    return;
+  }
+  if (addresses.length > 0) {
+    throw invalid('nginxConf', summary(conf), `listens on ${addresses.map((a) => `${a}${port}`).join(', ')} only: ${why}, at the pod's `
+      + `IP; write "listen ${port}${params};" (every address)`);
+  }
+  throw invalid('nginxConf', summary(conf), `has no "listen ${port}${params};": ${why}`);
+}
+
+/**
+ * Props that only change the rendered nginx.conf: with your own `nginxConf` they would be taken and
+ * ignored, so each is refused, with what to do instead. (`metrics` is refused by its own check; static
+ * and file routes still mount their files, which your config may serve; the error page is written.)
+ */
+const RENDER_ONLY: ReadonlyArray<readonly [string, (p: Record<string, any>) => unknown]> = [
+  ['tls.hsts', (p) => p.tls?.hsts], ['tls.redirectHttp', (p) => p.tls?.redirectHttp], ['tls.redirectPort', (p) => p.tls?.redirectPort],
+  ['accessLog', (p) => p.accessLog], ['accessLogFormat', (p) => p.accessLogFormat], ['gzip', (p) => p.gzip], ['cache', (p) => p.cache],
+  ['responseHeaders', (p) => p.responseHeaders], ['workerConnections', (p) => p.workerConnections],
+  ['upstreamKeepalive', (p) => p.upstreamKeepalive], ['clientMaxBodySize', (p) => p.clientMaxBodySize],
+  ['trustForwardedProto', (p) => p.trustForwardedProto],
+];
+
+/** With `nginxConf`: refuses a prop that only the rendered nginx.conf would use. */
+export function checkRenderOnlyProps(props: object): void {
+  if ((props as { nginxConf?: unknown }).nginxConf === undefined) {
+    return;
+  }
+  for (const [field, read] of RENDER_ONLY) {
+    const value = read(props as Record<string, any>);
+    if (value !== undefined) {
+      throw invalid(field, value, 'only changes the rendered nginx.conf, and nginxConf replaces it: write it into your nginx.conf instead');
+    }
+  }
+}
+
+/** With `nginxConf`: a route or directive that only the rendered nginx.conf would use (`what` names it). */
+export function renderOnlyError(field: string, what: unknown): Error {
+  return invalid(field, what, 'only changes the rendered nginx.conf, and nginxConf replaces it: write it into your nginx.conf instead');
 }
 
 function summary(conf: string): string {

@@ -1,4 +1,5 @@
 import { invalid } from '../errors';
+import { TLS_SERVER_DIRECTIVES } from '../nginx/render-tls';
 
 /**
  * Which extra directives may go where. nginx refuses a directive in the wrong context, or one the
@@ -63,9 +64,17 @@ function refuse(field: string, name: string, table: Record<string, string>): voi
   }
 }
 
-/** Checks an extra directive for the http or server context. */
-export function checkContextDirective(field: string, context: 'http' | 'server', name: string): void {
+/** With `tls`: what the HTTPS server sets itself, which would override an http-level one or clash with a server-level one. */
+const TLS_RENDERED: Record<string, string> = Object.fromEntries(TLS_SERVER_DIRECTIVES.map((d) => [d, 'is set by the HTTPS server (tls) '
+  + 'itself: at the http level it would be overridden there, at the server level nginx refuses a duplicate. The HTTPS server offers '
+  + 'TLS 1.2 and 1.3 with ECDHE AEAD suites and Mozilla\'s intermediate groups']));
+
+/** Checks an extra directive for the http or server context (`tls`: the sidecar serves HTTPS). */
+export function checkContextDirective(field: string, context: 'http' | 'server', name: string, tls = false): void {
   refuse(field, name, MAIN_ONLY);
+  if (tls) {
+    refuse(field, name, TLS_RENDERED);
+  }
   refuse(field, name, HEADERS);
   if (context === 'http') {
     refuse(field, name, HTTP_RENDERED);

@@ -1,6 +1,7 @@
 import { invalid } from '../errors';
 import { HeaderModel } from '../nginx/model';
 import { checkHeaderName, checkHeaderValue } from '../nginx/tokens';
+import { checkRecord } from './prop-values';
 
 /**
  * Response headers nginx makes itself (from the file, the app's answer or its own modules): one
@@ -25,8 +26,8 @@ const NGINX_RESPONSE_HEADERS: Record<string, string> = {
  */
 export function headersOf(field: string, headers: { [name: string]: string } | undefined,
   request?: { readonly variables: string[] }): HeaderModel[] {
-  if (headers !== undefined && (headers === null || typeof headers !== 'object' || Array.isArray(headers))) {
-    throw invalid(field === 'responseHeaders' ? field : `${field} headers`, headers, 'must be an object of header names to values');
+  if (headers !== undefined) {
+    checkRecord(field === 'responseHeaders' ? field : `${field} headers`, headers, 'header names to values');
   }
   const variables = request?.variables ?? [];
   const seen = new Map<string, string>();

@@ -67,6 +67,18 @@ export function milliseconds(field: string, value: unknown): number {
   return ms;
 }
 
+/**
+ * A duration that nginx reads in seconds (`proxy_cache_valid`, a cache zone's `inactive`, which
+ * refuse `500ms`), in milliseconds: a whole number of seconds, at least one, at most `MAX_MS`.
+ */
+export function secondsInMs(field: string, value: unknown, directive: string): number {
+  const ms = milliseconds(field, value);
+  if (ms % 1000 !== 0) {
+    throw invalid(field, checkDuration(field, value).toHumanString(), `must be a whole number of seconds: nginx reads ${directive} in seconds`);
+  }
+  return ms;
+}
+
 /** A duration in whole seconds from `min` to `max`; `range` says both as the message shows them ('0 to 300'). */
 export function wholeSeconds(field: string, value: unknown, min: number, max: number, range: string): number {
   const d = checkDuration(field, value);
@@ -91,6 +103,21 @@ export function checkString(field: string, value: unknown): string {
     throw invalid(field, value, 'must be a string');
   }
   return value;
+}
+
+/**
+ * A map given as a plain object (a literal, or `Object.create(null)`); `what` says what it maps, for
+ * the message. A `Map`, an array or a class instance is refused: its entries would not be read.
+ */
+export function checkRecord(field: string, value: unknown, what: string): Record<string, unknown> {
+  const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (proto !== Object.prototype && proto !== null) {
+    if (value instanceof Map) {
+      throw invalid(field, Object.fromEntries(value), `is a Map, whose entries would not be read: give an object of ${what} ({ name: value })`);
+    }
+    throw invalid(field, value, `must be an object of ${what}`);
+  }
+  return value as Record<string, unknown>;
 }
 
 /** An options object that may be left out, but not given as null or a non-object. */

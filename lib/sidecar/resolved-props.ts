@@ -6,7 +6,7 @@ import { checkContainerName, checkEnv, checkImage, checkPortName } from './conta
 import { DEFAULT_GZIP_TYPES, DEFAULT_IMAGE } from './defaults';
 import { headersOf } from './headers';
 import { ResolvedMetrics, resolveMetrics } from './metrics';
-import { checkBoolean, checkString, kib, mib, milliseconds, optionsObject, wholeSeconds } from './prop-values';
+import { checkBoolean, checkString, kib, mib, optionsObject, secondsInMs, wholeSeconds } from './prop-values';
 import { AccessLogFormat, ReverseProxySidecarProps } from './sidecar-props';
 import { ResolvedTls, checkTlsBesideMetrics, resolveTls } from './tls-options';
 
@@ -179,10 +179,7 @@ function resolveGzip(props: ReverseProxySidecarProps): GzipModel | undefined {
 function resolveCache(props: ReverseProxySidecarProps): CacheZoneModel {
   const c = optionsObject('cache', props.cache);
   const keys = checkInt('cache.keys', c.keys ?? 8000, 1, 80_000_000);
-  const inactiveMs = milliseconds('cache.inactive', c.inactive ?? Duration.minutes(10));
-  if (inactiveMs < 1000) {
-    throw invalid('cache.inactive', (c.inactive as Duration).toHumanString(), 'must be at least 1 second, in whole milliseconds');
-  }
+  const inactiveMs = secondsInMs('cache.inactive', c.inactive ?? Duration.minutes(10), 'proxy_cache_path inactive=');
   const privateCookies = c.privateCookies ?? [];
   if (!Array.isArray(privateCookies)) {
     throw invalid('cache.privateCookies', privateCookies, 'must be a list of cookie names');

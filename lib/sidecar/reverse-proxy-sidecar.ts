@@ -6,7 +6,8 @@ import { ISidecarResource } from '../host/exposure';
 import { ISidecarHost } from '../host/host';
 import { DirectiveModel, RouteModel } from '../nginx/model';
 import { AppPort } from './app-port';
-import { bypassServiceErrors, forgetServices } from './bypass-services';
+import { forgetScan } from './app-scan';
+import { bypassServiceErrors } from './bypass-services';
 import { checksumOf } from './checksum';
 import { contentNamedConfigMap } from './content-name';
 import { ContentVolumes } from './content-volumes';
@@ -18,13 +19,14 @@ import { ExposeViaIngressOptions, ExposeViaServiceOptions } from './exposure/exp
 import { SidecarPorts, ingressSpecOf, serviceSpecOf } from './exposure/exposure-specs';
 import { claimHost, synthErrors } from './host-checks';
 import { CONFIG_FILES } from './layout';
-import { checkCustomConf } from './custom-conf';
+import { checkCustomConf, checkRenderOnlyProps, renderOnlyError } from './custom-conf';
 import { readText } from './local-files';
 import { addMetricsExporter } from './metrics';
 import { addNginxContainer } from './nginx-container';
 import { RenderedFiles, SidecarFiles, nginxConfText } from './rendered-files';
 import { ResolvedProps, resolveProps } from './resolved-props';
 import { Route } from './routes/route';
+import { RouteKind } from './routes/route-spec';
 import { RetargetServiceOptions, retargetSelectorErrors, retargetService } from './service-retarget';
 import { ReverseProxySidecarProps } from './sidecar-props';
 
@@ -102,6 +104,7 @@ export class ReverseProxySidecar extends Construct {
     this.statusPort = this.props.metrics?.statusPort;
     this.metricsPortName = this.props.metrics?.exporter?.portName;
     this.customConf = checkCustomConf(props.nginxConf, this.port, this.props.tls?.port);
+    checkRenderOnlyProps(props);
     this.errorPage = props.errorPage === undefined ? DEFAULT_ERROR_PAGE : readText('errorPage', props.errorPage);
     if (props.routes !== undefined && !Array.isArray(props.routes)) {
       throw invalid('routes', props.routes, 'must be a list of Routes');
@@ -113,7 +116,7 @@ export class ReverseProxySidecar extends Construct {
     this.configMap = contentNamedConfigMap(this, 'config', this.host.apiObject.metadata.namespace,
       () => ({ data: this.files.get().config, binaryData: this.files.get().configBinary }),
       // Rendered after every validation of a synthesis: the Services read for it are stale now.
-      () => forgetServices(this.node.root));
+      () => forgetScan(this.node.root));
     this.content = new ContentVolumes(this, this.host, this.containerName, () => this.files.get().content, this.props.gzip);
     const exporter = this.props.metrics?.exporter;
     this.app = new AppPort(this.host, [this.containerName, ...exporter ? [exporter.containerName] : []], this.props.appPort,
@@ -147,10 +150,18 @@ export class ReverseProxySidecar extends Construct {
       throw invalid(`routes[${this.routes.length}]`, route, 'is not a Route: make one with Route.proxy, Route.staticFiles or Route.file');
     }
     const field = `routes[${this.routes.length}] ${route}`;
+    if (this.customConf !== undefined && route.kind === RouteKind.PROXY) {
+      throw renderOnlyError(field, route.path);
+    }
     const key = `${route.exact ? '=' : ''}${route.path}`;
     const clash = this.routes.find((r) => `${r.exact ? '=' : ''}${r.path}` === key);
     if (clash) {
       throw invalid(`${field} path`, route.path, `is already served by ${clash}`);
+    }
+    const hsts = route._headerNames().find((n) => n.toLowerCase() === 'strict-transport-security');
+    if (hsts && this.props.tls?.hstsMaxAgeSeconds !== undefined) {
+      // The route's header would go out on plain HTTP too, and beside tls.hsts on HTTPS.
+      throw invalid(`${field} headers header name`, hsts, 'is also sent by tls.hsts on HTTPS; nginx would send both: keep one');
     }
     const model = route._toModel({
       field,
@@ -176,7 +187,10 @@ export class ReverseProxySidecar extends Construct {
       throw invalid(`addDirective(${context})`, directive.name, 'would be ignored in every location; use '
         + (directive.name === 'add_header' ? 'responseHeaders or a route\'s headers' : 'a proxy route\'s requestHeaders'));
     }
-    checkContextDirective(`addDirective(${context})`, context, directive.name);
+    checkContextDirective(`addDirective(${context})`, context, directive.name, this.props.tls !== undefined);
+    if (this.customConf !== undefined) {
+      throw renderOnlyError(`addDirective(${context})`, directive.name);
+    }
     this.directives[context].push(directive._toModel());
     this.files.invalidate();
   }
@@ -223,7 +237,7 @@ export class ReverseProxySidecar extends Construct {
     }, options);
     this.retargeted.add(target);
     // Selectors can still change (e.g. kplus Service.select), so this is checked at synthesis.
-    this.node.addValidation({ validate: () => retargetSelectorErrors(target, this.host) });
+    this.node.addValidation({ validate: () => retargetSelectorErrors(target, this.host, this.node.root, this.portName) });
   }
 
   /** The ConfigMap with the files of the static and file routes, immutable and named by its content; created with the first such route. */

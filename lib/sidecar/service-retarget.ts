@@ -1,8 +1,10 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { invalid } from '../errors';
 import { ISidecarHost } from '../host/host';
 import { podTemplateJson } from '../k8s/pod-template-paths';
 import { checkPort } from '../nginx/tokens';
+import { scanOf } from './app-scan';
 import { optionsObject } from './prop-values';
 
 /** Options of `ReverseProxySidecar.retargetService`. */
@@ -188,10 +190,11 @@ function retargetHttps(service: ApiObject, ctx: RetargetContext, s: {
 
 /**
  * Checked at synthesis, when selectors are final: a retargeted Service that selects pods must select
- * the host's, in its namespace; else the moved port leads to pods without the sidecar's named port.
- * A Service without a selector (endpoints managed elsewhere) is left alone.
+ * the host's, in its namespace, and no other pods without the sidecar's named port (a stable/canary
+ * pair sharing a label): those would silently drop out of its endpoints. A Service without a
+ * selector (endpoints managed elsewhere) is left alone.
  */
-export function retargetSelectorErrors(service: ApiObject, host: ISidecarHost): string[] {
+export function retargetSelectorErrors(service: ApiObject, host: ISidecarHost, root: IConstruct, sidecarPortName: string): string[] {
   const field = `retargetService(${service.kind} "${service.name}")`;
   const namespace = service.metadata.namespace;
   const hostNamespace = host.apiObject.metadata.namespace;
@@ -204,8 +207,13 @@ export function retargetSelectorErrors(service: ApiObject, host: ISidecarHost): 
   }
   const template = podTemplateJson(host.apiObject.kind, host.apiObject.toJson());
   const labels: Record<string, string> = template?.metadata?.labels ?? {};
-  if (Object.entries(selector).every(([k, v]) => labels[k] === v)) {
-    return [];
+  const selects = (l: Record<string, string>) => Object.entries(selector).every(([k, v]) => l[k] === v);
+  if (selects(labels)) {
+    const without = scanOf(root).pods().filter((p) => p.object !== host.apiObject && p.namespace === (namespace ?? '')
+      && selects(p.labels) && !p.declared.has(sidecarPortName));
+    return without.length === 0 ? [] : [`${field} selector ${JSON.stringify(selector)} also selects the pods of `
+      + `${without.map((p) => `${p.object.kind} "${p.object.name}" (${p.object.node.path})`).join(', ')}, which declare no port `
+      + `"${sidecarPortName}": they would drop out of the Service's endpoints. Attach a sidecar to them too, or narrow the selector`];
   }
   return [`${field} selector ${JSON.stringify(selector)} does not select the pods of ${host.description} `
     + `(their labels: ${JSON.stringify(labels)})`];

@@ -230,7 +230,7 @@ const CATALOGUE: Catalogue = {
     },
     {
       name: 'cache entries inactive for under a second', build: attach(() => ({ cache: { inactive: Duration.millis(500) } })),
-      message: 'cache.inactive "500 millis" must be at least 1 second, in whole milliseconds',
+      message: 'cache.inactive "500 millis" must be a whole number of seconds: nginx reads proxy_cache_path inactive= in seconds',
     },
     { name: 'a drainDelay in part seconds', build: attach(() => ({ drainDelay: Duration.millis(2500) })), message: 'drainDelay "2 seconds 500 millis" must be whole seconds from 0 to 300' },
     {

@@ -24,7 +24,7 @@ export class FileRouteSpec implements RouteSpec {
   public readonly kind = RouteKind.FILE;
   public readonly exact = true;
   public readonly factory = 'file';
-  private readonly headers: HeaderModel[];
+  public readonly headers: HeaderModel[];
   private readonly directives: DirectiveModel[];
 
   private readonly options: FileRouteOptions;

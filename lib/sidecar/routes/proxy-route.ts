@@ -3,7 +3,7 @@ import { invalid } from '../../errors';
 import { DirectiveModel, HeaderModel, ProxyRouteModel, REQUEST_HEADER_VARIABLES } from '../../nginx/model';
 import { checkPath } from '../../nginx/tokens';
 import { headersOf } from '../headers';
-import { checkBoolean, kib, milliseconds, optionsObject } from '../prop-values';
+import { checkBoolean, kib, milliseconds, optionsObject, secondsInMs } from '../prop-values';
 import { RouteBaseOptions, directiveModels } from './route-options';
 import { RouteBinding, RouteKind, RouteSpec } from './route-spec';
 
@@ -120,7 +120,7 @@ export class ProxyRouteSpec implements RouteSpec {
   public readonly kind = RouteKind.PROXY;
   public readonly exact = false;
   public readonly factory = 'proxy';
-  private readonly headers: HeaderModel[];
+  public readonly headers: HeaderModel[];
   private readonly directives: DirectiveModel[];
   private readonly requestHeaders: HeaderModel[];
   private readonly maxBodySizeKib?: number;
@@ -137,7 +137,7 @@ export class ProxyRouteSpec implements RouteSpec {
       read: milliseconds(`${field} readTimeout`, options.readTimeout ?? DEFAULTS.readTimeout),
       send: milliseconds(`${field} sendTimeout`, options.sendTimeout ?? DEFAULTS.sendTimeout),
       upgradeIdle: milliseconds(`${field} webSocketIdleTimeout`, options.webSocketIdleTimeout ?? DEFAULTS.webSocketIdleTimeout),
-      cacheValid: cache && milliseconds(`${field} cache.validFor`, cache.validFor ?? DEFAULTS.cacheValidFor),
+      cacheValid: cache && secondsInMs(`${field} cache.validFor`, cache.validFor ?? DEFAULTS.cacheValidFor, 'proxy_cache_valid'),
     };
     for (const name of ['stripPrefix', 'interceptErrors'] as const) {
       checkBoolean(`${field} ${name}`, options[name] ?? false);

@@ -32,6 +32,8 @@ export interface RouteSpec {
   readonly exact: boolean;
   /** The factory's name, for messages: `proxy`, `staticFiles`, `file`. */
   readonly factory: string;
+  /** The route's own response headers (`headers`), checked. */
+  readonly headers: HeaderModel[];
   /** Builds the route's model; reads its files now. Throws a `ConfigError` naming `binding.field`. */
   toModel(binding: RouteBinding): RouteModel;
 }

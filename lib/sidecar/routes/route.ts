@@ -46,6 +46,11 @@ export class Route {
     return `Route.${this.spec.factory}(${JSON.stringify(this.path)})`;
   }
 
+  /** @internal The route's own response header names, as given. */
+  public _headerNames(): string[] {
+    return this.spec.headers.map((h) => h.name);
+  }
+
   /** @internal */
   public _toModel(binding: RouteBinding): RouteModel {
     return this.spec.toModel(binding);

@@ -38,7 +38,7 @@ export class StaticFilesRouteSpec implements RouteSpec {
   public readonly kind = RouteKind.STATIC_FILES;
   public readonly exact = false;
   public readonly factory = 'staticFiles';
-  private readonly headers: HeaderModel[];
+  public readonly headers: HeaderModel[];
   private readonly directives: DirectiveModel[];
   private readonly index: string;
 
