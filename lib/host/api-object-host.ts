@@ -134,7 +134,7 @@ export class ApiObjectHost implements ISidecarHost {
   public addService(scope: Construct, id: string, spec: SidecarServiceSpec): ISidecarResource {
     const selector = podSelectorOf(this.apiObject);
     if (!selector) {
-      throw invalid('exposeViaService', this.description, 'has no pod labels a Service could select (metadata.labels of its pod template)');
+      throw invalid('exposeViaService', this.description, 'has no labels on its pods for a Service to select: give its pod template labels');
     }
     return new ApiObject(scope, id, {
       apiVersion: 'v1',
@@ -144,7 +144,8 @@ export class ApiObjectHost implements ISidecarHost {
         type: spec.type,
         selector,
         ports: spec.ports.map((p) => ({
-          name: p.name, port: p.port, targetPort: p.name, protocol: 'TCP', ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
+          // By number: Kubernetes resolves a native sidecar's named port only from 1.32 on (kubernetes#127958).
+          name: p.name, port: p.port, targetPort: p.targetPort, protocol: 'TCP', ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}),
         })),
       },
     });

@@ -1,46 +1,33 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
-import { DeferredValue } from './json-patch';
 import { IPlusWorkload } from './plus-workload';
 
-/** The pod spec as a workload renders it (`Workload._toPodSpec`, internal), as far as volumes go. */
-type ToPodSpec = (this: unknown) => { volumes?: Array<{ name: string }> };
-
-/** The members of a cdk8s-plus-31+ StatefulSet that the workaround reads (all majors 31–34 have them). */
-interface PlusStatefulSet {
-  /** Drops the volumes a claim template provides; in 31+ it drops every volume when there is no template. */
-  _filterPodSpecVolumes(podSpec: unknown): unknown;
-  readonly volumeClaimTemplates?: Array<{ name: string }>;
+/** A pod spec as a cdk8s-plus StatefulSet filters it, as far as its volumes go. */
+interface PodSpecVolumes {
+  readonly volumes?: unknown[];
 }
 
-/** The `_toPodSpec` of the class a StatefulSet extends (its own one filters the volumes), if it has one. */
-function workloadPodSpec(sts: object): ToPodSpec | undefined {
-  let proto = Object.getPrototypeOf(sts);
-  while (proto && !Object.prototype.hasOwnProperty.call(proto, '_filterPodSpecVolumes')) {
-    proto = Object.getPrototypeOf(proto);
-  }
-  const base = proto && Object.getPrototypeOf(proto);
-  return typeof base?._toPodSpec === 'function' ? base._toPodSpec : undefined;
+/** The member of a cdk8s-plus-31+ StatefulSet that holds the bug (internal; every major 31–34 has it). */
+interface PlusStatefulSet {
+  /** Drops the volumes a claim template provides; in 31+ it also drops every volume when there is no template. */
+  _filterPodSpecVolumes(podSpec: PodSpecVolumes): unknown;
+  readonly volumeClaimTemplates?: unknown[];
 }
 
 /**
  * cdk8s-plus-31 and later StatefulSets render no pod volumes at all when they have no
- * volumeClaimTemplates (`_filterPodSpecVolumes` returns undefined; cdk8s-team/cdk8s-plus#6735):
- * the sidecar's mounts, and the user's own, would name volumes the pod lacks. For such a
- * StatefulSet this writes the pod spec's volumes back at synthesis, less those a claim template
- * provides, exactly as the StatefulSet renders them with a template. With a template present the
- * value is the one cdk8s-plus writes itself, so the patch changes nothing where the bug does not
- * bite (and nothing once it is fixed upstream: a test tells when that happens).
+ * volumeClaimTemplates: `_filterPodSpecVolumes` returns undefined then (cdk8s-team/cdk8s-plus#6735),
+ * and the sidecar's mounts, and the user's own, would name volumes the pod lacks. This gives the
+ * StatefulSet (this one object, not the class) a filter that keeps the pod spec's volumes in that
+ * case and defers to cdk8s-plus' own when there are templates. Being part of the StatefulSet's own
+ * rendering, it comes before any JSON patch of the user's, which still applies on top. A test tells
+ * when the upstream bug is fixed and this can go.
  */
-export function restoreStatefulSetVolumes(workload: IPlusWorkload, apiObject: ApiObject, specPointer: string): void {
-  const set = workload as unknown as PlusStatefulSet;
-  const podSpec = apiObject.kind === 'StatefulSet' && typeof set._filterPodSpecVolumes === 'function' ? workloadPodSpec(set) : undefined;
-  if (!podSpec) {
+export function restoreStatefulSetVolumes(workload: IPlusWorkload): void {
+  const set = workload as unknown as Partial<PlusStatefulSet>;
+  const original = set._filterPodSpecVolumes;
+  if (typeof original !== 'function' || Object.prototype.hasOwnProperty.call(set, '_filterPodSpecVolumes')) {
     return;
   }
-  apiObject.addJsonPatch(JsonPatch.add(`${specPointer}/volumes`, new DeferredValue({
-    produce: () => {
-      const claimed = new Set((set.volumeClaimTemplates ?? []).map((t) => t.name));
-      return (podSpec.call(set).volumes ?? []).filter((v) => !claimed.has(v.name));
-    },
-  })));
+  set._filterPodSpecVolumes = function filterPodSpecVolumes(this: PlusStatefulSet, podSpec: PodSpecVolumes) {
+    return this.volumeClaimTemplates ? original.call(this, podSpec) : podSpec.volumes;
+  };
 }

@@ -34,7 +34,6 @@ export class WorkloadHost implements ISidecarHost {
     this.apiObject = ApiObject.of(pod);
     this.description = `${this.apiObject.kind} "${pod.node.path}"`;
     this.specPointer = `${podTemplatePointer(this.apiObject.kind)}/spec`;
-    restoreStatefulSetVolumes(pod, this.apiObject, this.specPointer);
   }
 
   /** The workload's cdk8s-plus major (27 for cdk8s-plus-27). */
@@ -76,6 +75,7 @@ export class WorkloadHost implements ISidecarHost {
 
   public addSidecar(spec: SidecarContainerSpec): void {
     const kplus = this.plus.module;
+    restoreStatefulSetVolumes(this.pod);
     const { head, tail } = this.hardenedProps(spec);
     this.container = this.addHardened(spec.nativeSidecar, {
       ...head,

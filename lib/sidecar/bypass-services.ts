@@ -37,6 +37,7 @@ export function bypassServiceErrors(root: IConstruct, ctx: BypassContext, hostJs
   const scan = scanOf(root);
   // Only Services whose first selector label the pods carry can select them: look those up.
   const candidates = new Set(Object.entries(labels).flatMap(([k, v]) => scan.services.get(`${k}=${v}`) ?? []));
+  const checked = new Set<ApiObject>();
   for (const { service, json } of candidates) {
     const selector = json.spec?.selector ?? {};
     const selects = Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -45,13 +46,17 @@ export function bypassServiceErrors(root: IConstruct, ctx: BypassContext, hostJs
       continue;
     }
     errors.push(...ingressBackendErrors(scan.ingresses, service, json, ctx.retargeted.has(service)));
+    checked.add(service);
     for (const p of json.spec?.ports ?? []) {
       const target = p.targetPort ?? p.port;
       const where = `Service "${service.name}" (${service.node.path}) sends port ${p.port} to`;
-      if (target !== undefined && !declared.has(target)) {
+      // A named port that these pods do not declare just leaves them out of the Service's endpoints
+      // (it may select other pods that declare it); a number is sent to these pods too.
+      if (typeof target === 'number' && !declared.has(target)) {
         errors.push(`${where} ${typeof target === 'string' ? 'the port named' : 'port'} ${JSON.stringify(target)} of the pods of `
           + `${ctx.host.description}, which no container of the pod declares: nothing listens there. Make it with `
-          + `proxy.exposeViaService(), or give it targetPort ${ctx.sidecarPort} (proxy.port)`);
+          + `proxy.exposeViaService(), or give it targetPort ${ctx.sidecarPort} (proxy.port); if something of yours listens there `
+          + `undeclared, declare the port, or annotate the Service ${BYPASS_ANNOTATION}: "true"`);
       } else if (ctx.appPort !== undefined && (target === ctx.appPort || (typeof target === 'string' && ctx.appPortNames.includes(target)))) {
         // A retargeted Service is checked too: another of its ports, or one bound later, can still reach the app.
         errors.push(`${where} the app's port ${ctx.appPort} on the pods of ${ctx.host.description}, past nginx: `
@@ -61,6 +66,12 @@ export function bypassServiceErrors(root: IConstruct, ctx: BypassContext, hostJs
               + 'proxy.retargetService on it')
           + `; if it is meant to reach the app directly, annotate it ${BYPASS_ANNOTATION}: "true"`);
       }
+    }
+  }
+  // A retargeted Service moved a port whatever it selects (headless, no selector): its Ingresses too.
+  for (const service of ctx.retargeted) {
+    if (!checked.has(service)) {
+      errors.push(...ingressBackendErrors(scan.ingresses, service, service.toJson(), true));
     }
   }
   return errors;

@@ -1,5 +1,7 @@
 import { invalid } from '../errors';
 import { TLS_SERVER_DIRECTIVES } from '../nginx/render-tls';
+import { renderOnlyError } from './custom-conf';
+import { Directive, DirectiveContext } from './directive';
 
 /**
  * Which extra directives may go where. nginx refuses a directive in the wrong context, or one the
@@ -99,4 +101,26 @@ export function checkRouteDirective(field: string, name: string, rendered: Recor
     throw invalid(field, name, 'is valid only in the server block; use port');
   }
   refuse(field, name, { ...ROUTE_RENDERED, ...rendered });
+}
+
+/**
+ * Checks a directive given to `addDirective`: a real context and Directive, no header directive
+ * (every location sets its own, so nginx would ignore an outer one), nothing another context or the
+ * sidecar itself renders there (with `tls`, the HTTPS server's own), and none at all with `nginxConf`.
+ */
+export function checkAddedDirective(context: DirectiveContext, directive: Directive, sidecar: { tls: boolean; customConf: boolean }): void {
+  if (!Object.values(DirectiveContext).includes(context)) {
+    throw invalid('addDirective context', context, 'must be DirectiveContext.HTTP or DirectiveContext.SERVER');
+  }
+  if (typeof (directive as Partial<Directive> | undefined)?._toModel !== 'function') {
+    throw invalid(`addDirective(${context}) directive`, directive, 'is not a Directive: make one with Directive.of(name, ...args)');
+  }
+  if (directive.name === 'add_header' || directive.name === 'proxy_set_header') {
+    throw invalid(`addDirective(${context})`, directive.name, 'would be ignored in every location; use '
+      + (directive.name === 'add_header' ? 'responseHeaders or a route\'s headers' : 'a proxy route\'s requestHeaders'));
+  }
+  checkContextDirective(`addDirective(${context})`, context, directive.name, sidecar.tls);
+  if (sidecar.customConf) {
+    throw renderOnlyError(`addDirective(${context})`, directive.name);
+  }
 }

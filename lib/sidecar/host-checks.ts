@@ -54,8 +54,9 @@ function jobWayOut(host: ISidecarHost): string {
   const support = host.nativeSidecarSupport();
   return support.refusal === undefined
     ? 'set nativeSidecar: true (a native sidecar, which Kubernetes 1.29+ stops when the Job\'s containers are done)'
-    : 'cdk8s-plus-27 cannot express a native sidecar: use cdk8s-plus-29 or later, or a Job written as a raw object '
-      + '(new ApiObject, or Include) with SidecarHost.fromApiObject and nativeSidecar: true (Kubernetes 1.29+)';
+    : 'cdk8s-plus-27 cannot express a native sidecar: use cdk8s-plus-28 or later (nativeSidecar: true; the default from 29), or write '
+      + `the ${host.apiObject.kind} as a raw object (new ApiObject, or Include; not ApiObject.of(...), whose Kubernetes 1.27 class drops `
+      + 'restartPolicy) and attach it with SidecarHost.fromApiObject and nativeSidecar: true (Kubernetes 1.29+)';
 }
 
 /** The sidecar's port number or name, where another container of the host already uses it. */

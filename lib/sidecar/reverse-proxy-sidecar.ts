@@ -7,17 +7,16 @@ import { ISidecarHost } from '../host/host';
 import { DirectiveModel, RouteModel } from '../nginx/model';
 import { AppPort } from './app-port';
 import { forgetScan } from './app-scan';
-import { bypassServiceErrors } from './bypass-services';
 import { checksumOf } from './checksum';
 import { contentNamedConfigMap } from './content-name';
 import { ContentVolumes } from './content-volumes';
 import { DEFAULT_EXPORTER_IMAGE, DEFAULT_GZIP_TYPES, DEFAULT_IMAGE } from './defaults';
 import { Directive, DirectiveContext } from './directive';
-import { checkContextDirective } from './directive-rules';
+import { checkAddedDirective } from './directive-rules';
 import { DEFAULT_ERROR_PAGE } from './error-page';
 import { ExposeViaIngressOptions, ExposeViaServiceOptions } from './exposure/expose-options';
-import { SidecarPorts, ingressSpecOf, serviceSpecOf } from './exposure/exposure-specs';
-import { claimHost, synthErrors } from './host-checks';
+import { SidecarPorts, exposureId, ingressSpecOf, serviceSpecOf } from './exposure/exposure-specs';
+import { claimHost } from './host-checks';
 import { CONFIG_FILES } from './layout';
 import { checkCustomConf, checkRenderOnlyProps, renderOnlyError } from './custom-conf';
 import { readText } from './local-files';
@@ -27,7 +26,8 @@ import { RenderedFiles, SidecarFiles, nginxConfText } from './rendered-files';
 import { ResolvedProps, resolveProps } from './resolved-props';
 import { Route } from './routes/route';
 import { RouteKind } from './routes/route-spec';
-import { RetargetServiceOptions, retargetSelectorErrors, retargetService } from './service-retarget';
+import { RetargetServiceOptions, retargetService } from './service-retarget';
+import { synthChecks } from './synth-checks';
 import { ReverseProxySidecarProps } from './sidecar-props';
 
 /**
@@ -128,17 +128,10 @@ export class ReverseProxySidecar extends Construct {
     this.host.annotatePodTemplate(ReverseProxySidecar.CHECKSUM_ANNOTATION, { produce: () => this.checksum });
 
     // 4. The routes; rules a later change can break are checked at synthesis.
-    this.node.addValidation({
-      validate: () => {
-        const hostJson = this.host.apiObject.toJson(); // once, for every check that reads it
-        return [
-          ...synthErrors(this.host, this.props, this.app.port, this.files.get().config, this.files.get().configBinary, hostJson),
-          ...bypassServiceErrors(this.node.root, {
-            host: this.host, appPort: this.app.port, appPortNames: this.app.names(), sidecarPort: this.port, retargeted: this.retargeted,
-          }, hostJson),
-        ];
-      },
-    });
+    this.node.addValidation(synthChecks({
+      root: this.node.root, host: this.host, props: this.props, retargeted: this.retargeted,
+      appPort: () => this.app.port, appPortNames: () => this.app.names(), files: () => this.files.get(),
+    }));
     for (const route of props.routes ?? []) {
       this.addRoute(route);
     }
@@ -176,21 +169,7 @@ export class ReverseProxySidecar extends Construct {
 
   /** Adds a directive at the http or server level of nginx.conf. */
   public addDirective(context: DirectiveContext, directive: Directive): void {
-    if (!Object.values(DirectiveContext).includes(context)) {
-      throw invalid('addDirective context', context, 'must be DirectiveContext.HTTP or DirectiveContext.SERVER');
-    }
-    if (typeof (directive as Partial<Directive> | undefined)?._toModel !== 'function') {
-      throw invalid(`addDirective(${context}) directive`, directive, 'is not a Directive: make one with Directive.of(name, ...args)');
-    }
-    if (directive.name === 'add_header' || directive.name === 'proxy_set_header') {
-      // Every location sets its own, and nginx then ignores the outer level's: it would do nothing.
-      throw invalid(`addDirective(${context})`, directive.name, 'would be ignored in every location; use '
-        + (directive.name === 'add_header' ? 'responseHeaders or a route\'s headers' : 'a proxy route\'s requestHeaders'));
-    }
-    checkContextDirective(`addDirective(${context})`, context, directive.name, this.props.tls !== undefined);
-    if (this.customConf !== undefined) {
-      throw renderOnlyError(`addDirective(${context})`, directive.name);
-    }
+    checkAddedDirective(context, directive, { tls: this.props.tls !== undefined, customConf: this.customConf !== undefined });
     this.directives[context].push(directive._toModel());
     this.files.invalidate();
   }
@@ -204,7 +183,7 @@ export class ReverseProxySidecar extends Construct {
    */
   public exposeViaService(options?: ExposeViaServiceOptions): ISidecarResource {
     const spec = serviceSpecOf('exposeViaService options', options, this.sidecarPorts());
-    return this.host.addService(this, this.exposureId('service', spec.name), spec);
+    return this.host.addService(this, exposureId(this, 'service', spec.name), spec);
   }
 
   /**
@@ -215,8 +194,8 @@ export class ReverseProxySidecar extends Construct {
     const field = 'exposeViaIngress options';
     const spec = serviceSpecOf(field, options, this.sidecarPorts());
     const ingress = ingressSpecOf('exposeViaIngress', path, options, spec); // checked before anything is made
-    const service = this.host.addService(this, this.exposureId('service', spec.name), spec);
-    return this.host.addIngress(this, this.exposureId('ingress', spec.name), service, ingress);
+    const service = this.host.addService(this, exposureId(this, 'service', spec.name), spec);
+    return this.host.addIngress(this, exposureId(this, 'ingress', spec.name), service, ingress);
   }
 
   /**
@@ -234,10 +213,9 @@ export class ReverseProxySidecar extends Construct {
       sidecarPort: this.port,
       sidecarPortName: this.portName,
       https: this.props.tls && { port: this.props.tls.port, name: this.props.tls.portName },
+      numericTarget: this.nativeSidecar,
     }, options);
     this.retargeted.add(target);
-    // Selectors can still change (e.g. kplus Service.select), so this is checked at synthesis.
-    this.node.addValidation({ validate: () => retargetSelectorErrors(target, this.host, this.node.root, this.portName) });
   }
 
   /** The ConfigMap with the files of the static and file routes, immutable and named by its content; created with the first such route. */
@@ -267,16 +245,6 @@ export class ReverseProxySidecar extends Construct {
 
   private sidecarPorts(): SidecarPorts {
     return { port: this.port, portName: this.portName, https: this.props.tls && { port: this.props.tls.port, name: this.props.tls.portName } };
-  }
-
-  /** `service`, `service-2`, ... (or `service-<name>`): one construct id per call. */
-  private exposureId(kind: string, name: string | undefined): string {
-    const base = name === undefined ? kind : `${kind}-${name}`;
-    let id = base;
-    for (let n = 2; this.node.tryFindChild(id); n++) {
-      id = `${base}-${n}`;
-    }
-    return id;
   }
 
   private renderFiles(): SidecarFiles {

@@ -36,6 +36,11 @@ export interface RetargetContext {
   readonly sidecarPortName: string;
   /** The sidecar's HTTPS port and its name, with `tls`. */
   readonly https?: { readonly port: number; readonly name: string };
+  /**
+   * Target nginx's ports by number, not name: Kubernetes resolves a named port of a native sidecar
+   * (an init container) only from 1.32 on (kubernetes#127958).
+   */
+  readonly numericTarget: boolean;
 }
 
 interface ServicePortJson {
@@ -88,9 +93,11 @@ export function retargetService(service: ApiObject, ctx: RetargetContext, given:
     throw invalid(`${field} fromPort`, ports[index].port, `is a ${protocol} port; nginx serves HTTP over TCP`);
   }
   const newPort = checkPort(`${field} port`, options.port ?? ctx.sidecarPort);
-  // A port that reaches nginx's plain port already (cdk8s-plus-27's exposeViaService() exposes every
-  // container port, nginx's too) is merged into the moved one: same name, and it leads to nginx anyway.
-  const merged = ports.findIndex((p, i) => i !== index && reaches(p, ctx.sidecarPort, ctx.sidecarPortName));
+  // A port that reaches nginx's plain port already under the name or number the moved one takes
+  // (cdk8s-plus-27's exposeViaService() exposes every container port, nginx's "nginx-http" too) is
+  // merged into it: it leads to nginx anyway. Any other port is kept.
+  const merged = ports.findIndex((p, i) => i !== index && (p.protocol ?? 'TCP') === 'TCP'
+    && reaches(p, ctx.sidecarPort, ctx.sidecarPortName) && (p.name === ctx.sidecarPortName || p.port === newPort));
   ports.forEach((p, i) => {
     if (i !== index && i !== merged && p.port === newPort) {
       throw invalid(`${field} port`, newPort, 'is already another port of the Service');
@@ -104,7 +111,7 @@ export function retargetService(service: ApiObject, ctx: RetargetContext, given:
   const moved: ServicePortJson = {
     name: ctx.sidecarPortName,
     port: newPort,
-    targetPort: ctx.sidecarPortName,
+    targetPort: ctx.numericTarget ? ctx.sidecarPort : ctx.sidecarPortName,
     ...(old.protocol ? { protocol: old.protocol } : {}),
     // nginx speaks plain HTTP/1.1 on its port, whatever the app spoke (h2c, grpc, https).
     ...(old.appProtocol ? { appProtocol: 'http' } : {}),
@@ -115,7 +122,7 @@ export function retargetService(service: ApiObject, ctx: RetargetContext, given:
   // be dropped there. Raw objects (Include) write the patch as it is.
   const typed = (service.constructor as { GVK?: unknown }).GVK !== undefined;
   service.addJsonPatch(JsonPatch.replace(`/spec/ports/${index}`,
-    typed ? { ...moved, targetPort: { value: ctx.sidecarPortName } } : moved));
+    typed ? { ...moved, targetPort: { value: moved.targetPort } } : moved));
   const removed = merged >= 0 ? [merged] : [];
   if (options.httpsPort !== undefined) {
     removed.push(...retargetHttps(service, ctx, { ports, moved: index, merged, newPort, httpsPort: options.httpsPort, field, typed }));
@@ -155,7 +162,8 @@ function retargetHttps(service: ApiObject, ctx: RetargetContext, s: {
     throw invalid(field, httpsPort, 'is the port moved to nginx\'s plain HTTP port; choose another fromPort or httpsPort');
   }
   const https = ctx.https;
-  const merged = s.ports.findIndex((p, i) => i !== index && i !== s.moved && i !== s.merged && reaches(p, https.port, https.name));
+  const merged = s.ports.findIndex((p, i) => i !== index && i !== s.moved && i !== s.merged && (p.protocol ?? 'TCP') === 'TCP'
+    && reaches(p, https.port, https.name) && (p.name === https.name || p.port === httpsPort));
   s.ports.forEach((p, i) => {
     if (i !== index && i !== s.moved && i !== merged && p.name === ctx.https!.name) {
       throw invalid(`${field} name`, ctx.https!.name, 'is already the name of another port of the Service');
@@ -169,12 +177,12 @@ function retargetHttps(service: ApiObject, ctx: RetargetContext, s: {
   const port: ServicePortJson = {
     name: ctx.https.name,
     port: httpsPort,
-    targetPort: ctx.https.name,
+    targetPort: ctx.numericTarget ? ctx.https.port : ctx.https.name,
     ...(old?.protocol ? { protocol: old.protocol } : {}),
     ...(old?.appProtocol ? { appProtocol: 'https' } : {}),
     ...(nodePort !== undefined ? { nodePort } : {}),
   };
-  const value = s.typed ? { ...port, targetPort: { value: ctx.https.name } } : port;
+  const value = s.typed ? { ...port, targetPort: { value: port.targetPort } } : port;
   if (old) {
     service.addJsonPatch(JsonPatch.replace(`/spec/ports/${index}`, value));
     return merged >= 0 ? [merged] : [];

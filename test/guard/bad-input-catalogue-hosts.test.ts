@@ -238,8 +238,10 @@ const CATALOGUE: Catalogue = {
         return () => { sidecar(c, {}, host); };
       },
       message: 'nativeSidecar false would make nginx a regular container of CronJob "test/cron": it keeps running after the CronJob\'s '
-        + 'Job is done, so the Job never completes; cdk8s-plus-27 cannot express a native sidecar: use cdk8s-plus-29 or later, or a Job '
-        + 'written as a raw object (new ApiObject, or Include) with SidecarHost.fromApiObject and nativeSidecar: true (Kubernetes 1.29+)',
+        + 'Job is done, so the Job never completes; cdk8s-plus-27 cannot express a native sidecar: use cdk8s-plus-28 or later '
+        + '(nativeSidecar: true; the default from 29), or write the CronJob as a raw object (new ApiObject, or Include; not '
+        + 'ApiObject.of(...), whose Kubernetes 1.27 class drops restartPolicy) and attach it with SidecarHost.fromApiObject and '
+        + 'nativeSidecar: true (Kubernetes 1.29+)',
     },
     {
       name: 'a raw Job with the default (regular container)',

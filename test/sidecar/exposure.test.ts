@@ -100,8 +100,10 @@ describe.each(PLUS_27_AND_34)('on cdk8s-plus-$major', ({ major, kplus }) => {
     expect(() => Testing.synth(chart)).toThrow(`past nginx: make the Service with proxy.exposeViaService() instead`);
     // WHEN the README's workaround
     proxy.retargetService(service, { port: 80 });
-    // THEN one port, 80, to nginx (plus-27's own nginx-http port is merged into it)
-    expect(find(Testing.synth(chart), 'Service').spec.ports).toStrictEqual([{ name: 'nginx-http', port: 80, targetPort: 'nginx-http' }]);
+    // THEN one port, 80, to nginx (plus-27's own nginx-http port is merged into it); a native sidecar's port by number
+    // (Kubernetes resolves its name only from 1.32 on)
+    expect(find(Testing.synth(chart), 'Service').spec.ports)
+      .toStrictEqual([{ name: 'nginx-http', port: 80, targetPort: major >= 29 ? 8080 : 'nginx-http' }]);
   });
 
   test('an Ingress made by web.exposeViaIngress is refused once retargetService moves its port: the backend would reach nothing', () => {
@@ -125,8 +127,8 @@ describe.each(PLUS_27_AND_34)('on cdk8s-plus-$major', ({ major, kplus }) => {
     const { chart, web, proxy } = attach({ tls: { secretName: 'web-tls' } });
     proxy.retargetService(web.exposeViaService(), { port: 80, httpsPort: 443 });
     expect(find(Testing.synth(chart), 'Service').spec.ports).toStrictEqual([
-      { name: 'nginx-http', port: 80, targetPort: 'nginx-http' },
-      { name: 'nginx-https', port: 443, targetPort: 'nginx-https' },
+      { name: 'nginx-http', port: 80, targetPort: major >= 29 ? 8080 : 'nginx-http' },
+      { name: 'nginx-https', port: 443, targetPort: major >= 29 ? 8443 : 'nginx-https' },
     ]);
   });
 
@@ -135,7 +137,8 @@ describe.each(PLUS_27_AND_34)('on cdk8s-plus-$major', ({ major, kplus }) => {
     const service = new kplus.Service(chart, 'svc', { selector: web as never, ports: [{ port: 80 }] });
     expect(() => Testing.synth(chart)).toThrow(exactly(`Validation failed with the following errors:\n  [test/proxy] Service "${service.name}" `
       + '(test/svc/Resource) sends port 80 to port 80 of the pods of Deployment "test/web", which no container of the pod declares: '
-      + 'nothing listens there. Make it with proxy.exposeViaService(), or give it targetPort 8080 (proxy.port)'));
+      + 'nothing listens there. Make it with proxy.exposeViaService(), or give it targetPort 8080 (proxy.port); if something of yours '
+      + 'listens there undeclared, declare the port, or annotate the Service reverse-proxy-sidecar.cdk8s.io/bypass: "true"'));
   });
 });
 
@@ -153,7 +156,7 @@ describe('a raw host (a StatefulSet loaded with Include)', () => {
     const manifests = Testing.synth(chart);
     expect(find(manifests, 'Service', 'am-nginx')).toStrictEqual({
       apiVersion: 'v1', kind: 'Service', metadata: { name: 'am-nginx', namespace: 'monitoring' },
-      spec: { type: 'ClusterIP', selector: { app: 'am' }, ports: [{ name: 'nginx-http', port: 80, targetPort: 'nginx-http', protocol: 'TCP' }] },
+      spec: { type: 'ClusterIP', selector: { app: 'am' }, ports: [{ name: 'nginx-http', port: 80, targetPort: 8080, protocol: 'TCP' }] },
     });
     expect(find(manifests, 'Ingress', 'am-nginx').spec.rules[0].http.paths[0])
       .toStrictEqual({ path: '/', pathType: 'Exact', backend: { service: { name: 'am-nginx', port: { number: 80 } } } });

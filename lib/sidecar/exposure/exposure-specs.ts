@@ -1,3 +1,4 @@
+import { IConstruct } from 'constructs';
 import { invalid } from '../../errors';
 import { SidecarIngressSpec, SidecarServicePort, SidecarServiceSpec } from '../../host/exposure';
 import { checkAnnotations, checkDnsSubdomain, checkLabels, checkServiceName } from '../../k8s/metadata-values';
@@ -82,4 +83,14 @@ export function ingressSpecOf(field: string, path: unknown, given: ExposeViaIngr
     labels: service.labels,
     annotations: service.annotations,
   };
+}
+
+/** `service`, `service-2`, ... (or `service-<name>`): a construct id under `scope` for each call. */
+export function exposureId(scope: IConstruct, kind: string, name: string | undefined): string {
+  const base = name === undefined ? kind : `${kind}-${name}`;
+  let id = base;
+  for (let n = 2; scope.node.tryFindChild(id); n++) {
+    id = `${base}-${n}`;
+  }
+  return id;
 }
