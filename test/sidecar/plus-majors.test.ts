@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, Cron, Size, Testing } from 'cdk8s';
+import { ApiObject, Cron, JsonPatch, Size, Testing } from 'cdk8s';
 import * as plus27 from 'cdk8s-plus-27';
 import * as plus34 from 'cdk8s-plus-34';
 import { IPlusWorkload, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
@@ -88,6 +88,15 @@ describe.each(EVERY_PLUS_MAJOR)('a cdk8s-plus-$major workload', ({ major, kplus 
     new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(sts), routes: [Route.proxy('/')] });
     const spec = podTemplate(find(Testing.synth(chart), 'StatefulSet')).spec;
     expect(spec.volumes.map((v: Manifest) => v.name)).toStrictEqual(major >= 31 ? ['nginx-cache', 'nginx-config'] : ['data', 'nginx-cache', 'nginx-config']);
+  });
+
+  test('a JSON patch of the user\'s to the StatefulSet\'s volumes, made before the sidecar, still applies', () => {
+    const chart = Testing.chart();
+    const sts = new kplus.StatefulSet(chart, 'db', { containers: [APP] });
+    ApiObject.of(sts).addJsonPatch(JsonPatch.add('/spec/template/spec/volumes/-', { name: 'patched', emptyDir: {} }));
+    new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(sts), routes: [Route.proxy('/')] });
+    const spec = podTemplate(find(Testing.synth(chart), 'StatefulSet')).spec;
+    expect(spec.volumes.map((v: Manifest) => v.name)).toStrictEqual(['nginx-cache', 'nginx-config', 'patched']);
   });
 
   if (major >= 31) {

@@ -258,6 +258,25 @@ describe('ambiguous or clashing ports', () => {
       'retargetService(Service "svc") port name "nginx-http" is already the name of another port of the Service'));
   });
 
+  test('another port that reaches nginx under another name and number is kept; one under its name or number merges', () => {
+    // GIVEN a port to the app, a port "web" to nginx's 8080, and a UDP port to 8080
+    const { chart, sidecar } = withSidecar();
+    const service = rawService(chart, [{ name: 'http', port: 80, targetPort: 5000 }, { name: 'web', port: 8080, targetPort: 8080 },
+      { name: 'dns', port: 53, targetPort: 8080, protocol: 'UDP' }]);
+    // WHEN the app's port moves to 80: nothing takes "web"'s name or number
+    sidecar.retargetService(service, { port: 80 });
+    // THEN all three stay
+    expect(servicePorts(chart, 'svc')).toStrictEqual([{ name: 'nginx-http', port: 80, targetPort: 'nginx-http' },
+      { name: 'web', port: 8080, targetPort: 8080 }, { name: 'dns', port: 53, targetPort: 8080, protocol: 'UDP' }]);
+  });
+
+  test('a port to nginx with the moved port\'s number merges into it (its nodePort kept when the moved one has none)', () => {
+    const { chart, sidecar } = withSidecar();
+    const service = rawService(chart, [{ name: 'http', port: 80, targetPort: 5000 }, { name: 'web', port: 8080, targetPort: 8080, nodePort: 30080 }]);
+    sidecar.retargetService(service);
+    expect(servicePorts(chart, 'svc')).toStrictEqual([{ name: 'nginx-http', port: 8080, targetPort: 'nginx-http', nodePort: 30080 }]);
+  });
+
   test('a `port` option out of range', () => {
     // GIVEN
     const { chart, sidecar } = withSidecar();
