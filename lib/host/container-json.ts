@@ -46,6 +46,7 @@ export function hardenedContainerJson(spec: HardenedContainerSpec): { head: Reco
         privileged: false,
         ...HARDENED_SECURITY_EXTRAS,
       },
+      ...(spec.startup ? { startupProbe: httpProbeJson(spec.startup) } : {}),
       readinessProbe: httpProbeJson(spec.readiness),
       livenessProbe: httpProbeJson(spec.liveness),
     },
@@ -102,7 +103,7 @@ export function typedObjectShape(json: Record<string, any>): Record<string, unkn
   if (json.resources) {
     out.resources = { requests: wrapAll(json.resources.requests), limits: wrapAll(json.resources.limits) };
   }
-  for (const probe of ['readinessProbe', 'livenessProbe']) {
+  for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
     if (json[probe]?.httpGet) {
       out[probe] = { ...json[probe], httpGet: { ...json[probe].httpGet, port: wrap(json[probe].httpGet.port) } };
     }

@@ -122,6 +122,11 @@ export interface HardenedContainerSpec {
   /** The liveness probe. */
   readonly liveness: SidecarProbe;
   /**
+   * The startup probe: the kubelet starts the next container after a native sidecar only once it passes.
+   * @default - none
+   */
+  readonly startup?: SidecarProbe;
+  /**
    * Run as a native sidecar: an init container with `restartPolicy: Always`, which starts before
    * the app's containers (a helper: after the sidecar) and stops after them (Kubernetes 1.29 and
    * later by default); else a container of the pod.

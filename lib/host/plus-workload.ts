@@ -115,6 +115,11 @@ export interface PlusContainerProps {
    */
   readonly liveness?: unknown;
   /**
+   * The startup probe (the major's `Probe`).
+   * @default - none
+   */
+  readonly startup?: unknown;
+  /**
    * Lifecycle hooks (the major's `ContainerLifecycle`).
    * @default - none
    */

@@ -147,6 +147,7 @@ export class WorkloadHost implements ISidecarHost {
           allowPrivilegeEscalation: false,
           privileged: false,
         },
+        ...(spec.startup ? { startup: probe(spec.startup) } : {}),
         readiness: probe(spec.readiness),
         liveness: probe(spec.liveness),
       },

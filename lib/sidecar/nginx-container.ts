@@ -6,10 +6,15 @@ import { CONFIG_FILES, LAYOUT, NGINX_UID, TLS_FILES } from './layout';
 import { ResolvedProps } from './resolved-props';
 import { reloadingCommand } from './tls-reloader';
 
-/** Probe timings: readiness reacts within ~10 s, liveness restarts only a stuck nginx. */
+/**
+ * Probe timings: readiness reacts within ~10 s, liveness restarts only a stuck nginx. A native
+ * sidecar also has a startup probe, polled every second for up to 60 s: the kubelet starts the
+ * app's containers once it passes (without one, as soon as nginx's process has started).
+ */
 const PROBE_TIMING = {
   readiness: { periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 2 },
   liveness: { periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 },
+  startup: { periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 60 },
 };
 
 /**
@@ -37,6 +42,7 @@ export function nginxContainerSpec(p: ResolvedProps): SidecarContainerSpec {
     gid: NGINX_UID,
     readiness: probe(PROBE_TIMING.readiness),
     liveness: probe(PROBE_TIMING.liveness),
+    ...(p.nativeSidecar ? { startup: probe(PROBE_TIMING.startup) } : {}),
     // Keep serving while endpoints drop the pod, then quit gracefully (SIGQUIT via the same -c)
     // and wait for the workers to finish their requests. A native sidecar is stopped only once the
     // app's containers have exited, long after endpoints dropped the pod: it quits at once.

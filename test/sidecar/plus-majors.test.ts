@@ -39,6 +39,19 @@ describe.each(EVERY_PLUS_MAJOR)('a cdk8s-plus-$major workload', ({ major, kplus 
       .toStrictEqual(major >= 29 ? [['app'], ['nginx']] : [['app', 'nginx'], []]);
   });
 
+  if (major >= 28) {
+    test('as a native sidecar, nginx is added with the same JSON as on a raw object, startup probe and all', () => {
+      const chart = Testing.chart();
+      const web = new kplus.Deployment(chart, 'web', { containers: [APP] });
+      const raw = new kplus.Deployment(chart, 'raw', { containers: [APP] });
+      new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web), nativeSidecar: true, routes: [Route.proxy('/')] });
+      new ReverseProxySidecar(chart, 'proxy-raw', { host: SidecarHost.fromApiObject(ApiObject.of(raw)), nativeSidecar: true, routes: [Route.proxy('/')] });
+      const [plusJson, rawJson] = Testing.synth(chart).filter((m) => m.kind === 'Deployment').map((m) => podTemplate(m).spec.initContainers[0]);
+      expect(plusJson.startupProbe).toBeDefined();
+      expect(plusJson).toStrictEqual(rawJson);
+    });
+  }
+
   if (major === 27) {
     test('refuses nativeSidecar: true, saying why', () => {
       const chart = Testing.chart();
@@ -55,6 +68,8 @@ describe.each(EVERY_PLUS_MAJOR)('a cdk8s-plus-$major workload', ({ major, kplus 
       const nginx = podTemplate(find(Testing.synth(chart), 'Deployment')).spec.initContainers[0];
       expect(nginx).toMatchObject({
         name: 'nginx', restartPolicy: 'Always',
+        // The kubelet starts the app once this passes: nginx is up before the app, as the README says.
+        startupProbe: { httpGet: { path: '/_sidecar/healthz', port: 8080 }, periodSeconds: 1, timeoutSeconds: 1, failureThreshold: 60 },
         readinessProbe: { httpGet: { path: '/_sidecar/healthz', port: 8080 } },
         livenessProbe: { httpGet: { path: '/_sidecar/healthz', port: 8080 } },
         securityContext: { capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' }, runAsUser: 101 },

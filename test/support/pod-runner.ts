@@ -76,9 +76,9 @@ if (typeof afterAll === 'function') {
  * shared by the containers, each container in its own mount namespace with the pod's volumes, as
  * its uid, with its env; readiness from probes; termination with preStop hooks, the image's
  * STOPSIGNAL and the grace period. Init containers run first, in order: a classic one to a zero
- * exit, a native sidecar (`restartPolicy: Always`) until it is ready (the kubelet waits for its
- * startup; this runner waits for readiness, which is stricter) and on beside the app; native
- * sidecars are stopped only after the app's containers have exited, in reverse order.
+ * exit, a native sidecar (`restartPolicy: Always`) until it has started (its startupProbe passed,
+ * or at once without one, as the kubelet does) and on beside the app; the pod is ready once every
+ * container is; native sidecars are stopped only after the app's containers have exited, in reverse order.
  */
 export class RunningPod {
   private readonly started = new Map<string, StartedContainer>();
@@ -132,14 +132,19 @@ export class RunningPod {
       for (const c of pod.inits) {
         pod.launch(c);
         if (isNativeSidecar(c)) {
+          // As the kubelet: the next container starts once a native sidecar has started, that is
+          // once its startupProbe passes, or at once without one.
           pod.sidecars.push(c);
-          await pod.waitReady(c, deadline);
+          if (c.spec.startupProbe) {
+            await pod.waitReady(c, deadline, 'startupProbe');
+          }
         } else {
           await pod.waitExit(c, deadline);
         }
       }
       pod.prepared.forEach((c) => pod.launch(c));
-      await Promise.all(pod.prepared.map((c) => pod.waitReady(c, deadline)));
+      // The pod is ready when every container is, native sidecars included.
+      await Promise.all([...pod.sidecars, ...pod.prepared].map((c) => pod.waitReady(c, deadline)));
       return pod;
     } catch (e) {
       await pod.stop();
@@ -429,9 +434,9 @@ export class RunningPod {
     this.started.set(c.name, started);
   }
 
-  /** Waits until the readinessProbe passes (httpGet, tcpSocket or exec), else until a declared port accepts. */
-  private async waitReady(c: PreparedContainer, deadline: number): Promise<void> {
-    const probe = c.spec.readinessProbe;
+  /** Waits until the readinessProbe (or `which` probe) passes (httpGet, tcpSocket or exec), else until a declared port accepts. */
+  private async waitReady(c: PreparedContainer, deadline: number, which: 'readinessProbe' | 'startupProbe' = 'readinessProbe'): Promise<void> {
+    const probe = c.spec[which];
     const portOf = (p: number | string) => typeof p === 'number' ? p
       : (c.spec.ports ?? []).find((x: any) => x.name === p)?.containerPort;
     let check: () => Promise<boolean>;
