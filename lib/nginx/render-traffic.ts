@@ -71,6 +71,36 @@ export function renderTrafficMaps(w: ConfWriter, conf: NginxConfModel, proto: st
   w.blank();
 }
 
+/**
+ * A value of only valid UTF-8 (bytes, as nginx's PCRE matches without its UTF mode): ASCII, then
+ * the well-formed multi-byte sequences of RFC 3629 (no overlongs, no surrogates, nothing past U+10FFFF).
+ */
+const VALID_UTF8 = '^(?:[\\x00-\\x7F]|[\\xC2-\\xDF][\\x80-\\xBF]|\\xE0[\\xA0-\\xBF][\\x80-\\xBF]|[\\xE1-\\xEC\\xEE\\xEF][\\x80-\\xBF]{2}'
+  + '|\\xED[\\x80-\\x9F][\\x80-\\xBF]|\\xF0[\\x90-\\xBF][\\x80-\\xBF]{2}|[\\xF1-\\xF3][\\x80-\\xBF]{3}|\\xF4[\\x80-\\x8F][\\x80-\\xBF]{2})*$';
+
+/** What the JSON log writes for a client's value that is not valid UTF-8. */
+export const NOT_UTF8 = '(not UTF-8)';
+
+/** The fields of the JSON log a client writes freely, and the variables that hold them only when they are valid UTF-8. */
+const CLIENT_FIELDS = [['$request_uri', '$sidecar_log_path'], ['$http_referer', '$sidecar_log_referer'], ['$http_user_agent', '$sidecar_log_user_agent']];
+
+/**
+ * `escape=json` escapes quotes, backslashes and control bytes but passes bytes of 0x80 and above
+ * through, so a client's invalid UTF-8 (E9 FF in User-Agent) would make the line invalid JSON text.
+ * These maps pass a value on only when it is valid UTF-8 (an ASCII one at the first, cheap test).
+ */
+function renderLogMaps(w: ConfWriter): void {
+  for (const [source, target] of CLIENT_FIELDS) {
+    w.block(`map ${source} ${target}`, () => {
+      // (nginx tries no regex on an empty value: that one is a key of its own)
+      w.directive('""', '""');
+      w.directive('"~^[\\x00-\\x7F]*$"', source);
+      w.directive(`"~${VALID_UTF8}"`, source);
+      w.directive('default', `"${NOT_UTF8}"`);
+    });
+  }
+}
+
 /** The access log: JSON lines by default, or the text format the sidecar wrote before. */
 export function renderAccessLog(w: ConfWriter, conf: NginxConfModel): void {
   if (conf.accessLog === 'off') {
@@ -82,13 +112,15 @@ export function renderAccessLog(w: ConfWriter, conf: NginxConfModel): void {
       '\'$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent \'',
       '\'"$http_referer" "$http_user_agent" $request_time $upstream_cache_status\'');
   } else {
-    // escape=json escapes each value; numbers nginx always sets are written bare, the rest as strings.
+    // escape=json escapes each value; numbers nginx always sets are written bare, the rest as strings;
+    // what a client writes freely, only when it is valid UTF-8.
+    renderLogMaps(w);
     w.directive('log_format', 'sidecar', 'escape=json',
       '\'{"time":"$time_iso8601","remote_addr":"$remote_addr","method":"$request_method",\'',
-      '\'"path":"$request_uri","protocol":"$server_protocol","status":$status,"bytes":$body_bytes_sent,\'',
+      '\'"path":"$sidecar_log_path","protocol":"$server_protocol","status":$status,"bytes":$body_bytes_sent,\'',
       '\'"request_time":$request_time,"upstream_response_time":"$upstream_response_time",\'',
       '\'"upstream_status":"$upstream_status","cache_status":"$upstream_cache_status",\'',
-      `'"request_id":"${TRAFFIC_VARS.requestId}","referer":"$http_referer","user_agent":"$http_user_agent"}'`);
+      `'"request_id":"${TRAFFIC_VARS.requestId}","referer":"$sidecar_log_referer","user_agent":"$sidecar_log_user_agent"}'`);
   }
   // Buffered: one write per 64 KiB or per second instead of one per request (measured: the
   // per-request write was a third of a cache hit's syscalls).

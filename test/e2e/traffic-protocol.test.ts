@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { Duration, Size } from 'cdk8s';
 import { Route } from '../../lib';
 import { EXAMPLE_IMAGES } from '../support/images';
@@ -184,6 +185,21 @@ describeWithTools(['nginx', 'unshare', 'setpriv', 'nsenter', 'ip', 'curl', 'guni
       expect(Number(line.upstream_response_time)).toBeGreaterThanOrEqual(0);
       expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
     });
+
+    it('stays valid UTF-8 JSON whatever bytes a client sends: a value that is not UTF-8 is logged as "(not UTF-8)"', async () => {
+      // GIVEN raw bytes no UTF-8 decoder accepts (E9 FF; a surrogate; an overlong "/"), and valid UTF-8, sent as they are
+      const send = (path: string, ua: string, referer: string) => spawnSync('ip', ['netns', 'exec', pod.netns, 'bash', '-c',
+        `printf 'GET ${path} HTTP/1.0\\r\\nUser-Agent: ${ua}\\r\\nReferer: ${referer}\\r\\n\\r\\n' > /dev/tcp/127.0.0.1/8080`]);
+      send('/api/echo/utf8-bad-\\xe9\\xff', '\\xe9\\xff', '\\xed\\xa0\\x80');
+      send('/api/echo/utf8-good', 'Caf\\xc3\\xa9 \\xe2\\x98\\x95', '\\xc0\\xaf');
+      // THEN the log's bytes decode strictly, and each field is its value or the marker
+      const good = await logLine('/api/echo/utf8-good');
+      expect([good.user_agent, good.referer]).toEqual(['Café ☕', '(not UTF-8)']);
+      const bad = (await logLines()).find((l) => l.path === '(not UTF-8)');
+      expect(bad).toMatchObject({ user_agent: '(not UTF-8)', referer: '(not UTF-8)' });
+      // (the runner decodes the container's output as UTF-8: a byte that is not would show as U+FFFD)
+      expect(pod.log('nginx')).not.toContain('\ufffd');
+    });
   });
 
   describe('row 12: a route\'s own request headers', () => {
@@ -202,11 +218,16 @@ describeWithTools(['nginx', 'unshare', 'setpriv', 'nsenter', 'ip', 'curl', 'guni
     });
   });
 
+  /** The access log's lines so far. */
+  async function logLines(): Promise<any[]> {
+    return pod.log('nginx').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  }
+
   /** The access log line of the request for `path` (the last one), once the log has it. */
   async function logLine(path: string): Promise<any> {
     // Up to 5 s: the access log is flushed once a second.
     for (let i = 0; i < 250; i++) {
-      const lines = pod.log('nginx').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      const lines = await logLines();
       const found = lines.filter((l) => l.path === path);
       if (found.length > 0) {
         return found[found.length - 1];

@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import { StringDecoder } from 'string_decoder';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -414,8 +415,10 @@ export class RunningPod {
     const log = this.logs.get(c.name) ?? [];
     this.logs.set(c.name, log);
     let kept = log.reduce((n, x) => n + x.length, 0);
-    const keep = (d: unknown) => {
-      const text = String(d);
+    const keep = (decoder: StringDecoder) => (d: Buffer) => {
+      // Decoded per stream, so that a character split between two reads stays whole (a byte that
+      // is not UTF-8 still shows as U+FFFD).
+      const text = decoder.write(d);
       log.push(text);
       kept += text.length;
       // Drops the oldest output past maxLogBytes, cutting into a chunk when one read brought more.
@@ -429,8 +432,8 @@ export class RunningPod {
         }
       }
     };
-    started.child.stdout?.on('data', keep);
-    started.child.stderr?.on('data', keep);
+    started.child.stdout?.on('data', keep(new StringDecoder('utf8')));
+    started.child.stderr?.on('data', keep(new StringDecoder('utf8')));
     this.started.set(c.name, started);
   }
 
