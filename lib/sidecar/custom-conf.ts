@@ -79,9 +79,11 @@ export function checkRenderOnlyProps(props: object): void {
     return;
   }
   for (const [field, read] of RENDER_ONLY) {
-    const value = read(props as Record<string, any>);
+    const value: any = read(props as Record<string, any>);
     if (value !== undefined) {
-      throw invalid(field, value, 'only changes the rendered nginx.conf, and nginxConf replaces it: write it into your nginx.conf instead');
+      // A Duration or Size as it reads ("1 day", "1Mi"), not as its fields.
+      const shown = typeof value?.toHumanString === 'function' ? value.toHumanString() : typeof value?.asString === 'function' ? value.asString() : value;
+      throw invalid(field, shown, 'only changes the rendered nginx.conf, and nginxConf replaces it: write it into your nginx.conf instead');
     }
   }
 }

@@ -1,0 +1,197 @@
+/**
+ * The bad-input catalogue, part 4: the options added with HTTPS, metrics, native sidecars, request
+ * headers and Service retargeting, together (issue 17's classes that are refused; the ones made to
+ * mean what the user asked are end-to-end tests: e2e/tls.test.ts, e2e/traffic-protocol.test.ts).
+ * How a row runs: see catalogue-harness.ts.
+ */
+import { ApiObject, Duration, Size, Testing } from 'cdk8s';
+import * as plus34 from 'cdk8s-plus-34';
+import { Directive, DirectiveContext, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import { Catalogue, Ctx, Props, attach, later, proxy, runCatalogue, sidecar, synthError } from './catalogue-harness';
+
+const APP = { name: 'app', image: 'app:1.0.0', ports: [{ number: 5000, name: 'http' }] };
+
+/** A cdk8s-plus-34 Deployment "test/web" (app on 5000) whose own native sidecar "helper" declares `port` (named `name`). */
+const withNativeHelper = (port: number, name = 'helper-port') => (c: Ctx) => {
+  const web = new plus34.Deployment(c.chart, 'web', { containers: [APP] });
+  web.addInitContainer({ name: 'helper', image: 'helper:1', restartPolicy: plus34.ContainerRestartPolicy.ALWAYS, ports: [{ number: port, name }] });
+  return SidecarHost.fromWorkload(web);
+};
+
+/** A raw Deployment "raw" whose pod has an app on 5000 and a native sidecar "helper" on `port`. */
+const rawWithNativeHelper = (port: number) => (c: Ctx) => SidecarHost.fromApiObject(new ApiObject(c.chart, 'raw', {
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'raw' },
+  spec: {
+    selector: { matchLabels: { app: 'raw' } },
+    template: {
+      metadata: { labels: { app: 'raw' } },
+      spec: {
+        initContainers: [{ name: 'helper', image: 'helper:1', restartPolicy: 'Always', ports: [{ containerPort: port }] }],
+        containers: [{ name: 'app', image: 'app:1.0.0', ports: [{ containerPort: 5000 }] }],
+      },
+    },
+  },
+}));
+
+const HEALTHY = 'pid /var/cache/nginx/nginx.pid;\nevents {}\nhttp { server { listen 8080; location = /_sidecar/healthz { return 200; } } }\n';
+const RENDER_ONLY = 'only changes the rendered nginx.conf, and nginxConf replaces it: write it into your nginx.conf instead';
+const TLS_OWN = 'is set by the HTTPS server (tls) itself: at the http level it would be overridden there, at the server level nginx '
+  + 'refuses a duplicate. The HTTPS server offers TLS 1.2 and 1.3 with ECDHE AEAD suites and Mozilla\'s intermediate groups';
+const tls = (more: Props = {}) => (): Props => ({ routes: [Route.proxy('/')], tls: { secretName: 'web-tls' }, ...more });
+const USED = (what: string, value: string | number) => `${what} ${JSON.stringify(value)} is already used by container "helper" of Deployment "test/web"`;
+
+const CATALOGUE: Catalogue = {
+  'the app\'s own native sidecars': [
+    { name: 'one on 8080', build: attach(() => ({}), withNativeHelper(8080)), message: USED('port', 8080) },
+    { name: 'one with a port named nginx-http', build: attach(() => ({}), withNativeHelper(9000, 'nginx-http')), message: USED('portName', 'nginx-http') },
+    { name: 'one on 8443 with tls', build: attach(tls(), withNativeHelper(8443)), message: USED('tls.port', 8443) },
+    { name: 'one on 8081 with metrics', build: attach(() => ({ metrics: {} }), withNativeHelper(8081)),
+      message: 'metrics.statusPort 8081 is already used by container "helper" of Deployment "test/web"' },
+    { name: 'one on 9113 with the exporter', build: attach(() => ({ metrics: { exporter: true } }), withNativeHelper(9113)),
+      message: 'metrics.exporterPort 9113 is already used by container "helper" of Deployment "test/web"' },
+    { name: 'one on 8080 of a raw object', build: attach(() => ({ appPort: 5000 }), rawWithNativeHelper(8080)),
+      message: 'port 8080 is already used by container "helper" of Deployment "raw"' },
+    { name: 'one on 8443 of a raw object, with tls', build: attach(tls({ appPort: 5000 }), rawWithNativeHelper(8443)),
+      message: 'tls.port 8443 is already used by container "helper" of Deployment "raw"' },
+    { name: 'one on 8081 of a raw object, with metrics', build: attach(() => ({ appPort: 5000, metrics: {} }), rawWithNativeHelper(8081)),
+      message: 'metrics.statusPort 8081 is already used by container "helper" of Deployment "raw"' },
+    { name: 'one added after the sidecar, on 8080 (at synthesis)',
+      build: (c) => {
+        const web = new plus34.Deployment(c.chart, 'web', { containers: [APP] });
+        sidecar(c, {}, SidecarHost.fromWorkload(web));
+        web.addInitContainer({ name: 'helper', image: 'helper:1', restartPolicy: plus34.ContainerRestartPolicy.ALWAYS, ports: [{ number: 8080 }] });
+      },
+      message: synthError(USED('port', 8080)) },
+  ],
+  'retargeted Services': [
+    {
+      name: 'a second port that still reaches the app (at synthesis)',
+      build: (c) => {
+        const s = sidecar(c, { routes: [Route.proxy('/')] });
+        s.retargetService(new ApiObject(c.chart, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc' },
+          spec: { selector: (c.chart.node.findChild('web') as unknown as { matchLabels: object }).matchLabels,
+            ports: [{ name: 'http', port: 80, targetPort: 5000 }, { name: 'direct', port: 81, targetPort: 'http' }] } }), { fromPort: 80 });
+      },
+      message: synthError('Service "svc" (test/svc) sends port 81 to the app\'s port 5000 on the pods of Deployment "test/web", past '
+        + 'nginx: retargetService moved another port of this Service; remove this one, or move it too (retargetService with fromPort 81); '
+        + 'if it is meant to reach the app directly, annotate it reverse-proxy-sidecar.cdk8s.io/bypass: "true"'),
+    },
+  ],
+  'retargeted Services, at synthesis': [
+    {
+      name: 'a port bound to it afterwards that reaches the app',
+      build: (c) => {
+        const web = new plus34.Deployment(c.chart, 'web', { containers: [APP] });
+        const s = sidecar(c, { routes: [Route.proxy('/')] }, SidecarHost.fromWorkload(web));
+        const svc = new plus34.Service(c.chart, 'svc', { metadata: { name: 'svc' }, selector: web, ports: [{ port: 80, targetPort: 5000 }] });
+        s.retargetService(svc);
+        svc.bind(9000, { targetPort: 5000, name: 'direct' });
+      },
+      message: synthError('Service "svc" (test/svc/Resource) sends port 9000 to the app\'s port 5000 on the pods of Deployment "test/web", past '
+        + 'nginx: retargetService moved another port of this Service; remove this one, or move it too (retargetService with fromPort 9000); '
+        + 'if it is meant to reach the app directly, annotate it reverse-proxy-sidecar.cdk8s.io/bypass: "true"'),
+    },
+    {
+      name: 'one that also selects a canary without nginx',
+      build: (c) => {
+        const stable = new plus34.Deployment(c.chart, 'stable', { containers: [APP], podMetadata: { labels: { app: 'web' } } });
+        new plus34.Deployment(c.chart, 'canary', { containers: [APP], metadata: { name: 'canary' }, podMetadata: { labels: { app: 'web' } } });
+        const s = sidecar(c, { routes: [Route.proxy('/')] }, SidecarHost.fromWorkload(stable));
+        s.retargetService(new ApiObject(c.chart, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' },
+          spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 5000 }] } }));
+      },
+      message: synthError('retargetService(Service "web") selector {"app":"web"} also selects the pods of Deployment "canary" '
+        + '(test/canary/Resource), which declare no port "nginx-http": they would drop out of the Service\'s endpoints. Attach a sidecar '
+        + 'to them too, or narrow the selector'),
+    },
+  ],
+  'HSTS': [
+    { name: 'a route\'s own Strict-Transport-Security beside tls.hsts',
+      build: later(() => ({ tls: { secretName: 'web-tls', hsts: Duration.days(1) } }),
+        (s) => s.addRoute(Route.proxy('/', { headers: { 'Strict-Transport-Security': 'max-age=60' } }))),
+      message: 'routes[0] Route.proxy("/") headers header name "Strict-Transport-Security" is also sent by tls.hsts on HTTPS; nginx would send both: keep one' },
+    { name: 'a file route\'s, in lower case', build: (c) => {
+      const file = c.dir.write('robots.txt', 'User-agent: *\n');
+      const s = sidecar(c, { tls: { secretName: 'web-tls', hsts: Duration.days(1) } });
+      return () => s.addRoute(Route.file('/robots.txt', { path: file, headers: { 'strict-transport-security': 'max-age=60' } }));
+    },
+    message: 'routes[0] Route.file("/robots.txt") headers header name "strict-transport-security" is also sent by tls.hsts on HTTPS; nginx would send both: keep one' },
+  ],
+  'ssl_* directives beside the HTTPS server': [
+    { name: 'ssl_session_timeout at the server level', build: later(tls(), (s) => s.addDirective(DirectiveContext.SERVER, Directive.of('ssl_session_timeout', '5m'))),
+      message: `addDirective(server) "ssl_session_timeout" ${TLS_OWN}` },
+    { name: 'ssl_protocols TLSv1.3 at the http level', build: later(tls(), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('ssl_protocols', 'TLSv1.3'))),
+      message: `addDirective(http) "ssl_protocols" ${TLS_OWN}` },
+    { name: 'ssl_ecdh_curve at the http level', build: later(tls(), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('ssl_ecdh_curve', 'auto'))),
+      message: `addDirective(http) "ssl_ecdh_curve" ${TLS_OWN}` },
+    { name: 'ssl_certificate at the server level', build: later(tls(), (s) => s.addDirective(DirectiveContext.SERVER, Directive.of('ssl_certificate', '/tmp/x.crt'))),
+      message: `addDirective(server) "ssl_certificate" ${TLS_OWN}` },
+    { name: 'ssl_session_tickets on at the http level', build: later(tls(), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('ssl_session_tickets', 'on'))),
+      message: `addDirective(http) "ssl_session_tickets" ${TLS_OWN}` },
+  ],
+  'nginxConf beside options that only change the rendered file': [
+    { name: 'tls.hsts', build: attach(() => ({ nginxConf: HEALTHY.replace('listen 8080;', 'listen 8080; listen 8443 ssl;'), tls: { secretName: 'web-tls', hsts: Duration.days(1) } })),
+      message: `tls.hsts "1 day" ${RENDER_ONLY}` },
+    { name: 'tls.redirectHttp', build: attach(() => ({ nginxConf: HEALTHY.replace('listen 8080;', 'listen 8080; listen 8443 ssl;'), tls: { secretName: 'web-tls', redirectHttp: true } })),
+      message: `tls.redirectHttp true ${RENDER_ONLY}` },
+    { name: 'accessLogFormat', build: attach(() => ({ nginxConf: HEALTHY, accessLogFormat: 'text' as never })), message: `accessLogFormat "text" ${RENDER_ONLY}` },
+    { name: 'responseHeaders', build: attach(() => ({ nginxConf: HEALTHY, responseHeaders: { 'X-A': 'b' } })), message: `responseHeaders {"X-A":"b"} ${RENDER_ONLY}` },
+    { name: 'gzip', build: attach(() => ({ nginxConf: HEALTHY, gzip: { level: 9 } })), message: `gzip {"level":9} ${RENDER_ONLY}` },
+    { name: 'workerConnections', build: attach(() => ({ nginxConf: HEALTHY, workerConnections: 1024 })), message: `workerConnections 1024 ${RENDER_ONLY}` },
+    { name: 'trustForwardedProto', build: attach(() => ({ nginxConf: HEALTHY, trustForwardedProto: true })), message: `trustForwardedProto true ${RENDER_ONLY}` },
+    { name: 'clientMaxBodySize', build: attach(() => ({ nginxConf: HEALTHY, clientMaxBodySize: Size.mebibytes(8) })), message: `clientMaxBodySize "8Mi" ${RENDER_ONLY}` },
+    { name: 'a proxy route', build: later(() => ({ nginxConf: HEALTHY }), (s) => s.addRoute(Route.proxy('/api/'))),
+      message: `routes[0] Route.proxy("/api/") "/api/" ${RENDER_ONLY}` },
+    { name: 'addDirective', build: later(() => ({ nginxConf: HEALTHY }), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('keepalive_requests', '100'))),
+      message: `addDirective(http) "keepalive_requests" ${RENDER_ONLY}` },
+  ],
+  'nginxConf listening on one address': [
+    { name: 'the plain port on 127.0.0.1 only', build: attach(() => ({ nginxConf: HEALTHY.replace('listen 8080', 'listen 127.0.0.1:8080') })),
+      message: 'nginxConf "pid /var/cache/nginx/nginx.pid;" listens on 127.0.0.1:8080 only: the probes and the Service reach nginx on port '
+        + '8080, at the pod\'s IP; write "listen 8080;" (every address)' },
+    { name: 'the HTTPS port on localhost only', build: attach(() => ({ nginxConf: HEALTHY.replace('listen 8080;', 'listen 8080; listen localhost:8443 ssl;'), tls: { secretName: 'web-tls' } })),
+      message: 'nginxConf "pid /var/cache/nginx/nginx.pid;" listens on localhost:8443 only: tls serves HTTPS on port 8443, with the '
+        + 'certificate at /etc/nginx/tls/tls.crt and its key at /etc/nginx/tls/tls.key, at the pod\'s IP; write "listen 8443 ssl;" (every address)' },
+  ],
+  'nginxConf listening on one address, more': [
+    { name: 'the plain port on [::1] only', build: attach(() => ({ nginxConf: HEALTHY.replace('listen 8080', 'listen [::1]:8080') })),
+      message: 'nginxConf "pid /var/cache/nginx/nginx.pid;" listens on [::1]:8080 only: the probes and the Service reach nginx on port '
+        + '8080, at the pod\'s IP; write "listen 8080;" (every address)' },
+  ],
+  'durations nginx reads in seconds': [
+    { name: 'cache.validFor of 1.5 s', build: attach(proxy('/', { cache: { validFor: Duration.millis(1500) } })),
+      message: 'Route.proxy("/") cache.validFor "1 second 500 millis" must be a whole number of seconds: nginx reads proxy_cache_valid in seconds' },
+    { name: 'cache.validFor of 500 ms', build: attach(proxy('/', { cache: { validFor: Duration.millis(500) } })),
+      message: 'Route.proxy("/") cache.validFor "500 millis" must be a whole number of seconds: nginx reads proxy_cache_valid in seconds' },
+    { name: 'cache.inactive of 1.5 s', build: attach(() => ({ cache: { inactive: Duration.millis(1500) } })),
+      message: 'cache.inactive "1 second 500 millis" must be a whole number of seconds: nginx reads proxy_cache_path inactive= in seconds' },
+  ],
+  'a Map where an object is expected': [
+    { name: 'responseHeaders', build: attach(() => ({ responseHeaders: new Map([['X-A', 'b']]) as never })),
+      message: 'responseHeaders {"X-A":"b"} is a Map, whose entries would not be read: give an object of header names to values ({ name: value })' },
+    { name: 'a route\'s headers', build: attach(proxy('/', { headers: new Map([['X-A', 'b']]) as never })),
+      message: 'Route.proxy("/") headers {"X-A":"b"} is a Map, whose entries would not be read: give an object of header names to values ({ name: value })' },
+    { name: 'a route\'s requestHeaders', build: attach(proxy('/', { requestHeaders: new Map([['X-A', 'b']]) as never })),
+      message: 'Route.proxy("/") requestHeaders headers {"X-A":"b"} is a Map, whose entries would not be read: give an object of header names to values ({ name: value })' },
+    { name: 'env', build: attach(() => ({ env: new Map([['A', '1']]) as never })),
+      message: 'env {"A":"1"} is a Map, whose entries would not be read: give an object of names to string values ({ name: value })' },
+    { name: 'exposeViaService labels', build: later(() => ({ routes: [Route.proxy('/')] }), (s) => s.exposeViaService({ labels: new Map([['a', 'b']]) as never })),
+      message: 'exposeViaService options labels {"a":"b"} must be an object of string values (or left out), not a Map' },
+  ],
+};
+
+runCatalogue('the bad-input catalogue, part 4 (the new options together)', CATALOGUE);
+
+describe('their accepted neighbours', () => {
+  test('a native sidecar of the app on another port, a route header without tls.hsts, whole-second durations, plain objects', () => {
+    const chart = Testing.chart();
+    const web = new plus34.Deployment(chart, 'web', { containers: [APP] });
+    web.addInitContainer({ name: 'helper', image: 'helper:1', restartPolicy: plus34.ContainerRestartPolicy.ALWAYS, ports: [{ number: 9000, name: 'helper' }] });
+    new ReverseProxySidecar(chart, 'proxy', {
+      host: SidecarHost.fromWorkload(web), appPort: 5000, tls: { secretName: 'web-tls' }, env: { A: '1' },
+      cache: { inactive: Duration.seconds(2) },
+      routes: [Route.proxy('/', { headers: { 'Strict-Transport-Security': 'max-age=60' }, cache: { validFor: Duration.seconds(1) } })],
+    });
+    expect(Testing.synth(chart).map((m) => m.kind)).toContain('Deployment');
+  });
+});
