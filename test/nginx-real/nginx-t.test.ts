@@ -70,6 +70,8 @@ describeWithTools(['nginx', 'unshare', 'setpriv'], 'real nginx -t on generated c
 
   const matrix: Array<[string, Partial<ReverseProxySidecarProps>, () => Route[]]> = [
     ['proxy only, defaults', {}, () => [Route.proxy('/')]],
+    ['the shortest whole-second cache durations (1 s valid, 1 s inactive)', { cache: { inactive: Duration.seconds(1) } },
+      () => [Route.proxy('/', { cache: { validFor: Duration.seconds(1) } })]],
     ['static + file + proxy', {}, () => [
       Route.staticFiles('/', { directory: site }),
       Route.file('/robots.txt', { path: path.join(site, 'index.html') }),
