@@ -1,2 +1,3 @@
 npm install cdk8s-reverse-proxy-sidecar cdk8s constructs cdk8s-plus-34
-npm install -D -E kubernetes-models@4.3.1 ajv ajv-formats yaml
+npm install -D ajv ajv-formats yaml
+npm install -D -E kubernetes-models@4.3.1

@@ -11,7 +11,7 @@ import type { default as AjvClass, ValidateFunction } from 'ajv';
 export const KUBERNETES_SCHEMA_VERSION = '1.27.1';
 const MODELS_VERSION = /^4\.3\./;
 
-const INSTALL = 'npm install --save-dev --save-exact kubernetes-models@4.3.1 ajv@8 ajv-formats@3 (without --save-exact, ^4.3.1 later resolves 4.5)';
+const INSTALL = 'npm install --save-dev ajv@8 ajv-formats@3 && npm install --save-dev --save-exact kubernetes-models@4.3.1 (without --save-exact, ^4.3.1 later resolves 4.5)';
 
 /**
  * Kubernetes `resource.Quantity`, from the grammar in its API documentation:

@@ -77,7 +77,15 @@ describe('renderNginxConf: http context', () => {
 
     const json = renderNginxConf(baseModel({ accessLog: 'json' }));
     expect(block(json, 'http').direct).toContain('access_log /dev/stdout sidecar buffer=64k flush=1s;');
-    expect(json).toMatch(/^ {2}log_format sidecar escape=json '\{"time":"\$time_iso8601",.*,"user_agent":"\$http_user_agent"\}';$/m);
+    expect(json).toMatch(/^ {2}log_format sidecar escape=json '\{"time":"\$time_iso8601",.*,"user_agent":"\$sidecar_log_user_agent"\}';$/m);
+    // What a client writes freely is logged only when it is valid UTF-8 (escape=json passes bytes >= 0x80 through).
+    for (const [source, target] of [['$request_uri', 'path'], ['$http_referer', 'referer'], ['$http_user_agent', 'user_agent']]) {
+      expect(block(json, `map ${source} $sidecar_log_${target}`).direct).toStrictEqual([
+        '"" "";', `"~^[\\x00-\\x7F]*$" ${source};`, expect.stringMatching(new RegExp(`^"~\\^\\(\\?:.*\\)\\*\\$" \\$${source.slice(1)};$`)),
+        'default "(not UTF-8)";',
+      ]);
+    }
+    expect(json).not.toMatch(/"(path|referer|user_agent)":"\$(request_uri|http_)/);
     // log_format must come before the access_log that names it.
     expect(json.indexOf('log_format')).toBeLessThan(json.indexOf('access_log'));
   });

@@ -43,7 +43,7 @@ describe('the README\'s code blocks', () => {
   });
 
   test('the install line pins kubernetes-models exactly (-E): ^4.3.1 would later resolve 4.5, which the checks refuse', () => {
-    expect(marked.get('install.sh')).toContain('npm install -D -E kubernetes-models@4.3.1 ');
+    expect(marked.get('install.sh')).toContain('\nnpm install -D -E kubernetes-models@4.3.1\n');
   });
 
   test('the repository commands are ones .ci/run runs', () => {

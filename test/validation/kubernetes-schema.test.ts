@@ -87,7 +87,7 @@ describe('the schemas', () => {
 
 describe('every object the examples synthesize', () => {
   const KINDS: Record<string, string[]> = {
-    'flask-hello': ['Deployment', 'Service', 'ConfigMap', 'ConfigMap'],
+    'flask-hello': ['Deployment', 'ConfigMap', 'ConfigMap', 'Service'],
     'alertmanager': ['ServiceAccount', 'ConfigMap', 'Service', 'Service', 'StatefulSet', 'ConfigMap', 'ConfigMap'],
   };
 

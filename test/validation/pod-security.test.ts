@@ -265,6 +265,7 @@ function exampleWithoutSidecar(file: string, chartClass: string): any[] {
           this.port = props.appPort ?? 5000;
         }
         public retargetService(): void {}
+        public exposeViaService(): void {}
       },
     }));
     // cdk8s from the same isolated module registry as the chart's (its Lazy values must be its own).
