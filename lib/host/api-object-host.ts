@@ -50,10 +50,11 @@ export class ApiObjectHost implements ISidecarHost {
 
   public containerPorts(): HostPort[] {
     // Native sidecars (init containers with restartPolicy Always) run beside the app: their ports count.
-    const running = [...this.template.spec?.containers ?? [], ...(this.template.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always')];
-    return running.flatMap((c) => (c.ports ?? [])
+    const ports = (c: { name?: string; ports?: Array<{ containerPort?: number; name?: string }> }, nativeSidecar: boolean) => (c.ports ?? [])
       .filter((p) => typeof p.containerPort === 'number')
-      .map((p) => ({ container: c.name ?? '', port: p.containerPort!, name: p.name })));
+      .map((p) => ({ container: c.name ?? '', port: p.containerPort!, name: p.name, ...(nativeSidecar ? { nativeSidecar } : {}) }));
+    return [...(this.template.spec?.containers ?? []).flatMap((c) => ports(c, false)),
+      ...(this.template.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').flatMap((c) => ports(c, true))];
   }
 
   public containerNames(): string[] {

@@ -13,6 +13,11 @@ export interface HostPort {
    * @default - unnamed
    */
   readonly name?: string;
+  /**
+   * Whether the container is a native sidecar (an init container with restartPolicy Always).
+   * @default false
+   */
+  readonly nativeSidecar?: boolean;
 }
 
 /** One ConfigMap key placed at a path inside the volume. */

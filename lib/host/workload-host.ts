@@ -43,8 +43,11 @@ export class WorkloadHost implements ISidecarHost {
 
   public containerPorts(): HostPort[] {
     // Native sidecars (init containers with restartPolicy Always) run beside the app: their ports count.
-    const running = [...this.pod.containers, ...this.pod.initContainers.filter((c) => c.restartPolicy === 'Always')];
-    return running.flatMap((c) => c.ports.map((p) => ({ container: c.name, port: p.number, name: p.name })));
+    const ports = (c: IPlusContainer, nativeSidecar: boolean) => c.ports.map((p) => ({
+      container: c.name, port: p.number, name: p.name, ...(nativeSidecar ? { nativeSidecar } : {}),
+    }));
+    return [...this.pod.containers.flatMap((c) => ports(c, false)),
+      ...this.pod.initContainers.filter((c) => c.restartPolicy === 'Always').flatMap((c) => ports(c, true))];
   }
 
   public containerNames(): string[] {

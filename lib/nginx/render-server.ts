@@ -2,7 +2,7 @@ import { ConfWriter } from './conf-writer';
 import { ERROR_PAGE_CODES, NginxConfModel, SIDECAR_ENDPOINTS } from './model';
 import { renderRoute, renderSidecarEndpoints } from './render-location';
 import { renderDirectives } from './render-shared';
-import { httpsConf, renderRedirect, renderTlsListener, renderTrustedRedirect } from './render-tls';
+import { httpsConf, plainConf, renderRedirect, renderTlsListener, renderTrustedRedirect } from './render-tls';
 
 /**
  * The server blocks: the plain listener and, with TLS, the HTTPS one. Both serve the same body (the
@@ -22,7 +22,7 @@ export function renderServers(w: ConfWriter, conf: NginxConfModel): void {
       renderRedirect(w, tls.redirectPort);
       return;
     }
-    renderServerBody(w, conf);
+    renderServerBody(w, plainConf(conf));
   });
   if (tls) {
     w.blank();

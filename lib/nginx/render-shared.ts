@@ -14,6 +14,8 @@ export const VARS = {
   forwardedProto: '$sidecar_forwarded_proto',
   /** With a redirect to https and a trusted X-Forwarded-Proto: 1 unless the client's scheme was https or it is the health endpoint. */
   httpsRedirect: '$sidecar_https_redirect',
+  /** With a trusted X-Forwarded-Proto and HSTS: the HSTS value for a request the client sent over HTTPS, else empty. */
+  hsts: '$sidecar_hsts',
 } as const;
 
 /** The sidecar-wide headers, each replaced by the route's header of the same name (case-insensitive), then the route's others. */

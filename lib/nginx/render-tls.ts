@@ -87,7 +87,9 @@ function renderTrustedRedirectMap(w: ConfWriter): void {
   w.block(`map "${VARS.forwardedProto}:$uri" ${VARS.httpsRedirect}`, () => {
     w.directive('default', '1');
     w.directive('"~^https:"', '0');
-    w.directive(`"~^[^:]*:${SIDECAR_ENDPOINTS.health}$"`, '0');
+    // Exact keys: a regex `$` would also match before a final newline (`/_sidecar/healthz%0A`).
+    w.directive(`"http:${SIDECAR_ENDPOINTS.health}"`, '0');
+    w.directive(`"https:${SIDECAR_ENDPOINTS.health}"`, '0');
   });
 }
 
@@ -108,19 +110,38 @@ export function renderForwardedProtoMap(w: ConfWriter, conf: NginxConfModel): vo
   if (!conf.tls) {
     // Only http or https reach the app (and the cache key); anything else is the request's own scheme.
     w.block(`map $http_x_forwarded_proto ${VARS.forwardedProto}`, () => {
+      // The leftmost value is the client's (proxies append theirs; nginx 1.23+ joins repeated headers with ", ").
       w.directive('default', '$scheme');
-      w.directive('"~*^https$"', 'https');
-      w.directive('"~*^http$"', 'http');
+      w.directive('"~*^https\\s*(,|$)"', 'https');
+      w.directive('"~*^http\\s*(,|$)"', 'http');
     });
     return;
   }
   w.block(`map "$https:$http_x_forwarded_proto" ${VARS.forwardedProto}`, () => {
     w.directive('default', '$scheme');
     w.directive('"~^on:"', 'https');
-    w.directive('"~*^:https$"', 'https');
-    w.directive('"~*^:http$"', 'http');
+    w.directive('"~*^:https\\s*(,|$)"', 'https');
+    w.directive('"~*^:http\\s*(,|$)"', 'http');
   });
   if (conf.tls.redirectPort !== undefined) {
     renderTrustedRedirectMap(w);
   }
+  if (conf.tls.hstsMaxAgeSeconds !== undefined) {
+    // HSTS on the plain port too, for the requests a trusted TLS proxy forwarded (empty: no header).
+    w.block(`map ${VARS.forwardedProto} ${VARS.hsts}`, () => {
+      w.directive('default', '""');
+      w.directive('https', `"max-age=${conf.tls!.hstsMaxAgeSeconds}"`);
+    });
+  }
+}
+
+/**
+ * The plain server's model: with a trusted X-Forwarded-Proto and HSTS, its responses to requests a
+ * TLS proxy forwarded carry HSTS as the HTTPS listener's do (the header is empty, so not sent, otherwise).
+ */
+export function plainConf(conf: NginxConfModel): NginxConfModel {
+  if (!conf.trustForwardedProto || conf.tls?.hstsMaxAgeSeconds === undefined) {
+    return conf;
+  }
+  return { ...conf, headers: [...conf.headers, { name: 'Strict-Transport-Security', value: VARS.hsts }] };
 }

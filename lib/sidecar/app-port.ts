@@ -47,7 +47,8 @@ export class AppPort {
   /** A route proxies to the app: finds the port if needed (an error naming `field` if it cannot), and keeps the app during the drain. */
   public use(field: string): void {
     if (this._port === undefined) {
-      const ports = this.host.containerPorts().filter((p) => !this.sidecarContainers.includes(p.container));
+      // The app's containers only: the app's own native sidecars (log shippers, agents) are not the app.
+      const ports = this.host.containerPorts().filter((p) => !this.sidecarContainers.includes(p.container) && !p.nativeSidecar);
       const distinct = [...new Set(ports.map((p) => p.port))];
       if (distinct.length !== 1) {
         throw invalid('appPort', undefined, `must be set for ${field}: ${this.host.description} declares `
@@ -57,7 +58,7 @@ export class AppPort {
     }
     if (!this.used && this.drain.keepApp) {
       const hold = ['sleep', String(this.drain.drainSeconds + 1)];
-      const app = this.host.containerPorts().filter((p) => p.port === this._port && !this.sidecarContainers.includes(p.container));
+      const app = this.host.containerPorts().filter((p) => p.port === this._port && !this.sidecarContainers.includes(p.container) && !p.nativeSidecar);
       new Set(app.map((p) => p.container)).forEach((c) => this.host.delayContainerStop(c, hold));
     }
     this.used = true;

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ISidecarHost } from '../host/host';
 import { podTemplateJson } from '../k8s/pod-template-paths';
+import { sameNamespace } from '../k8s/namespaces';
 import { declaredPorts, scanOf } from './app-scan';
 import { ingressBackendErrors } from './exposure/ingress-backends';
 
@@ -42,7 +43,7 @@ export function bypassServiceErrors(root: IConstruct, ctx: BypassContext, hostJs
     const selector = json.spec?.selector ?? {};
     const selects = Object.entries(selector).every(([k, v]) => labels[k] === v);
     if (!selects || json.spec?.clusterIP === 'None' || json.metadata?.annotations?.[BYPASS_ANNOTATION] === 'true'
-      || (json.metadata?.namespace ?? '') !== (host.metadata.namespace ?? '')) {
+      || !sameNamespace(json.metadata?.namespace, host.metadata.namespace)) {
       continue;
     }
     errors.push(...ingressBackendErrors(scan.ingresses, service, json, ctx.retargeted.has(service)));

@@ -1,6 +1,7 @@
 import { invalid } from '../errors';
 import { SIDECAR_ENDPOINTS } from '../nginx/model';
 import { yamlUnsafeCharacter } from '../k8s/yaml-text';
+import { checkListen, withoutComments } from './custom-conf-listen';
 import { LAYOUT } from './layout';
 
 /**
@@ -21,10 +22,10 @@ export function checkCustomConf(conf: unknown, port: number, tlsPort?: number): 
     throw invalid('nginxConf', `${conf.slice(0, 40)}...`, `holds ${bad}; nginx.conf must be printable text (tabs and newlines allowed)`);
   }
   // Comments do not count.
-  const text = conf.replace(/#[^\n]*/g, '');
-  checkListen(conf, text, port, '', `the probes and the Service reach nginx on port ${port}`);
+  const text = withoutComments(conf);
+  checkListen(summary(conf), text, port, false, `the probes and the Service reach nginx on port ${port}`);
   if (tlsPort !== undefined) {
-    checkListen(conf, text, tlsPort, ' ssl', `tls serves HTTPS on port ${tlsPort}, with the certificate at ${LAYOUT.tlsDir}/tls.crt `
+    checkListen(summary(conf), text, tlsPort, true, `tls serves HTTPS on port ${tlsPort}, with the certificate at ${LAYOUT.tlsDir}/tls.crt `
       + `and its key at ${LAYOUT.tlsDir}/tls.key`);
   }
   const health = new RegExp(`(^|[\\s;{}])location\\s+(=\\s*)?"?${SIDECAR_ENDPOINTS.health}"?\\s*\\{`);
@@ -38,26 +39,6 @@ export function checkCustomConf(conf: unknown, port: number, tlsPort?: number): 
       + `and ${LAYOUT.varDir} is the writable emptyDir`);
   }
   return conf;
-}
-
-/** Addresses of a `listen` that take connections to the pod's IP: none given, `*`, or the unspecified ones. */
-const ALL_ADDRESSES = ['', '*:', '0.0.0.0:', '[::]:'];
-
-/**
- * A `listen` on `port` (with `ssl` when `params` says so) for every address: the kubelet probes and
- * the Service connect to the pod's IP, so `listen 127.0.0.1:8080` alone would never be reached.
- */
-function checkListen(conf: string, text: string, port: number, params: string, why: string): void {
-  const re = new RegExp(`(?:^|[\\s;{}])listen\\s+(\\S*:)?${port}${params ? '\\s+ssl' : ''}(?=[\\s;])`, 'g');
-  const addresses = [...text.matchAll(re)].map((m) => m[1] ?? '');
-  if (addresses.some((a) => ALL_ADDRESSES.includes(a))) {
-    return;
-  }
-  if (addresses.length > 0) {
-    throw invalid('nginxConf', summary(conf), `listens on ${addresses.map((a) => `${a}${port}`).join(', ')} only: ${why}, at the pod's `
-      + `IP; write "listen ${port}${params};" (every address)`);
-  }
-  throw invalid('nginxConf', summary(conf), `has no "listen ${port}${params};": ${why}`);
 }
 
 /**

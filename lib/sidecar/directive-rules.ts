@@ -71,11 +71,28 @@ const TLS_RENDERED: Record<string, string> = Object.fromEntries(TLS_SERVER_DIREC
   + 'itself: at the http level it would be overridden there, at the server level nginx refuses a duplicate. The HTTPS server offers '
   + 'TLS 1.2 and 1.3 with ECDHE AEAD suites and Mozilla\'s intermediate groups']));
 
+/**
+ * With `tls`, the ssl_* directives that may be added: OCSP stapling, client certificates, the record
+ * size, early data. Any other (`ssl_conf_command` can undo the key exchange groups,
+ * `ssl_reject_handshake` takes HTTPS down, `ssl_dhparam` and `ssl_session_ticket_key` do nothing
+ * beside the server's own settings) is refused.
+ */
+const TLS_ADDABLE = ['ssl_stapling', 'ssl_stapling_verify', 'ssl_stapling_file', 'ssl_stapling_responder', 'ssl_trusted_certificate',
+  'ssl_ocsp', 'ssl_ocsp_cache', 'ssl_ocsp_responder', 'ssl_verify_client', 'ssl_verify_depth', 'ssl_client_certificate', 'ssl_crl',
+  'ssl_buffer_size', 'ssl_early_data', 'ssl_handshake_timeout'];
+
 /** Checks an extra directive for the http or server context (`tls`: the sidecar serves HTTPS). */
 export function checkContextDirective(field: string, context: 'http' | 'server', name: string, tls = false): void {
   refuse(field, name, MAIN_ONLY);
+  if (name === 'ssl') {
+    throw invalid(field, name, 'would make the plain listener speak TLS (the probes speak plain HTTP); use tls');
+  }
   if (tls) {
     refuse(field, name, TLS_RENDERED);
+    if (name.startsWith('ssl_') && !TLS_ADDABLE.includes(name)) {
+      throw invalid(field, name, `would change the HTTPS server (tls) beyond what it is tested with; of the ssl_* directives, add only `
+        + `${TLS_ADDABLE.join(', ')}`);
+    }
   }
   refuse(field, name, HEADERS);
   if (context === 'http') {

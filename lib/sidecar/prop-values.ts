@@ -128,5 +128,10 @@ export function optionsObject<T>(field: string, value: T | undefined): T | Recor
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw invalid(field, value, 'must be an object (or left out)');
   }
+  if (value instanceof Map || value instanceof Set) {
+    // Its entries are not properties: every option would silently take its default.
+    throw invalid(field, value instanceof Map ? Object.fromEntries(value) : [...value],
+      `is a ${value.constructor.name}, whose entries would not be read: give an object ({ option: value })`);
+  }
   return value;
 }

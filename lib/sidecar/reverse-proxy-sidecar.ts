@@ -143,8 +143,9 @@ export class ReverseProxySidecar extends Construct {
       throw invalid(`routes[${this.routes.length}]`, route, 'is not a Route: make one with Route.proxy, Route.staticFiles or Route.file');
     }
     const field = `routes[${this.routes.length}] ${route}`;
-    if (this.customConf !== undefined && route.kind === RouteKind.PROXY) {
-      throw renderOnlyError(field, route.path);
+    const renderOnly = this.customConf === undefined ? [] : route._renderOnlyOptions();
+    if (renderOnly.length > 0) {
+      throw route.kind === RouteKind.PROXY ? renderOnlyError(field, route.path) : renderOnlyError(`${field} options`, renderOnly);
     }
     const key = `${route.exact ? '=' : ''}${route.path}`;
     const clash = this.routes.find((r) => `${r.exact ? '=' : ''}${r.path}` === key);

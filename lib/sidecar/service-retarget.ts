@@ -4,6 +4,7 @@ import { invalid } from '../errors';
 import { ISidecarHost } from '../host/host';
 import { podTemplateJson } from '../k8s/pod-template-paths';
 import { checkPort } from '../nginx/tokens';
+import { sameNamespace } from '../k8s/namespaces';
 import { scanOf } from './app-scan';
 import { optionsObject } from './prop-values';
 
@@ -217,7 +218,7 @@ export function retargetSelectorErrors(service: ApiObject, host: ISidecarHost, r
   const labels: Record<string, string> = template?.metadata?.labels ?? {};
   const selects = (l: Record<string, string>) => Object.entries(selector).every(([k, v]) => l[k] === v);
   if (selects(labels)) {
-    const without = scanOf(root).pods().filter((p) => p.object !== host.apiObject && p.namespace === (namespace ?? '')
+    const without = scanOf(root).pods().filter((p) => p.object !== host.apiObject && sameNamespace(p.namespace, namespace)
       && selects(p.labels) && !p.declared.has(sidecarPortName));
     return without.length === 0 ? [] : [`${field} selector ${JSON.stringify(selector)} also selects the pods of `
       + `${without.map((p) => `${p.object.kind} "${p.object.name}" (${p.object.node.path})`).join(', ')}, which declare no port `

@@ -109,7 +109,8 @@ export interface ReverseProxySidecarProps {
   readonly portName?: string;
   /**
    * The app's port on 127.0.0.1 that proxy routes forward to.
-   * @default - the only port the host's containers declare; an error when there is not exactly one
+   * @default - the only port the host's containers declare (not counting the app's own native
+   * sidecars); an error when there is not exactly one
    */
   readonly appPort?: number;
   /**
@@ -185,8 +186,9 @@ export interface ReverseProxySidecarProps {
    */
   readonly accessLogFormat?: AccessLogFormat;
   /**
-   * Pass the client's `X-Forwarded-Proto` on to the app. Only behind a TLS-terminating proxy you
-   * trust: anyone can send the header.
+   * Pass the client's `X-Forwarded-Proto` on to the app (its first value, `http` or `https`). Only
+   * behind a TLS-terminating proxy you trust: anyone can send the header. With `tls.redirectHttp`,
+   * a plain request it marks `https` is served (with `tls.hsts`, with HSTS), not redirected.
    * @default false - the app gets `$scheme`
    */
   readonly trustForwardedProto?: boolean;

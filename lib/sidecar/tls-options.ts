@@ -25,7 +25,8 @@ export interface TlsOptions {
   readonly portName?: string;
   /**
    * Answer plain HTTP with a permanent redirect (308) to the same URL over HTTPS. The health
-   * endpoint stays on the plain port, where the probes ask.
+   * endpoint stays on the plain port, where the probes ask; with `trustForwardedProto`, so does a
+   * request a trusted TLS proxy forwarded (`X-Forwarded-Proto: https`), which would otherwise loop.
    * @default false
    */
   readonly redirectHttp?: boolean;

@@ -11,11 +11,14 @@ const TEMP_PATHS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'];
  */
 const KEY_TYPE = [
   'keytype() {',
-  '  case `sed -n \'/^-----BEGIN/{p;q;}\' "$1"` in',
+  // CRLF line ends made LF (GNU base64 refuses a CR), and the EC PARAMETERS block that `openssl
+  // ecparam -genkey` writes before the key left out.
+  '  pem=`tr -d \'\\r\' < "$1" | sed \'/^-----BEGIN EC PARAMETERS/,/^-----END EC PARAMETERS/d\'`',
+  '  case `printf \'%s\\n\' "$pem" | sed -n \'/^-----BEGIN/{p;q;}\'` in',
   '    *\'BEGIN RSA PRIVATE KEY\'*) echo rsa; return;;',
   '    *\'BEGIN EC PRIVATE KEY\'*) echo ec; return;;',
   '  esac',
-  '  der=`sed -n \'/^-----BEGIN/,/^-----END/p\' "$1" | sed \'/^-----END/q\' | grep -v \'^-----\' | base64 -d 2>/dev/null '
+  '  der=`printf \'%s\\n\' "$pem" | sed -n \'/^-----BEGIN/,/^-----END/p\' | sed \'/^-----END/q\' | grep -v \'^-----\' | base64 -d 2>/dev/null '
     + '| od -An -v -tx1 | tr -s \' \\n\' \'  \'`',
   '  case " $der " in',
   '    *\' 06 09 2a 86 48 86 f7 0d 01 01 01 \'*) echo rsa;;',
@@ -67,8 +70,10 @@ export function reloadingCommand(nginx: string[], seconds: number): string[] {
     'usable() {',
     `  "$1" -t -q -e stderr -c ${check} || return 1`,
     `  c=\`keytype ${crt}\`; k=\`keytype ${key}\``,
-    '  [ "$c" = "$k" ] && return 0',
-    `  echo "tls-reload: [error] ${crt} holds a $c certificate and ${key} a $k key: no handshake would succeed" >&2`,
+    // DSA and other types: the HTTPS server's suites (ECDHE with ECDSA or RSA; TLS 1.3) cannot use them.
+    '  [ "$c" = "$k" ] && [ "$c" != unknown ] && return 0',
+    `  echo "tls-reload: [error] ${crt} holds a $c certificate and ${key} a $k key: no handshake would succeed `
+      + '(both must be RSA, ECDSA or Ed25519, of one type)" >&2',
     '  return 1',
     '}',
     'loaded=`sum`; seen=$loaded; up=',

@@ -79,6 +79,19 @@ const CATALOGUE: Catalogue = {
   ],
   'retargeted Services, at synthesis': [
     {
+      name: 'a second port to the app of a Service without a namespace, beside a workload in one',
+      build: (c) => {
+        const web = new plus34.Deployment(c.chart, 'web', { containers: [APP], metadata: { namespace: 'prod' } });
+        const s = sidecar(c, { routes: [Route.proxy('/')] }, SidecarHost.fromWorkload(web));
+        s.retargetService(new ApiObject(c.chart, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc' },
+          spec: { selector: web.matchLabels, ports: [{ name: 'a', port: 80, targetPort: 5000 }, { name: 'b', port: 81, targetPort: 5000 }] } }),
+        { fromPort: 80 });
+      },
+      message: synthError('Service "svc" (test/svc) sends port 81 to the app\'s port 5000 on the pods of Deployment "test/web", past '
+        + 'nginx: retargetService moved another port of this Service; remove this one, or move it too (retargetService with fromPort 81); '
+        + 'if it is meant to reach the app directly, annotate it reverse-proxy-sidecar.cdk8s.io/bypass: "true"'),
+    },
+    {
       name: 'a port bound to it afterwards that reaches the app',
       build: (c) => {
         const web = new plus34.Deployment(c.chart, 'web', { containers: [APP] });
@@ -126,6 +139,13 @@ const CATALOGUE: Catalogue = {
       message: `addDirective(http) "ssl_ecdh_curve" ${TLS_OWN}` },
     { name: 'ssl_certificate at the server level', build: later(tls(), (s) => s.addDirective(DirectiveContext.SERVER, Directive.of('ssl_certificate', '/tmp/x.crt'))),
       message: `addDirective(server) "ssl_certificate" ${TLS_OWN}` },
+    { name: 'ssl_conf_command, which could undo the key exchange groups', build: later(tls(), (s) => s.addDirective(DirectiveContext.SERVER, Directive.of('ssl_conf_command', 'Groups', 'ffdhe8192'))),
+      message: 'addDirective(server) "ssl_conf_command" would change the HTTPS server (tls) beyond what it is tested with; of the ssl_* '
+        + 'directives, add only ssl_stapling, ssl_stapling_verify, ssl_stapling_file, ssl_stapling_responder, ssl_trusted_certificate, '
+        + 'ssl_ocsp, ssl_ocsp_cache, ssl_ocsp_responder, ssl_verify_client, ssl_verify_depth, ssl_client_certificate, ssl_crl, '
+        + 'ssl_buffer_size, ssl_early_data, ssl_handshake_timeout' },
+    { name: 'ssl on, which would make the plain listener speak TLS', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.SERVER, Directive.of('ssl', 'on'))),
+      message: 'addDirective(server) "ssl" would make the plain listener speak TLS (the probes speak plain HTTP); use tls' },
     { name: 'ssl_session_tickets on at the http level', build: later(tls(), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('ssl_session_tickets', 'on'))),
       message: `addDirective(http) "ssl_session_tickets" ${TLS_OWN}` },
   ],
@@ -144,6 +164,12 @@ const CATALOGUE: Catalogue = {
       message: `routes[0] Route.proxy("/api/") "/api/" ${RENDER_ONLY}` },
     { name: 'addDirective', build: later(() => ({ nginxConf: HEALTHY }), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('keepalive_requests', '100'))),
       message: `addDirective(http) "keepalive_requests" ${RENDER_ONLY}` },
+    { name: 'a file route\'s headers', build: (c) => {
+      const file = c.dir.write('robots.txt', 'User-agent: *\n');
+      const s = sidecar(c, { nginxConf: HEALTHY });
+      return () => s.addRoute(Route.file('/robots.txt', { path: file, headers: { 'X-A': 'b' } }));
+    },
+    message: `routes[0] Route.file("/robots.txt") options ["headers"] ${RENDER_ONLY}` },
   ],
   'nginxConf listening on one address': [
     { name: 'the plain port on 127.0.0.1 only', build: attach(() => ({ nginxConf: HEALTHY.replace('listen 8080', 'listen 127.0.0.1:8080') })),
@@ -154,6 +180,15 @@ const CATALOGUE: Catalogue = {
         + 'certificate at /etc/nginx/tls/tls.crt and its key at /etc/nginx/tls/tls.key, at the pod\'s IP; write "listen 8443 ssl;" (every address)' },
   ],
   'nginxConf listening on one address, more': [
+    { name: 'the plain port on [::] only (IPv6 only, by default)', build: attach(() => ({ nginxConf: HEALTHY.replace('listen 8080', 'listen [::]:8080') })),
+      message: 'nginxConf "pid /var/cache/nginx/nginx.pid;" listens on [::]:8080 only: the probes and the Service reach nginx on port '
+        + '8080, at the pod\'s IP; write "listen 8080;" (every address)' },
+    { name: 'the plain port with ssl', build: attach(() => ({ nginxConf: HEALTHY.replace('listen 8080', 'listen 8080 ssl') })),
+      message: 'nginxConf "pid /var/cache/nginx/nginx.pid;" listens on 8080 with "ssl": the probes and the Service reach nginx on port '
+        + '8080, and the probes speak plain HTTP; write "listen 8080;"' },
+    { name: 'the plain port with proxy_protocol', build: attach(() => ({ nginxConf: HEALTHY.replace('listen 8080', 'listen 8080 proxy_protocol') })),
+      message: 'nginxConf "pid /var/cache/nginx/nginx.pid;" listens on 8080 with "proxy_protocol": the probes and the Service reach nginx '
+        + 'on port 8080, and the probes speak plain HTTP; write "listen 8080;"' },
     { name: 'the plain port on [::1] only', build: attach(() => ({ nginxConf: HEALTHY.replace('listen 8080', 'listen [::1]:8080') })),
       message: 'nginxConf "pid /var/cache/nginx/nginx.pid;" listens on [::1]:8080 only: the probes and the Service reach nginx on port '
         + '8080, at the pod\'s IP; write "listen 8080;" (every address)' },
@@ -165,6 +200,14 @@ const CATALOGUE: Catalogue = {
       message: 'Route.proxy("/") cache.validFor "500 millis" must be a whole number of seconds: nginx reads proxy_cache_valid in seconds' },
     { name: 'cache.inactive of 1.5 s', build: attach(() => ({ cache: { inactive: Duration.millis(1500) } })),
       message: 'cache.inactive "1 second 500 millis" must be a whole number of seconds: nginx reads proxy_cache_path inactive= in seconds' },
+  ],
+  'a Map where an object is expected, options': [
+    { name: 'gzip', build: attach(() => ({ gzip: new Map([['level', 9]]) as never })),
+      message: 'gzip {"level":9} is a Map, whose entries would not be read: give an object ({ option: value })' },
+    { name: 'metrics', build: attach(() => ({ metrics: new Map([['exporter', true]]) as never })),
+      message: 'metrics {"exporter":true} is a Map, whose entries would not be read: give an object ({ option: value })' },
+    { name: 'a proxy route\'s options', build: attach(() => ({ routes: [Route.proxy('/', new Map([['stripPrefix', true]]) as never)] })),
+      message: 'Route.proxy("/") options {"stripPrefix":true} is a Map, whose entries would not be read: give an object ({ option: value })' },
   ],
   'a Map where an object is expected': [
     { name: 'responseHeaders', build: attach(() => ({ responseHeaders: new Map([['X-A', 'b']]) as never })),
@@ -193,5 +236,26 @@ describe('their accepted neighbours', () => {
       routes: [Route.proxy('/', { headers: { 'Strict-Transport-Security': 'max-age=60' }, cache: { validFor: Duration.seconds(1) } })],
     });
     expect(Testing.synth(chart).map((m) => m.kind)).toContain('Deployment');
+  });
+
+  test.each([
+    ['ssl after default_server on the HTTPS port', 'listen 8080; listen 8443 default_server ssl;'],
+    ['http2 before ssl', 'listen 8080; listen 8443 http2 ssl;'],
+    ['a quoted port', 'listen "8080"; listen 8443 ssl;'],
+    ['"#" inside a quoted string before the listen', 'return 200 "#x"; listen 8080; listen 8443 ssl;'],
+    ['[::] with ipv6only=off, and 0.0.0.0', 'listen [::]:8080 ipv6only=off; listen 0.0.0.0:8443 ssl;'],
+  ])('a custom nginxConf with %s is accepted', (_name, listens) => {
+    const chart = Testing.chart();
+    const web = new plus34.Deployment(chart, 'web', { containers: [APP] });
+    const conf = `pid /var/cache/nginx/nginx.pid;\nevents {}\nhttp { server { ${listens} location = /_sidecar/healthz { return 200; } } }\n`;
+    expect(() => new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web), nginxConf: conf, tls: { secretName: 'web-tls' } })).not.toThrow();
+  });
+
+  test('the app\'s own native sidecar with a port does not make the app\'s port ambiguous', () => {
+    const chart = Testing.chart();
+    const web = new plus34.Deployment(chart, 'web', { containers: [APP] });
+    web.addInitContainer({ name: 'helper', image: 'helper:1', restartPolicy: plus34.ContainerRestartPolicy.ALWAYS, ports: [{ number: 9000 }] });
+    const proxy = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web), routes: [Route.proxy('/')] });
+    expect(proxy.renderNginxConf()).toContain('server 127.0.0.1:5000');
   });
 });

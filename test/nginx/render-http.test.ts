@@ -107,7 +107,7 @@ describe('renderNginxConf: http context', () => {
 
   it('maps a trusted X-Forwarded-Proto to http or https, else to the request\'s own scheme', () => {
     const map = block(renderNginxConf(baseModel({ trustForwardedProto: true })), 'map $http_x_forwarded_proto $sidecar_forwarded_proto');
-    expect(map.all).toStrictEqual(['default $scheme;', '"~*^https$" https;', '"~*^http$" http;']);
+    expect(map.all).toStrictEqual(['default $scheme;', '"~*^https\\s*(,|$)" https;', '"~*^http\\s*(,|$)" http;']);
   });
 });
 

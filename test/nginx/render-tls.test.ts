@@ -93,7 +93,7 @@ describe('renderNginxConf: the HTTPS listener', () => {
       .find((d) => d.name === 'map' && d.args[1] === '$sidecar_forwarded_proto')!;
     expect(map.args[0]).toBe('$https:$http_x_forwarded_proto');
     expect(map.block!.map((d) => [d.name, ...d.args])).toStrictEqual([
-      ['default', '$scheme'], ['~^on:', 'https'], ['~*^:https$', 'https'], ['~*^:http$', 'http'],
+      ['default', '$scheme'], ['~^on:', 'https'], ['~*^:https\\s*(,|$)', 'https'], ['~*^:http\\s*(,|$)', 'http'],
     ]);
     expect(lines(renderNginxConf(tlsModel()))).toContain('proxy_set_header X-Forwarded-Proto $scheme;');
   });

@@ -50,7 +50,8 @@ describe('a Service that selects the pods and targets the app\'s port', () => {
     ['a Service in another namespace', {}, { namespace: 'other' }],
   ])('%s is left alone', (_name, spec, metadata) => {
     const chart = Testing.chart();
-    const web = new kplus.Deployment(chart, 'web', { containers: [APP] });
+    // (in "prod": a Service without a namespace may go wherever the workload goes)
+    const web = new kplus.Deployment(chart, 'web', { containers: [APP], metadata: { namespace: 'prod' } });
     new ApiObject(chart, 'svc', {
       apiVersion: 'v1', kind: 'Service', metadata: { name: 'direct', ...metadata },
       spec: { selector: web.matchLabels, ports: [{ port: 5000, targetPort: 'http' }], ...spec },

@@ -128,7 +128,7 @@ describe('X-Forwarded-Proto', () => {
     const conf = confOf({ trustForwardedProto: true, routes: [Route.proxy('/'), Route.proxy('/api/', { stripPrefix: true })] });
     // THEN
     expect(block(conf, 'map $http_x_forwarded_proto $sidecar_forwarded_proto'))
-      .toStrictEqual(['default $scheme;', '"~*^https$" https;', '"~*^http$" http;']);
+      .toStrictEqual(['default $scheme;', '"~*^https\\s*(,|$)" https;', '"~*^http\\s*(,|$)" http;']);
     for (const head of ['location /', 'location /api/']) {
       expect(block(conf, head).filter((l) => l.includes('X-Forwarded-Proto')))
         .toStrictEqual(['proxy_set_header X-Forwarded-Proto $sidecar_forwarded_proto;']);

@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { sameNamespace } from '../../k8s/namespaces';
 
 interface BackendJson {
   service?: { name?: string; port?: { number?: number; name?: string } };
@@ -28,12 +29,12 @@ export interface ServicePortsJson {
  */
 export function ingressBackendErrors(ingresses: ReadonlyArray<{ ingress: ApiObject; json: IngressJson }>,
   service: ApiObject, serviceJson: ServicePortsJson, retargeted: boolean): string[] {
-  const namespace = serviceJson.metadata?.namespace ?? '';
+  const namespace = serviceJson.metadata?.namespace;
   const ports = serviceJson.spec?.ports ?? [];
   const list = ports.map((p) => `${p.port}${p.name ? ` (${p.name})` : ''}`).join(', ') || 'none';
   const errors: string[] = [];
   for (const { ingress, json } of ingresses) {
-    if ((json.metadata?.namespace ?? '') !== namespace) {
+    if (!sameNamespace(json.metadata?.namespace, namespace)) {
       continue;
     }
     const backends = [

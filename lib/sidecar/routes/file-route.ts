@@ -44,6 +44,10 @@ export class FileRouteSpec implements RouteSpec {
     this.directives = directiveModels(field, options, RENDERED);
   }
 
+  public renderOnlyOptions(): string[] {
+    return (['headers', 'directives'] as const).filter((k) => this.options[k] !== undefined);
+  }
+
   public toModel(binding: RouteBinding): FileRouteModel {
     const file = readFile(`${binding.field} path`, this.options.path);
     const root = binding.addContent([{ ...file, relPath: this.path.slice(1) }]);

@@ -163,6 +163,11 @@ export class ProxyRouteSpec implements RouteSpec {
     }
   }
 
+  public renderOnlyOptions(): string[] {
+    // A proxy route is nothing but rendered nginx.conf.
+    return ['the route itself'];
+  }
+
   public toModel(binding: RouteBinding): ProxyRouteModel {
     binding.useApp();
     const o = this.options;

@@ -34,6 +34,8 @@ export interface RouteSpec {
   readonly factory: string;
   /** The route's own response headers (`headers`), checked. */
   readonly headers: HeaderModel[];
+  /** The options given that only change the rendered nginx.conf (refused beside a custom `nginxConf`). */
+  renderOnlyOptions(): string[];
   /** Builds the route's model; reads its files now. Throws a `ConfigError` naming `binding.field`. */
   toModel(binding: RouteBinding): RouteModel;
 }

@@ -51,6 +51,11 @@ export class Route {
     return this.spec.headers.map((h) => h.name);
   }
 
+  /** @internal The options given that only change the rendered nginx.conf. */
+  public _renderOnlyOptions(): string[] {
+    return this.spec.renderOnlyOptions();
+  }
+
   /** @internal */
   public _toModel(binding: RouteBinding): RouteModel {
     return this.spec.toModel(binding);

@@ -64,6 +64,11 @@ export class StaticFilesRouteSpec implements RouteSpec {
     this.directives = directiveModels(field, options, RENDERED);
   }
 
+  public renderOnlyOptions(): string[] {
+    const o = this.options;
+    return (['headers', 'directives', 'index', 'spaFallback'] as const).filter((k) => o[k] !== undefined);
+  }
+
   public toModel(binding: RouteBinding): StaticRouteModel {
     const o = this.options;
     const files = readDirectory(`${binding.field} directory`, o.directory);
