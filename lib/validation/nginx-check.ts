@@ -142,7 +142,7 @@ function normalize(line: string): string {
 const confDirs = new Map<string, string>();
 
 /** The local nginx's configuration directory (where its mime.types is), from `nginx -V`. */
-function localConfDir(nginx: string): string {
+export function localConfDir(nginx: string): string {
   if (!confDirs.has(nginx)) {
     const r = spawnSync(nginx, ['-V'], { encoding: 'utf8', timeout: 10000 });
     const confPath = /--conf-path=(\S+)/.exec(`${r.stdout ?? ''}${r.stderr ?? ''}`)?.[1];

@@ -26,8 +26,14 @@ export class NginxWorkdir {
   /** The throwaway certificate that stands in for every Secret volume's files (null: openssl failed). */
   private certificate?: TestCertificate | null;
 
-  constructor(nginx: NginxContainer, localConfDir: string, openssl?: string) {
-    this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'rps-nginx-t-'));
+  /**
+   * @param listen what a `listen` address becomes (after the pod's paths are made local): by
+   * default a Unix socket in the directory, so nothing is bound (`nginx -t`); the test server maps
+   * each TCP port to a free one on 127.0.0.1 instead.
+   */
+  constructor(nginx: NginxContainer, localConfDir: string, openssl?: string,
+    private readonly listen?: (address: string) => string, prefix = 'rps-nginx-t-') {
+    this.root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     try {
       nginx.mounts.forEach((m, i) => {
         const dir = path.join(this.root, `m${i}`);
@@ -85,6 +91,9 @@ export class NginxWorkdir {
   /** The config with pod paths made local (in one pass, so a replaced path is never replaced again) and `listen` on sockets. */
   private rewrite(conf: string): string {
     return this.toLocal(conf).replace(/(^|[\s;{}])listen(\s+)([^\s;]+)/g, (_m, before: string, space: string, address: string) => {
+      if (this.listen) {
+        return `${before}listen${space}${this.listen(address)}`;
+      }
       const known = [...this.sockets].find(([, a]) => a === address);
       const socket = known ? known[0] : path.join(this.root, `listen-${this.sockets.size + 1}.sock`);
       this.sockets.set(socket, address);

@@ -3,7 +3,7 @@ import * as ts from 'typescript';
 
 const ROOT = path.join(__dirname, '..', '..');
 /** The package's entry points: what `docs/api` (npm run docs) documents. */
-const ENTRY_POINTS = ['lib/index.ts', 'lib/validation/index.ts'];
+const ENTRY_POINTS = ['lib/index.ts', 'lib/validation/index.ts', 'lib/testing/index.ts'];
 
 let built: ts.Program | undefined;
 

@@ -20,10 +20,10 @@ function has(tool: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${tool} || test -x /usr/sbin/${tool}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** What is missing to run real software in namespaces: tools, and root (for mount namespaces). */
-export function missingFor(tools: string[]): string[] {
+/** What is missing to run real software in namespaces: tools, and root (for mount namespaces) unless `root` is false. */
+export function missingFor(tools: string[], root = true): string[] {
   const missing = tools.filter((t) => !has(t)).map((t) => `${t} (apt-get install -y ${PACKAGE_OF[t] ?? t})`);
-  if (process.getuid?.() !== 0) {
+  if (root && process.getuid?.() !== 0) {
     missing.push('root (mount namespaces and uid switching need it)');
   }
   return missing;
@@ -33,8 +33,8 @@ export function missingFor(tools: string[]): string[] {
  * `describe` for tests that run real software. When something is missing they fail under CI
  * (CI=true) and are skipped, with the install line, elsewhere.
  */
-export function describeWithTools(tools: string[], name: string, body: () => void): void {
-  const missing = missingFor(tools);
+export function describeWithTools(tools: string[], name: string, body: () => void, opts: { root?: boolean } = {}): void {
+  const missing = missingFor(tools, opts.root ?? true);
   if (missing.length === 0) {
     describe(name, body);
   } else if (process.env.CI) {

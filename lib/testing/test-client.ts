@@ -1,0 +1,120 @@
+import * as http from 'http';
+import * as https from 'https';
+import * as net from 'net';
+import * as tls from 'tls';
+import * as zlib from 'zlib';
+
+/** Options of one request to the sidecar under test. */
+export interface TestRequestOptions {
+  /**
+   * The method.
+   * @default 'GET'
+   */
+  readonly method?: string;
+  /**
+   * Request headers (a `Host` of your own replaces `localhost`).
+   * @default - `Host: localhost`
+   */
+  readonly headers?: { [name: string]: string };
+  /**
+   * The body.
+   * @default - none
+   */
+  readonly body?: string | Buffer;
+  /**
+   * Over HTTPS, to the sidecar's TLS port (trusting its throwaway certificate).
+   * @default false
+   */
+  readonly https?: boolean;
+  /**
+   * Give up after this long, in milliseconds.
+   * @default 10000
+   */
+  readonly timeoutMs?: number;
+}
+
+/** What the sidecar answered. */
+export interface TestResponse {
+  /** The status. */
+  readonly status: number;
+  /** The headers, names in lower case; a repeated header's values joined with ", " (`set-cookie`: the first). */
+  readonly headers: { [name: string]: string };
+  /** Every header line as received: name, value, name, value, ... */
+  readonly rawHeaders: string[];
+  /** The body as sent (compressed, if it was). */
+  readonly rawBody: Buffer;
+  /** The body, gunzipped when `Content-Encoding: gzip`. */
+  readonly body: Buffer;
+  /** The body as UTF-8 text. */
+  readonly text: string;
+}
+
+/** Every value of the header `name` (any case) in a response, in order. */
+export function headerValues(response: TestResponse, name: string): string[] {
+  const lower = name.toLowerCase();
+  return pairs(response.rawHeaders).filter(([n]) => n.toLowerCase() === lower).map(([, v]) => v);
+}
+
+function pairs(raw: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    out.push([raw[i], raw[i + 1]]);
+  }
+  return out;
+}
+
+/** One HTTP/1.1 request to 127.0.0.1:`port` (over TLS trusting `ca` when given); a new connection each time. */
+export function request(port: number, path: string, options: TestRequestOptions, ca?: Buffer): Promise<TestResponse> {
+  const headers = { Host: 'localhost', ...options.headers };
+  const body = options.body === undefined ? undefined : Buffer.from(options.body);
+  return new Promise((resolve, reject) => {
+    const common = { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers, agent: false as const };
+    const req = options.https
+      ? https.request({ ...common, ca, servername: 'localhost', checkServerIdentity: () => undefined })
+      : http.request(common);
+    req.setTimeout(options.timeoutMs ?? 10000, () => req.destroy(new Error(`no answer to ${common.method} ${path} in ${options.timeoutMs ?? 10000} ms`)));
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const rawBody = Buffer.concat(chunks);
+        const gzipped = /\bgzip\b/i.test(String(res.headers['content-encoding'] ?? ''));
+        const decoded = gzipped && rawBody.length > 0 ? zlib.gunzipSync(rawBody) : rawBody;
+        const joined: { [name: string]: string } = {};
+        for (const [n, v] of pairs(res.rawHeaders)) {
+          const k = n.toLowerCase();
+          joined[k] = k in joined && k !== 'set-cookie' ? `${joined[k]}, ${v}` : joined[k] ?? v;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: joined, rawHeaders: res.rawHeaders, rawBody, body: decoded, text: decoded.toString('utf8') });
+      });
+    });
+    req.end(body);
+  });
+}
+
+/**
+ * Sends `bytes` as they are on a new connection (over TLS trusting `ca` when given) and returns
+ * everything the server sent until it closed, or until `timeoutMs`: for requests no client would
+ * send (odd paths, bad headers, HTTP/1.0 without a Host).
+ */
+export function rawRequest(port: number, bytes: string | Buffer, opts: { https?: boolean; timeoutMs?: number }, ca?: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket: net.Socket = opts.https
+      ? tls.connect({ host: '127.0.0.1', port, ca, servername: 'localhost', checkServerIdentity: () => undefined })
+      : net.connect({ host: '127.0.0.1', port });
+    const timer = setTimeout(() => socket.destroy(), opts.timeoutMs ?? 10000);
+    socket.on(opts.https ? 'secureConnect' : 'connect', () => socket.write(bytes));
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks));
+    });
+  });
+}
