@@ -140,7 +140,7 @@ function writeProject(dir, major) {
     if (chart.includes('cdk8s-plus-') && !chart.includes(`'${README_MAJOR}'`)) fail(`examples/consumer/${name} imports another major than '${README_MAJOR}'`);
     fs.writeFileSync(path.join(dir, name), chart.split(`'${README_MAJOR}'`).join(`'cdk8s-plus-${major}'`));
   }
-  for (const name of ['main.test.ts', 'snapshot.test.ts', ...CHART_FILES]) {
+  for (const name of ['main.test.ts', 'behaviour.test.ts', 'snapshot.test.ts', ...CHART_FILES]) {
     fs.cpSync(path.join(EXAMPLES, name), path.join(dir, name), { recursive: true });
   }
   fs.copyFileSync(path.join(__dirname, 'readme-examples-check.js'), path.join(dir, 'readme-examples-check.js'));
@@ -214,6 +214,13 @@ function consumer(work, tarball, major) {
     if (typeof P !== 'function' || P !== require('${PACKAGE.name}/validation').ManifestValidationPlugin) process.exit(1);`], opts);
   const jestArgs = ['--no-install', 'jest', '--cacheDirectory', path.join(work, 'jest-cache')];
   run('npx', [...jestArgs, ...(update ? ['--ci=false', '-u'] : ['--ci'])], opts);
+  // The README's behaviour test as an ordinary user (nobody), and without nginx: the install line.
+  asOrdinaryUser(dir, work, opts);
+  const noNginx = spawnSync('npx', [...jestArgs, '--ci', 'behaviour.test.ts'], { ...opts, env: { ...env, SIDECAR_TEST_NGINX: '/nonexistent/nginx' }, encoding: 'utf8' });
+  if (noNginx.status !== 1 || !/SidecarTestServer needs a local nginx: install nginx \(Debian\/Ubuntu: apt-get install nginx-light/.test(noNginx.stderr)) {
+    fail(`behaviour.test.ts without nginx did not fail with the install line (exit ${noNginx.status}):\n${noNginx.stdout}${noNginx.stderr}`);
+  }
+  log('  jest behaviour.test.ts without nginx: exit 1, "SidecarTestServer needs a local nginx: install nginx ..."');
   if (update) {
     fs.mkdirSync(path.dirname(snap), { recursive: true });
     fs.copyFileSync(path.join(dir, '__snapshots__', 'snapshot.test.ts.snap'), snap);
@@ -221,6 +228,26 @@ function consumer(work, tarball, major) {
   }
   log(`cdk8s-plus-${major} passed (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Runs the README's behaviour test as `nobody` (when this runs as root): the project made readable,
+ * a jest cache and a temp dir of nobody's own. The test server needs no root.
+ */
+function asOrdinaryUser(dir, work, opts) {
+  if (process.getuid() !== 0) {
+    log('  (not root: the behaviour test ran as this user above)');
+    return;
+  }
+  const own = path.join(work, 'nobody');
+  fs.mkdirSync(path.join(own, 'tmp'), { recursive: true });
+  for (const d of [work, dir]) fs.chmodSync(d, 0o755);
+  run('chmod', ['-R', 'a+rX', dir], opts);
+  run('chown', ['-R', 'nobody', own], opts);
+  const env = { ...opts.env, TMPDIR: path.join(own, 'tmp'), HOME: own, CDK8S_OUTDIR: path.join(own, 'dist') };
+  run('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--',
+    'npx', '--no-install', 'jest', '--ci', '--cacheDirectory', path.join(own, 'jest-cache'), 'behaviour.test.ts'], { ...opts, env });
+  log('  jest behaviour.test.ts as nobody passed');
 }
 
 /** A cdk8s app in plain node that writes one Deployment with `replica` for `replicas`. */

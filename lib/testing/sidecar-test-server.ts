@@ -20,7 +20,7 @@ export interface SidecarTestServerOptions {
   readonly workload?: string;
   /**
    * The nginx binary.
-   * @default - `nginx` on the PATH, or in /usr/sbin, /usr/local/sbin, /usr/local/bin, /opt/homebrew/bin
+   * @default - `$SIDECAR_TEST_NGINX`, else `nginx` on the PATH, or in /usr/sbin, /usr/local/sbin, /usr/local/bin, /opt/homebrew/bin
    */
   readonly nginxBinary?: string;
   /**
@@ -55,7 +55,7 @@ export class SidecarTestServer {
    * line, when there is no local nginx.
    */
   public static async start(source: SidecarSource, options: SidecarTestServerOptions = {}): Promise<SidecarTestServer> {
-    const nginx = findNginx(options.nginxBinary);
+    const nginx = findNginx(options.nginxBinary ?? (process.env.SIDECAR_TEST_NGINX || undefined));
     if (!nginx) {
       throw new Error(`SidecarTestServer needs a local nginx: ${NGINX_INSTALL}`);
     }
@@ -80,7 +80,7 @@ export class SidecarTestServer {
 
   /** Whether a local nginx is there to run (to skip tests where it is not: `(SidecarTestServer.nginxAvailable() ? test : test.skip)`). */
   public static nginxAvailable(nginxBinary?: string): boolean {
-    return findNginx(nginxBinary) !== undefined;
+    return findNginx(nginxBinary ?? (process.env.SIDECAR_TEST_NGINX || undefined)) !== undefined;
   }
 
   /** `http://127.0.0.1:<port>`: the sidecar's plain HTTP port. */

@@ -43,7 +43,7 @@ export interface StubAnswer {
  * What the stub app does with a request: answer it through `res` (Node's own response), with
  * `req.body` already read. May be async (a slow app). A thrown error answers 500.
  */
-export type StubHandler = (req: StubRequest, res: http.ServerResponse) => void | Promise<void>;
+export type StubHandler = (req: StubRequest, res: http.ServerResponse) => unknown;
 
 /** Canned answers by path (the request target without its query); anything else is 404. */
 export type StubRoutes = { [path: string]: StubAnswer };
