@@ -17,6 +17,7 @@ import { ROOT, generatedAlertmanagerConf, nginxWorkers, rssKb, sidecarPort, star
 import { Report, writeReport } from './report';
 import { BROWSER, Check, Measure, PORTS, ROWS, RowDef, TargetKind } from './rows';
 import { benchSynth } from './synth';
+import { benchTestServer } from './test-server';
 import { WrkResult, runWrk } from './wrk';
 
 interface Args {
@@ -221,6 +222,12 @@ async function main(): Promise<void> {
     console.log(`synth ${String(s.n).padStart(5)} Deployments ${s.withSidecar ? 'with sidecar' : 'bare        '} `
       + `${s.ms.toFixed(0).padStart(6)} ms  peak RSS ${(s.maxRssKb / 1024).toFixed(0)} MiB  YAML ${(s.yamlBytes / 1024).toFixed(0)} KiB`);
   }
+  const testServer = await benchTestServer(args.smoke ? 2 : 20);
+  for (const t of testServer) {
+    // eslint-disable-next-line no-console
+    console.log(`test server ${t.source}: start ${t.startMedianMs.toFixed(0)} ms (max ${t.startMaxMs.toFixed(0)}), `
+      + `stop ${t.stopMedianMs.toFixed(0)} ms (max ${t.stopMaxMs.toFixed(0)}), nginx ${(t.rssKib / 1024).toFixed(1)} MiB`);
+  }
   const report: Report = {
     machine: machine(),
     argv: process.argv.slice(2),
@@ -233,6 +240,7 @@ async function main(): Promise<void> {
     memory,
     checks,
     synth,
+    testServer,
     elapsedS: (Date.now() - t0) / 1000,
   };
   fs.writeFileSync(args.out.replace(/\.md$/, '') + '.json', JSON.stringify({ ...report, rows: report.rows.map((r) => ({ id: r.row.id, measures: r.measures })) }, null, 1));

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { CacheCheck } from './checks';
 import { Measure, RowDef } from './rows';
 import { SynthSample } from './synth';
+import { TestServerSample } from './test-server';
 
 export interface Report {
   readonly machine: Record<string, string>;
@@ -16,6 +17,7 @@ export interface Report {
   readonly memory: Array<{ conf: string; workers: number; idleKb: number; afterKb: number }>;
   readonly checks: Array<{ conf: string; checks: CacheCheck[] }>;
   readonly synth: SynthSample[];
+  readonly testServer: TestServerSample[];
   readonly elapsedS: number;
 }
 
@@ -230,6 +232,20 @@ export async function writeReport(report: Report, out: string): Promise<void> {
         + 'toJson, YAML, files).',
       '',
       ...synthTable(report),
+      '',
+    ] : []),
+    ...(report.testServer.length ? [
+      '## The testing entry: SidecarTestServer',
+      '',
+      `\`SidecarTestServer.start(source)\` (laying out the files, making the throwaway certificate where there is \`tls\`, `
+        + 'starting nginx and waiting for its health endpoint; the objects synthesized once beforehand) and `stop()` (nginx stopped, '
+        + `files removed), ${report.testServer[0].runs} runs each, as ${process.getuid?.() === 0 ? 'root' : 'this user'}; resident memory of `
+        + 'nginx\'s master and workers.',
+      '',
+      '| source | start, median | start, slowest | stop, median | stop, slowest | nginx memory |',
+      '| --- | --: | --: | --: | --: | --: |',
+      ...report.testServer.map((t) => `| ${t.source} | ${t.startMedianMs.toFixed(0)} ms | ${t.startMaxMs.toFixed(0)} ms | `
+        + `${t.stopMedianMs.toFixed(0)} ms | ${t.stopMaxMs.toFixed(0)} ms | ${(t.rssKib / 1024).toFixed(1)} MiB |`),
       '',
     ] : []),
   ].join('\n');

@@ -145,6 +145,12 @@ export class SidecarTestServer {
     this.layout.workdir.cleanup();
   }
 
+  /** @internal The nginx master's pid, from its pid file (the benchmark reads its memory). */
+  public _masterPid(): number {
+    const pidFile = /(?:^|[\s;{}])pid\s+([^;\s]+);/.exec(fs.readFileSync(this.layout.workdir.confFile, 'utf8'))?.[1];
+    return Number(fs.readFileSync(pidFile!, 'utf8').trim());
+  }
+
   /** @internal The test process is exiting: nginx down at once, files removed. */
   public _abandon(): void {
     this.nginx.killGroup();
