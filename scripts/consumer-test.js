@@ -87,7 +87,7 @@ function pack(dir) {
   const out = run('npm', ['pack', '--pack-destination', dir, '--json', '--foreground-scripts=false'], { cwd: ROOT, env: childEnv(dir) });
   const [info] = JSON.parse(out);
   const files = info.files.map((f) => f.path).sort();
-  const allowed = /^(build\/lib\/.+\.(js|d\.ts|d\.ts\.map)|lib\/.+\.ts|validation-plugin\.(js|d\.ts)|README\.md|LICENSE|package\.json)$/;
+  const allowed = /^(build\/lib\/.+\.(js|d\.ts|d\.ts\.map)|lib\/.+\.ts|validation-plugin\.(js|d\.ts)|bin\/cdk8s-reverse-proxy-sidecar\.js|README\.md|LICENSE|package\.json)$/;
   const stray = files.filter((f) => !allowed.test(f) || /(^|\/)(test|tests|bench|__snapshots__|fixtures)\//.test(f) || /\.test\./.test(f));
   if (stray.length > 0) fail(`the tarball holds files it should not:\n  ${stray.join('\n  ')}`);
   const needed = ['LICENSE', 'README.md', 'validation-plugin.js', 'validation-plugin.d.ts'];
@@ -221,6 +221,12 @@ function consumer(work, tarball, major) {
     fail(`behaviour.test.ts without nginx did not fail with the install line (exit ${noNginx.status}):\n${noNginx.stdout}${noNginx.stderr}`);
   }
   log('  jest behaviour.test.ts without nginx: exit 1, "SidecarTestServer needs a local nginx: install nginx ..."');
+  // The serve command is installed as a bin, and answers bad arguments with its usage.
+  const cli = spawnSync('npx', ['--no-install', 'cdk8s-reverse-proxy-sidecar', 'serve', 'dist/my-app.k8s.yaml'], { ...opts, encoding: 'utf8' });
+  if (cli.status !== 1 || !cli.stderr.includes('usage: cdk8s-reverse-proxy-sidecar serve <file.k8s.yaml> --app <host:port>')) {
+    fail(`npx cdk8s-reverse-proxy-sidecar serve without --app did not print its usage (exit ${cli.status}):\n${cli.stdout}${cli.stderr}`);
+  }
+  log('  npx cdk8s-reverse-proxy-sidecar serve dist/my-app.k8s.yaml (no --app): exit 1 with the usage');
   if (update) {
     fs.mkdirSync(path.dirname(snap), { recursive: true });
     fs.copyFileSync(path.join(dir, '__snapshots__', 'snapshot.test.ts.snap'), snap);

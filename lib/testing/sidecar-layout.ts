@@ -38,16 +38,18 @@ async function freePorts(n: number): Promise<number[]> {
 /**
  * Lays out one nginx container as the pod mounts it (the validation's NginxWorkdir: ConfigMaps,
  * emptyDirs, a throwaway certificate for a Secret), with each TCP `listen` moved to a free port on
- * 127.0.0.1 and the upstream of proxy routes pointed at `appPort`; the rest of nginx.conf as it is.
+ * 127.0.0.1 (or the port `fixed` gives) and the upstream of proxy routes pointed at `app` (`host:port`);
+ * the rest of nginx.conf as it is.
  */
-export async function layOut(c: NginxContainer, confDir: string, appPort: number, openssl?: string): Promise<SidecarLayout> {
+export async function layOut(c: NginxContainer, confDir: string, app: string, openssl?: string,
+  fixed: ReadonlyMap<number, number> = new Map()): Promise<SidecarLayout> {
   const key = path.posix.relative(c.confMount!.mountPath, c.confPath);
   const text: string = c.confMount!.configMap!.object.data?.[key] ?? Object.values(c.confMount!.configMap!.object.data ?? {})[0] ?? '';
   const listens = [...text.matchAll(/(?:^|[\s;{}])listen\s+([^\s;]+)([^;]*);/g)];
   const podPorts = [...new Set(listens.map((m) => portOf(m[1])).filter((p): p is number => p !== undefined))];
   const tlsPorts = new Set(listens.filter((m) => /\bssl\b/.test(m[2])).map((m) => portOf(m[1])).filter((p): p is number => p !== undefined));
   const local = await freePorts(podPorts.length);
-  const ports = new Map(podPorts.map((p, i) => [p, local[i]]));
+  const ports = new Map(podPorts.map((p, i) => [p, fixed.get(p) ?? local[i]]));
   const workdir = new NginxWorkdir(c, confDir, openssl, (address) => {
     const port = portOf(address);
     return port === undefined ? address : `127.0.0.1:${ports.get(port)}`;
@@ -59,7 +61,7 @@ export async function layOut(c: NginxContainer, confDir: string, appPort: number
     }
     // Proxy routes reach the app through the upstream block's server: the stub app here.
     const conf = fs.readFileSync(workdir.confFile, 'utf8')
-      .replace(/(upstream\s+\S+\s*\{[^}]*?\bserver\s+)127\.0\.0\.1:\d+/g, `$1127.0.0.1:${appPort}`);
+      .replace(/(upstream\s+\S+\s*\{[^}]*?\bserver\s+)127\.0\.0\.1:\d+/g, (_m, head: string) => `${head}${app}`);
     fs.writeFileSync(workdir.confFile, conf);
     const secret = c.mounts.find((m) => m.volume?.secret);
     const certificate = secret ? fs.readFileSync(path.join(workdir.toLocal(secret.mountPath.replace(/\/$/, '')), 'tls.crt')) : undefined;

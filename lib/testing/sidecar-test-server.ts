@@ -64,7 +64,7 @@ export class SidecarTestServer {
     await app.up();
     let layout: SidecarLayout | undefined;
     try {
-      layout = await layOut(container, localConfDir(nginx), app.port, options.opensslBinary);
+      layout = await layOut(container, localConfDir(nginx), `127.0.0.1:${app.port}`, options.opensslBinary);
       // As root, nginx would run its workers as "nobody", which cannot read the test's files.
       const args = process.getuid?.() === 0 ? [...layout.args, '-g', 'user root;'] : layout.args;
       const server = new SidecarTestServer(app, layout, new NginxProcess(nginx, args, layout.workdir.root));
