@@ -4,7 +4,7 @@ import { SidecarLayout, layOut } from './sidecar-layout';
 import { NginxProcess } from './nginx-process';
 import { SidecarSource, pickSidecar } from './sources';
 import { StubApp, StubHandler, StubRequest, StubRoutes } from './stub-app';
-import { TestRequestOptions, TestResponse, rawRequest, request } from './test-client';
+import { TestRequestOptions, TestResponse, TestUpgrade, rawRequest, request, upgrade } from './test-client';
 
 /** Options of `SidecarTestServer.start`. */
 export interface SidecarTestServerOptions {
@@ -130,6 +130,11 @@ export class SidecarTestServer {
   /** A GET request to the sidecar. */
   public get(path: string, options: Omit<TestRequestOptions, 'method' | 'body'> = {}): Promise<TestResponse> {
     return this.request(path, { ...options, method: 'GET' });
+  }
+
+  /** A WebSocket upgrade through the sidecar's plain port (the stub app accepts it and echoes what it gets). */
+  public upgrade(path: string, headers: { [name: string]: string } = {}): Promise<TestUpgrade> {
+    return upgrade(this.portFor(false), path, headers);
   }
 
   /** Bytes sent as they are on a new connection; everything the sidecar sent back until it closed. */

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as http from 'http';
 import { AddressInfo, Socket } from 'net';
 
@@ -81,6 +82,7 @@ export class StubApp {
       return;
     }
     const server = http.createServer((req, res) => this.receive(req, res));
+    server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(req, socket, head));
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -102,6 +104,23 @@ export class StubApp {
     }
     this.sockets.forEach((s) => s.destroy());
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /**
+   * A WebSocket upgrade: recorded, accepted (101 with the handshake's accept key), then every byte
+   * the client sends is sent back as it came (an echo of the frames, enough to see them pass nginx).
+   */
+  private upgrade(req: http.IncomingMessage, socket: Socket, head: Buffer): void {
+    this.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, rawHeaders: req.rawHeaders, body: Buffer.alloc(0) });
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    const accept = createHash('sha1').update(`${req.headers['sec-websocket-key'] ?? ''}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    if (head.length > 0) {
+      socket.write(head);
+    }
+    socket.on('data', (d: Buffer) => socket.write(d));
+    socket.on('error', () => socket.destroy());
   }
 
   private receive(req: http.IncomingMessage, res: http.ServerResponse): void {

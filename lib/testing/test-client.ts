@@ -1,4 +1,5 @@
 import * as http from 'http';
+import * as http2 from 'http2';
 import * as https from 'https';
 import * as net from 'net';
 import * as tls from 'tls';
@@ -27,10 +28,25 @@ export interface TestRequestOptions {
    */
   readonly https?: boolean;
   /**
+   * Over HTTP/2 (with `https`: negotiated by ALPN, as browsers do).
+   * @default false - HTTP/1.1
+   */
+  readonly http2?: boolean;
+  /**
    * Give up after this long, in milliseconds.
    * @default 10000
    */
   readonly timeoutMs?: number;
+}
+
+/** A WebSocket (or other) upgrade through the sidecar: the status and headers, and the open socket. */
+export interface TestUpgrade {
+  /** The status: 101 when the upgrade went through. */
+  readonly status: number;
+  /** The response headers, names in lower case. */
+  readonly headers: { [name: string]: string };
+  /** The connection, to write and read frames on; destroy it when done. */
+  readonly socket: net.Socket;
 }
 
 /** What the sidecar answered. */
@@ -63,8 +79,51 @@ function pairs(raw: string[]): Array<[string, string]> {
   return out;
 }
 
+function response(status: number, rawHeaders: string[], rawBody: Buffer): TestResponse {
+  const joined: { [name: string]: string } = {};
+  for (const [n, v] of pairs(rawHeaders)) {
+    const k = n.toLowerCase();
+    joined[k] = k in joined && k !== 'set-cookie' ? `${joined[k]}, ${v}` : joined[k] ?? v;
+  }
+  const gzipped = /\bgzip\b/i.test(joined['content-encoding'] ?? '');
+  const body = gzipped && rawBody.length > 0 ? zlib.gunzipSync(rawBody) : rawBody;
+  return { status, headers: joined, rawHeaders, rawBody, body, text: body.toString('utf8') };
+}
+
+/** One HTTP/2 request over TLS (ALPN) to 127.0.0.1:`port`, trusting `ca`, on a new connection. */
+function requestHttp2(port: number, path: string, options: TestRequestOptions, ca?: Buffer): Promise<TestResponse> {
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(`https://127.0.0.1:${port}`, { ca, servername: 'localhost', checkServerIdentity: () => undefined });
+    session.on('error', reject);
+    const { Host: host, ...headers } = { Host: 'localhost', ...options.headers };
+    const req = session.request({ ':method': options.method ?? 'GET', ':path': path, ':authority': host, ...headers });
+    req.setTimeout(options.timeoutMs ?? 10000, () => req.close(http2.constants.NGHTTP2_CANCEL));
+    const chunks: Buffer[] = [];
+    let status = 0;
+    let rawHeaders: string[] = [];
+    req.on('response', (h) => {
+      status = Number(h[':status']);
+      rawHeaders = Object.entries(h).filter(([k]) => !k.startsWith(':'))
+        .flatMap(([k, v]) => (Array.isArray(v) ? v : [String(v)]).flatMap((x) => [k, x]));
+    });
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('error', reject);
+    req.on('end', () => {
+      session.close();
+      resolve(response(status, rawHeaders, Buffer.concat(chunks)));
+    });
+    req.end(options.body === undefined ? undefined : Buffer.from(options.body));
+  });
+}
+
 /** One HTTP/1.1 request to 127.0.0.1:`port` (over TLS trusting `ca` when given); a new connection each time. */
 export function request(port: number, path: string, options: TestRequestOptions, ca?: Buffer): Promise<TestResponse> {
+  if (options.http2) {
+    if (!options.https) {
+      return Promise.reject(new Error('http2 needs https: the sidecar speaks HTTP/2 on its TLS port only'));
+    }
+    return requestHttp2(port, path, options, ca);
+  }
   const headers = { Host: 'localhost', ...options.headers };
   const body = options.body === undefined ? undefined : Buffer.from(options.body);
   return new Promise((resolve, reject) => {
@@ -78,17 +137,7 @@ export function request(port: number, path: string, options: TestRequestOptions,
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
-      res.on('end', () => {
-        const rawBody = Buffer.concat(chunks);
-        const gzipped = /\bgzip\b/i.test(String(res.headers['content-encoding'] ?? ''));
-        const decoded = gzipped && rawBody.length > 0 ? zlib.gunzipSync(rawBody) : rawBody;
-        const joined: { [name: string]: string } = {};
-        for (const [n, v] of pairs(res.rawHeaders)) {
-          const k = n.toLowerCase();
-          joined[k] = k in joined && k !== 'set-cookie' ? `${joined[k]}, ${v}` : joined[k] ?? v;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: joined, rawHeaders: res.rawHeaders, rawBody, body: decoded, text: decoded.toString('utf8') });
-      });
+      res.on('end', () => resolve(response(res.statusCode ?? 0, res.rawHeaders, Buffer.concat(chunks))));
     });
     req.end(body);
   });
@@ -117,4 +166,26 @@ export function rawRequest(port: number, bytes: string | Buffer, opts: { https?:
       resolve(Buffer.concat(chunks));
     });
   });
+}
+
+/** A WebSocket upgrade request to 127.0.0.1:`port` (plain HTTP); resolves with the answer and, on 101, the open socket. */
+export function upgrade(port: number, path: string, headers: { [name: string]: string } = {}): Promise<TestUpgrade> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1', port, path, agent: false,
+      headers: { 'Host': 'localhost', 'Connection': 'Upgrade', 'Upgrade': 'websocket', 'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': Buffer.from('sidecar-test-key').toString('base64'), ...headers },
+    });
+    req.on('upgrade', (res, socket) => resolve({ status: res.statusCode ?? 0, headers: lower(res.headers), socket }));
+    req.on('response', (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, headers: lower(res.headers), socket: res.socket });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function lower(h: http.IncomingHttpHeaders): { [name: string]: string } {
+  return Object.fromEntries(Object.entries(h).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
 }

@@ -64,6 +64,24 @@ describeWithTools(['nginx', 'openssl'], 'SidecarTestServer', () => {
     expect(server.httpsUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
   });
 
+  test('HTTP/2 over TLS (ALPN), as browsers speak it', async () => {
+    const r = await server.request('/api/h2', { https: true, http2: true });
+    expect([r.status, server.appRequests.at(-1)?.path, r.text.split('\n')[0]]).toStrictEqual([200, '/h2', 'seen /h2']);
+    await expect(server.request('/', { http2: true })).rejects.toThrow('http2 needs https');
+  });
+
+  test('a WebSocket upgrade reaches the app without its prefix, and bytes pass both ways', async () => {
+    const ws = await server.upgrade('/api/ws');
+    try {
+      expect([ws.status, ws.headers.upgrade, server.appRequests.at(-1)?.path]).toStrictEqual([101, 'websocket', '/ws']);
+      const echoed = new Promise<string>((resolve) => ws.socket.once('data', (d: Buffer) => resolve(d.toString())));
+      ws.socket.write('ping');
+      expect(await echoed).toBe('ping');
+    } finally {
+      ws.socket.destroy();
+    }
+  });
+
   test('the app down: the error page (502); back up: served again', async () => {
     await server.app.down();
     const down = await server.get('/api/x');
