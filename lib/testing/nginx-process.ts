@@ -11,6 +11,7 @@ export class NginxProcess {
   private readonly child: ChildProcess;
   private readonly exit: Promise<void>;
   private done = false;
+  private last?: string;
 
   /** @param dir the server's directory (its log in it), removed once nginx has stopped */
   constructor(nginx: string, args: string[], dir: string, private readonly logFile = `${dir}/nginx.log`) {
@@ -18,7 +19,7 @@ export class NginxProcess {
     // Once the pipe closes: nginx stopped (fast shutdown), and, once it is gone, its directory removed
     // (so a test process killed outright leaves nothing behind either).
     const script = 'exec 3<&0; "$@" </dev/null & p=$!; '
-      + '{ cat <&3 >/dev/null; kill -TERM "$p" 2>/dev/null; while kill -0 "$p" 2>/dev/null; do sleep 0.05; done; rm -rf "$SIDECAR_TEST_DIR"; } & '
+      + '{ cat <&3 >/dev/null; kill -TERM "$p" 2>/dev/null; while kill -0 "$p" 2>/dev/null; do sleep 0.05; done; sleep 1; rm -rf "$SIDECAR_TEST_DIR"; } & '
       + 'wait "$p"';
     const log = fs.openSync(logFile, 'a');
     try {
@@ -29,13 +30,19 @@ export class NginxProcess {
       fs.closeSync(log);
     }
     this.exit = new Promise((resolve) => this.child.once('exit', () => {
+      // Kept now: once this process lets go of the pipe, the watchdog removes the directory (a second later).
+      this.last = this.read();
       this.done = true;
       resolve();
     }));
   }
 
-  /** What nginx wrote so far: its error log and the access log. */
+  /** What nginx wrote so far: its error log and the access log (the access log flushes once a second). */
   public get output(): string {
+    return this.last ?? this.read();
+  }
+
+  private read(): string {
     try {
       return fs.readFileSync(this.logFile, 'utf8');
     } catch {
@@ -51,12 +58,13 @@ export class NginxProcess {
   /** Stops nginx (a fast shutdown), waiting at most `timeoutMs` before killing the whole group. */
   public async stop(timeoutMs = 5000): Promise<void> {
     this.child.stdin!.end();
-    if (this.done) {
-      return;
+    if (!this.done) {
+      const timer = setTimeout(() => this.killGroup(), timeoutMs);
+      await this.exit;
+      clearTimeout(timer);
     }
-    const timer = setTimeout(() => this.killGroup(), timeoutMs);
-    await this.exit;
-    clearTimeout(timer);
+    // Whatever is left of the group: a worker whose master died, say.
+    this.killGroup();
   }
 
   /** Kills the watchdog's process group at once (for a process that is exiting). */

@@ -56,9 +56,16 @@ export async function serve(argv: string[]): Promise<Served> {
   const plain = layout.ports.get(podPort) ?? [...layout.ports.values()][0];
   const tls = [...layout.ports].find(([p]) => layout.tlsPorts.has(p))?.[1];
   for (const deadline = Date.now() + 10000; ;) {
-    const ok = await new Promise<boolean>((resolve) => http.get({ host: '127.0.0.1', port: plain, path: '/_sidecar/healthz', timeout: 1000 },
-      (res) => { res.resume(); resolve(res.statusCode === 200); }).on('error', () => resolve(false)));
-    if (ok) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port: plain, path: '/_sidecar/healthz', timeout: 1000 },
+        (res) => { res.resume(); resolve(res.statusCode === 200); });
+      req.on('timeout', () => req.destroy()).on('error', () => resolve(false));
+    });
+    // (an answer from a port nginx could not bind is someone else's: nginx has exited then)
+    if (ok && !proc.exited) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (ok && !proc.exited) {
       break;
     }
     if (proc.exited || Date.now() > deadline) {

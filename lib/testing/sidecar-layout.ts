@@ -62,7 +62,8 @@ export async function layOut(c: NginxContainer, confDir: string, app: string, op
     // Proxy routes reach the app through the upstream block's server: the stub app here.
     const conf = fs.readFileSync(workdir.confFile, 'utf8')
       .replace(/(upstream\s+\S+\s*\{[^}]*?\bserver\s+)127\.0\.0\.1:\d+/g, (_m, head: string) => `${head}${app}`);
-    fs.writeFileSync(workdir.confFile, conf);
+    // A conf without an access_log (a custom nginxConf) would write to the host's /var/log/nginx.
+    fs.writeFileSync(workdir.confFile, /(^|[\s;{}])access_log\s/.test(conf) ? conf : conf.replace(/(^|[\s;{}])(http\s*\{)/, '$1$2 access_log /dev/stdout;'));
     const secret = c.mounts.find((m) => m.volume?.secret);
     const certificate = secret ? fs.readFileSync(path.join(workdir.toLocal(secret.mountPath.replace(/\/$/, '')), 'tls.crt')) : undefined;
     const args = c.command.slice(1).map((a, i, all) => (all[i - 1] === '-c' ? workdir.confFile : a));

@@ -123,7 +123,7 @@ export class SidecarTestServer {
   }
 
   /** A request to the sidecar (plain HTTP, or `https: true`), on a new connection. */
-  public request(path: string, options: TestRequestOptions = {}): Promise<TestResponse> {
+  public async request(path: string, options: TestRequestOptions = {}): Promise<TestResponse> {
     return request(this.portFor(options.https), path, options, this.layout.certificate);
   }
 
@@ -133,12 +133,12 @@ export class SidecarTestServer {
   }
 
   /** A WebSocket upgrade through the sidecar's plain port (the stub app accepts it and echoes what it gets). */
-  public upgrade(path: string, headers: { [name: string]: string } = {}): Promise<TestUpgrade> {
+  public async upgrade(path: string, headers: { [name: string]: string } = {}): Promise<TestUpgrade> {
     return upgrade(this.portFor(false), path, headers);
   }
 
   /** Bytes sent as they are on a new connection; everything the sidecar sent back until it closed. */
-  public raw(bytes: string | Buffer, options: { https?: boolean; timeoutMs?: number } = {}): Promise<Buffer> {
+  public async raw(bytes: string | Buffer, options: { https?: boolean; timeoutMs?: number } = {}): Promise<Buffer> {
     return rawRequest(this.portFor(options.https), bytes, options, this.layout.certificate);
   }
 

@@ -10,8 +10,8 @@ import { NginxContainer, nginxContainers } from '../validation/nginx-containers'
  */
 export type SidecarSource = IConstruct | ReadonlyArray<unknown> | string;
 
-/** The objects of a source; for a sidecar construct, also the nginx.conf it renders (to pick its workload). */
-function manifestsOf(source: SidecarSource): { manifests: LoadedManifest[]; conf?: string } {
+/** The objects of a source; for a sidecar construct, also the name of its config ConfigMap (to pick its workload). */
+function manifestsOf(source: SidecarSource): { manifests: LoadedManifest[]; configMap?: string } {
   if (typeof source === 'string') {
     return { manifests: loadManifests([source]) };
   }
@@ -23,17 +23,18 @@ function manifestsOf(source: SidecarSource): { manifests: LoadedManifest[]; conf
     throw new Error(`SidecarTestServer.start: ${String(source)} is not a chart, a construct, synthesized objects or YAML file paths`);
   }
   const manifests = loadManifests(Chart.of(construct).toJson());
-  const render = (construct as { renderNginxConf?: () => string }).renderNginxConf;
-  return { manifests, ...(typeof render === 'function' ? { conf: render.call(construct) } : {}) };
+  // A ReverseProxySidecar's config ConfigMap is named by its content: its name is final once synthesized.
+  const configMap = (construct as { configMap?: { name?: unknown } }).configMap?.name;
+  return { manifests, ...(configMap !== undefined ? { configMap: String(configMap) } : {}) };
 }
 
 /** The nginx container to run: the only one, the one of `workload` (its name), or the sidecar construct's. */
 export function pickSidecar(source: SidecarSource, workload?: string): NginxContainer {
-  const { manifests, conf } = manifestsOf(source);
+  const { manifests, configMap } = manifestsOf(source);
   const all = nginxContainers(manifests).filter((c) => c.confMount?.configMap);
   const named = (c: NginxContainer) => `${c.workload.ref.kind} "${c.workload.ref.name}"`;
   const candidates = all.filter((c) => (workload === undefined || c.workload.ref.name === workload)
-    && (conf === undefined || Object.values(c.confMount!.configMap!.object.data ?? {}).includes(conf)));
+    && (configMap === undefined || c.confMount!.configMap!.object.metadata?.name === configMap));
   if (candidates.length === 1) {
     return candidates[0];
   }

@@ -86,7 +86,14 @@ function response(status: number, rawHeaders: string[], rawBody: Buffer): TestRe
     joined[k] = k in joined && k !== 'set-cookie' ? `${joined[k]}, ${v}` : joined[k] ?? v;
   }
   const gzipped = /\bgzip\b/i.test(joined['content-encoding'] ?? '');
-  const body = gzipped && rawBody.length > 0 ? zlib.gunzipSync(rawBody) : rawBody;
+  let body = rawBody;
+  if (gzipped && rawBody.length > 0) {
+    try {
+      body = zlib.gunzipSync(rawBody);
+    } catch (e) {
+      throw new Error(`the answer says Content-Encoding: gzip, but its body is not gzip (${(e as Error).message}): ${rawBody.toString('utf8', 0, 80)}`);
+    }
+  }
   return { status, headers: joined, rawHeaders, rawBody, body, text: body.toString('utf8') };
 }
 
@@ -95,7 +102,10 @@ function requestHttp2(port: number, path: string, options: TestRequestOptions, c
   return new Promise((resolve, reject) => {
     const session = http2.connect(`https://127.0.0.1:${port}`, { ca, servername: 'localhost', checkServerIdentity: () => undefined });
     session.on('error', reject);
-    const { Host: host, ...headers } = { Host: 'localhost', ...options.headers };
+    // Host (any case) is :authority in HTTP/2.
+    const given = Object.entries(options.headers ?? {});
+    const host = given.find(([k]) => k.toLowerCase() === 'host')?.[1] ?? 'localhost';
+    const headers = Object.fromEntries(given.filter(([k]) => k.toLowerCase() !== 'host'));
     const req = session.request({ ':method': options.method ?? 'GET', ':path': path, ':authority': host, ...headers });
     req.setTimeout(options.timeoutMs ?? 10000, () => req.close(http2.constants.NGHTTP2_CANCEL));
     const chunks: Buffer[] = [];
@@ -110,7 +120,15 @@ function requestHttp2(port: number, path: string, options: TestRequestOptions, c
     req.on('error', reject);
     req.on('end', () => {
       session.close();
-      resolve(response(status, rawHeaders, Buffer.concat(chunks)));
+      if (status === 0) {
+        reject(new Error(`no answer to ${options.method ?? 'GET'} ${path} over HTTP/2 in ${options.timeoutMs ?? 10000} ms`));
+        return;
+      }
+      try {
+        resolve(response(status, rawHeaders, Buffer.concat(chunks)));
+      } catch (e) {
+        reject(e);
+      }
     });
     req.end(options.body === undefined ? undefined : Buffer.from(options.body));
   });
@@ -137,7 +155,13 @@ export function request(port: number, path: string, options: TestRequestOptions,
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
-      res.on('end', () => resolve(response(res.statusCode ?? 0, res.rawHeaders, Buffer.concat(chunks))));
+      res.on('end', () => {
+        try {
+          resolve(response(res.statusCode ?? 0, res.rawHeaders, Buffer.concat(chunks)));
+        } catch (e) {
+          reject(e);
+        }
+      });
     });
     req.end(body);
   });
@@ -145,8 +169,9 @@ export function request(port: number, path: string, options: TestRequestOptions,
 
 /**
  * Sends `bytes` as they are on a new connection (over TLS trusting `ca` when given) and returns
- * everything the server sent until it closed, or until `timeoutMs`: for requests no client would
- * send (odd paths, bad headers, HTTP/1.0 without a Host).
+ * everything the server sent until it closed, or until `timeoutMs` (2 s by default: an HTTP/1.1
+ * request without `Connection: close` is kept alive): for requests no client would send (odd
+ * paths, bad headers, HTTP/1.0 without a Host).
  */
 export function rawRequest(port: number, bytes: string | Buffer, opts: { https?: boolean; timeoutMs?: number }, ca?: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -154,7 +179,7 @@ export function rawRequest(port: number, bytes: string | Buffer, opts: { https?:
     const socket: net.Socket = opts.https
       ? tls.connect({ host: '127.0.0.1', port, ca, servername: 'localhost', checkServerIdentity: () => undefined })
       : net.connect({ host: '127.0.0.1', port });
-    const timer = setTimeout(() => socket.destroy(), opts.timeoutMs ?? 10000);
+    const timer = setTimeout(() => socket.destroy(), opts.timeoutMs ?? 2000);
     socket.on(opts.https ? 'secureConnect' : 'connect', () => socket.write(bytes));
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('error', (e) => {

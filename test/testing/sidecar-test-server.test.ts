@@ -131,6 +131,42 @@ describeWithTools(['nginx'], 'SidecarTestServer sources and lifecycle', () => {
     }
   });
 
+  test('from a ReverseProxySidecar whose nginx.conf is the same as another\'s: still its own workload', async () => {
+    const c = Testing.chart();
+    const make = (id: string) => new ReverseProxySidecar(c, `${id}-proxy`, {
+      host: SidecarHost.fromWorkload(new kplus.Deployment(c, id, { containers: [APP] })), routes: [Route.proxy('/')],
+    });
+    make('a');
+    const b = make('b');
+    const server = await SidecarTestServer.start(b);
+    await server.stop();
+  });
+
+  test('a config nginx refuses: its own message, and nothing left behind', async () => {
+    const c = Testing.chart();
+    const conf = 'pid /var/cache/nginx/nginx.pid;\nevents {}\nhttp { server { listen 8080; location = /_sidecar/healthz { return 200; } '
+      + 'no_such_directive on; } }\n';
+    new ReverseProxySidecar(c, 'proxy', { host: SidecarHost.fromWorkload(new kplus.Deployment(c, 'web', { containers: [APP] })), nginxConf: conf });
+    await expect(SidecarTestServer.start(c)).rejects.toThrow(/nginx exited before it was ready:\n.*\[emerg\].*unknown directive "no_such_directive"/);
+  });
+
+  test('stop() after nginx\'s master died leaves no worker serving', async () => {
+    const server = await SidecarTestServer.start(chart().chart);
+    const port = server.port(8080);
+    process.kill(server._masterPid(), 'SIGKILL');
+    await server.stop();
+    expect(spawnSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' }).status).not.toBe(0);
+  });
+
+  test('a body labelled gzip that is not: the request fails, saying so', async () => {
+    const server = await SidecarTestServer.start(chart().chart, { app: { '/': { headers: { 'Content-Encoding': 'gzip' }, body: 'plain' } } });
+    try {
+      await expect(server.get('/')).rejects.toThrow('the answer says Content-Encoding: gzip, but its body is not gzip');
+    } finally {
+      await server.stop();
+    }
+  });
+
   test('without nginx: an error with the install line', async () => {
     await expect(SidecarTestServer.start(chart().chart, { nginxBinary: '/nonexistent/nginx' })).rejects.toThrow(
       'SidecarTestServer needs a local nginx: install nginx (Debian/Ubuntu: apt-get install nginx-light; macOS: brew install nginx) or pass nginxBinary');
