@@ -8,6 +8,17 @@ const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 /** A DNS-1123 subdomain: the prefix of a label or annotation key. */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** Whether a value is a DNS-1123 subdomain of at most 253 characters (a Secret's, an IngressClass' name). */
+export function isDnsSubdomain(value: string): boolean {
+  return value.length <= 253 && DNS_SUBDOMAIN.test(value);
+}
+
+/** Whether a value is a plain object (a literal or `Object.create(null)`): a Map's or an array's entries are not properties. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  return proto === Object.prototype || proto === null;
+}
+
 /** A Service's (and its Ingress') `metadata.name`: a DNS-1035 label of at most 63 characters. */
 export function checkServiceName(field: string, value: unknown): string {
   if (typeof value !== 'string' || value.length > 63 || !DNS_1035_LABEL.test(value)) {
@@ -31,8 +42,7 @@ function checkMap(field: string, value: unknown): Record<string, unknown> {
     return {};
   }
   // A plain object only: a Map's (or an array's) entries would not be read.
-  const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
-  if (proto !== Object.prototype && proto !== null) {
+  if (!isPlainObject(value)) {
     throw invalid(field, value instanceof Map ? Object.fromEntries(value) : value, 'must be an object of string values (or left out), not a Map');
   }
   return value as Record<string, unknown>;
@@ -68,7 +78,7 @@ export function checkAnnotations(field: string, value: unknown): Record<string, 
 
 /** An object name that is a DNS-1123 subdomain (an IngressClass, a Secret), at most 253 characters. */
 export function checkDnsSubdomain(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+  if (typeof value !== 'string' || !isDnsSubdomain(value)) {
     throw invalid(field, value, 'must be a DNS subdomain of at most 253 characters (lower-case letters, digits, "-", ".")');
   }
   return value;

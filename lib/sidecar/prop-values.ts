@@ -1,5 +1,6 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { invalid } from '../errors';
+import { isPlainObject } from '../k8s/metadata-values';
 
 /**
  * Checks of prop values that TypeScript would catch but plain JavaScript (or a jsii language) does
@@ -110,8 +111,7 @@ export function checkString(field: string, value: unknown): string {
  * the message. A `Map`, an array or a class instance is refused: its entries would not be read.
  */
 export function checkRecord(field: string, value: unknown, what: string): Record<string, unknown> {
-  const proto = value !== null && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
-  if (proto !== Object.prototype && proto !== null) {
+  if (!isPlainObject(value)) {
     if (value instanceof Map) {
       throw invalid(field, Object.fromEntries(value), `is a Map, whose entries would not be read: give an object of ${what} ({ name: value })`);
     }

@@ -115,7 +115,7 @@ export class ReverseProxySidecar extends Construct {
     this.files = new RenderedFiles(() => this.renderFiles());
     this.configMap = contentNamedConfigMap(this, 'config', this.host.apiObject.metadata.namespace,
       () => ({ data: this.files.get().config, binaryData: this.files.get().configBinary }),
-      // Rendered after every validation of a synthesis: the Services read for it are stale now.
+      // Rendered after every validation of a synthesis: the app scan read for it is stale now.
       () => forgetScan(this.node.root));
     this.content = new ContentVolumes(this, this.host, this.containerName, () => this.files.get().content, this.props.gzip);
     const exporter = this.props.metrics?.exporter;

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { invalid } from '../errors';
+import { isDnsSubdomain } from '../k8s/metadata-values';
 import { checkPort } from '../nginx/tokens';
 import { checkPortName } from './container-values';
 import { ResolvedMetrics } from './metrics';
@@ -68,8 +69,6 @@ export interface ResolvedTls {
   readonly rotationCheckSeconds?: number;
 }
 
-/** A DNS subdomain name (RFC 1123), as Kubernetes requires of a Secret's name. */
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** The longest HSTS max-age accepted: two years, twice what the HSTS preload list asks for. */
 const MAX_HSTS_SECONDS = 2 * 365 * 24 * 3600;
@@ -88,7 +87,7 @@ export function resolveTls(value: TlsOptions | undefined,
   if (secretName === '') {
     throw invalid('tls.secretName', secretName, 'is empty: name the kubernetes.io/tls Secret that holds tls.crt and tls.key');
   }
-  if (secretName.length > 253 || !DNS_SUBDOMAIN.test(secretName)) {
+  if (!isDnsSubdomain(secretName)) {
     throw invalid('tls.secretName', secretName, 'is not a name Kubernetes accepts for a Secret: at most 253 lower-case '
       + 'letters, digits, "-" and ".", starting and ending with a letter or digit');
   }
