@@ -111,4 +111,10 @@ describe('renderNginxConf: http-level traffic settings', () => {
     expect(conf).toMatch(/^worker_rlimit_nofile 8192;$/m);
     expect(block(conf, 'events').direct).toStrictEqual(['worker_connections 4096;']);
   });
+
+  it('compiles its regular expressions once, at start (PCRE JIT), in the main context', () => {
+    const conf = renderNginxConf(baseModel());
+    expect(conf).toMatch(/^pcre_jit on;$/m);
+    expect(block(conf, 'http').all).not.toContain('pcre_jit on;');
+  });
 });
