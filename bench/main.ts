@@ -1,9 +1,10 @@
-// npm run bench [-- --smoke] [--conf NAME=PATH ...] [--rows A1,P1] [--seconds N] [--reps N] [--no-synth] [--out FILE]
+// npm run bench [-- --smoke] [--conf NAME=PATH ...] [--rows A1,P1] [--seconds N] [--reps N] [--no-synth] [--no-peers] [--out FILE]
 //
 // Issue 9's benchmark: the alertmanager and flask-hello pods from dist/ run as a kubelet would
 // (test/support/pod-runner.ts, real nginx, AlertManager and gunicorn), loaded by wrk from a client
 // network namespace on a veth pair (MTU 1500) or from the pod's loopback; the sidecar beside the
-// app direct and nginx's own static-file ceiling, with ratios; then synthesis at 10/100/1,000
+// app direct, nginx's own static-file ceiling and the peers a user could pick instead (Varnish,
+// HAProxy, Caddy: bench/peers/), per request and per CPU-second; then synthesis at 10/100/1,000
 // Deployments. Writes BENCHMARKS.md and its chart (smoke runs write under test-output/bench/).
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -13,9 +14,10 @@ import { httpSync } from '../test/support/pod-http';
 import { RunningPod } from '../test/support/pod-runner';
 import { prepareUi } from './asset';
 import { cacheChecks } from './checks';
+import { PEERS, Peer, checkPeersInstalled } from './peers';
 import { ROOT, generatedAlertmanagerConf, nginxWorkers, rssKb, sidecarPort, startAlertmanager, startFlask } from './pods';
 import { Report, writeReport } from './report';
-import { BROWSER, Check, Measure, PORTS, ROWS, RowDef, TargetKind } from './rows';
+import { BROWSER, Check, Measure, PORTS, ROWS, RowDef, TargetKind, perCpuSecond } from './rows';
 import { benchSynth } from './synth';
 import { benchTestServer } from './test-server';
 import { WrkResult, runWrk } from './wrk';
@@ -27,6 +29,7 @@ interface Args {
   confs: Array<{ name: string; file?: string; text: string }>;
   rows?: Set<string>;
   synth: boolean;
+  peers: Peer[];
   out: string;
 }
 
@@ -38,6 +41,7 @@ function parseArgs(argv: string[]): Args {
   let reps = smoke ? 1 : 3;
   let out = smoke ? path.join(ROOT, 'test-output', 'bench', 'BENCHMARKS.md') : path.join(ROOT, 'BENCHMARKS.md');
   let synth = true;
+  let peers = true;
   let generated = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -64,10 +68,12 @@ function parseArgs(argv: string[]): Args {
       reps = Number(value());
     } else if (a === '--no-synth') {
       synth = false;
+    } else if (a === '--no-peers') {
+      peers = false;
     } else if (a === '--out') {
       out = path.resolve(value());
     } else {
-      throw new Error(`unknown argument ${a}\nusage: npm run bench -- [--smoke] [--conf NAME=PATH]... [--no-generated] [--rows A1,P1] [--seconds N] [--reps N] [--no-synth] [--out FILE]`);
+      throw new Error(`unknown argument ${a}\nusage: npm run bench -- [--smoke] [--conf NAME=PATH]... [--no-generated] [--rows A1,P1] [--seconds N] [--reps N] [--no-synth] [--no-peers] [--out FILE]`);
     }
   }
   if (generated) {
@@ -76,7 +82,7 @@ function parseArgs(argv: string[]): Args {
   if (confs.length === 0) {
     throw new Error('no sidecar config to measure');
   }
-  return { smoke, seconds, reps, confs, rows, synth, out };
+  return { smoke, seconds, reps, confs, rows, synth, peers: peers ? PEERS : [], out };
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -100,40 +106,51 @@ function printMeasure(row: RowDef, m: Measure): void {
   console.log(`${row.id} ${row.title.padEnd(52)} ${m.target.padEnd(12)} ${fmt(w.rps).padStart(7)} req/s `
     + `${fmt(w.bytesPerResponse).padStart(7)} B/resp p50 ${fmt(w.p50us).padStart(6)} µs p99 ${fmt(w.p99us).padStart(7)} µs `
     + `errors ${w.socketErrors}/${w.non2xx} ${m.check.status} ${m.check.encoding || 'identity'} ${m.check.cache} `
-    + `(req/s ${fmt(m.rpsRange[0])}–${fmt(m.rpsRange[1])})`);
+    + `(req/s ${fmt(m.rpsRange[0])}–${fmt(m.rpsRange[1])}) ${m.cpuSeconds !== undefined ? `${fmt(perCpuSecond(m) ?? 0)} req/CPU-s` : ''}`);
+}
+
+/** One thing measured: where it listens and the container whose CPU time it spends. */
+interface Target {
+  readonly kind: TargetKind;
+  readonly name: string;
+  readonly port: number;
+  readonly container: string;
 }
 
 /**
  * Runs the rows of one pod for the given targets: each row `reps` times round the targets
  * (interleaved, so a noisy neighbour hits them alike), keeping for each target the run with the
- * median req/s and the spread of all.
+ * median req/s, the CPU time its container spent in that run, and the spread of all.
  */
-async function runRows(pod: RunningPod, rows: RowDef[], targets: Array<{ kind: TargetKind; name: string; port: number }>,
+async function runRows(pod: RunningPod, rows: RowDef[], targets: Target[],
   seconds: number, reps: number, results: Map<string, Measure[]>): Promise<void> {
   const client = pod.addVethClient({ mtu: 1500 });
   for (const row of rows) {
     const netns = row.via === 'veth' ? client.netns : pod.netns;
     const host = row.via === 'veth' ? client.podAddress : '127.0.0.1';
     const here = targets.filter((x) => row.targets.includes(x.kind));
-    const url = (t: { kind: TargetKind; port: number }) => `http://${host}:${t.port}${t.kind === 'direct' ? row.directPath ?? row.path : row.path}`;
+    const url = (t: Target) => `http://${host}:${t.port}${t.kind === 'direct' ? row.directPath ?? row.path : row.path}`;
     // Fill the cache (or warm the app), then check what a client of this row gets.
     const checks = here.map((t) => {
       check(netns, url(t), row.browser);
       return check(netns, url(t), row.browser);
     });
-    const runs: WrkResult[][] = here.map(() => []);
+    const runs: Array<Array<{ wrk: WrkResult; cpuSeconds: number }>> = here.map(() => []);
     for (let r = 0; r < reps; r++) {
       for (const [i, t] of here.entries()) {
-        runs[i].push(await runWrk({ netns, url: url(t), connections: row.connections, seconds, headers: row.browser ? BROWSER : {} }));
+        const cpu0 = pod.cpuSeconds(t.container);
+        const wrk = await runWrk({ netns, url: url(t), connections: row.connections, seconds, headers: row.browser ? BROWSER : {} });
+        runs[i].push({ wrk, cpuSeconds: pod.cpuSeconds(t.container) - cpu0 });
         // Let the sockets of the last run close before the next.
         await sleep(row.connections > 64 ? 1500 : 200);
       }
     }
     here.forEach((t, i) => {
-      const sorted = [...runs[i]].sort((a, b) => a.rps - b.rps);
+      const sorted = [...runs[i]].sort((a, b) => a.wrk.rps - b.wrk.rps);
+      const median = sorted[Math.floor((sorted.length - 1) / 2)];
       const m: Measure = {
-        target: t.name, kind: t.kind, wrk: sorted[Math.floor((sorted.length - 1) / 2)], check: checks[i],
-        rpsRange: [sorted[0].rps, sorted[sorted.length - 1].rps],
+        target: t.name, kind: t.kind, wrk: median.wrk, cpuSeconds: median.cpuSeconds, check: checks[i],
+        rpsRange: [sorted[0].wrk.rps, sorted[sorted.length - 1].wrk.rps],
       };
       results.set(row.id, [...(results.get(row.id) ?? []), m]);
       printMeasure(row, m);
@@ -156,6 +173,9 @@ function machine(): Report['machine'] {
     wrk: /wrk (\S+)/.exec(sh('wrk', ['-v']))?.[1] ?? '?',
     alertmanager: /version (\S+)/.exec(sh('prometheus-alertmanager', ['--version']))?.[1] ?? '?',
     gunicorn: sh('gunicorn', ['--version']),
+    varnish: /varnish-(\S+)/.exec(sh('varnishd', ['-V']))?.[1] ?? '?',
+    haproxy: /version (\S+)/.exec(sh('haproxy', ['-v']))?.[1] ?? '?',
+    caddy: sh('caddy', ['version']).split(/\s/)[0],
     node: process.version,
     memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
   };
@@ -174,6 +194,7 @@ async function main(): Promise<void> {
     return render(process.argv[i + 1]);
   }
   const args = parseArgs(process.argv.slice(2));
+  checkPeersInstalled(args.peers);
   const t0 = Date.now();
   const want = (r: RowDef) => !args.rows || args.rows.has(r.id);
   const results = new Map<string, Measure[]>();
@@ -184,11 +205,13 @@ async function main(): Promise<void> {
 
   const amRows = ROWS.filter((r) => r.pod === 'alertmanager' && want(r));
   if (amRows.length) {
-    const pod = await startAlertmanager(args.confs.map((c) => c.text), ui);
+    const pod = await startAlertmanager(args.confs.map((c) => c.text), ui, args.peers);
     try {
-      const sidecars = args.confs.map((c, i) => ({ kind: 'sidecar' as TargetKind, name: c.name, port: sidecarPort(i) }));
+      const sidecars: Target[] = args.confs.map((c, i) => ({ kind: 'sidecar', name: c.name, port: sidecarPort(i), container: i === 0 ? 'nginx' : `nginx-${i}` }));
+      const peers: Target[] = args.peers.map((p) => ({ kind: 'peer', name: p.name, port: p.port, container: p.name }));
       const idle = sidecars.map((t) => nginxWorkers(pod, t.port).map(rssKb));
-      for (const t of sidecars) {
+      // Debian's Caddy has no cache: nothing of the cache to check.
+      for (const t of [...sidecars, ...peers.filter((t) => args.peers.find((p) => p.name === t.name)!.caches)]) {
         const found = cacheChecks(pod, t.port, ui.css);
         checks.push({ conf: t.name, checks: found });
         for (const c of found) {
@@ -196,8 +219,8 @@ async function main(): Promise<void> {
           console.log(`check ${t.name}: ${c.ok ? 'ok  ' : 'FAIL'} ${c.name} (${c.detail})`);
         }
       }
-      const targets = [{ kind: 'direct' as TargetKind, name: 'direct', port: PORTS.alertmanager.direct }, ...sidecars,
-        { kind: 'ceiling' as TargetKind, name: 'ceiling', port: PORTS.alertmanager.ceiling }];
+      const targets: Target[] = [{ kind: 'direct', name: 'direct', port: PORTS.alertmanager.direct, container: 'alertmanager' }, ...sidecars,
+        { kind: 'ceiling', name: 'ceiling', port: PORTS.alertmanager.ceiling, container: 'ceiling' }, ...peers];
       await runRows(pod, amRows, targets, args.seconds, args.reps, results);
       sidecars.forEach((t, i) => memory.push({
         conf: t.name, workers: idle[i].length, idleKb: sum(idle[i]), afterKb: sum(nginxWorkers(pod, t.port).map(rssKb)),
@@ -210,8 +233,8 @@ async function main(): Promise<void> {
   if (flaskRows.length) {
     const pod = await startFlask();
     try {
-      await runRows(pod, flaskRows, [{ kind: 'direct', name: 'direct', port: PORTS.flask.direct },
-        { kind: 'sidecar', name: 'generated', port: PORTS.flask.sidecar }], args.seconds, args.reps, results);
+      await runRows(pod, flaskRows, [{ kind: 'direct', name: 'direct', port: PORTS.flask.direct, container: 'app' },
+        { kind: 'sidecar', name: 'generated', port: PORTS.flask.sidecar, container: 'nginx' }], args.seconds, args.reps, results);
     } finally {
       await pod.stop();
     }
@@ -243,6 +266,7 @@ async function main(): Promise<void> {
     testServer,
     elapsedS: (Date.now() - t0) / 1000,
   };
+  fs.mkdirSync(path.dirname(args.out), { recursive: true });
   fs.writeFileSync(args.out.replace(/\.md$/, '') + '.json', JSON.stringify({ ...report, rows: report.rows.map((r) => ({ id: r.row.id, measures: r.measures })) }, null, 1));
   await writeReport(report, args.out);
   // eslint-disable-next-line no-console

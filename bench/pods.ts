@@ -5,6 +5,7 @@ import { EXAMPLE_IMAGES } from '../test/support/images';
 import { K8sObject, loadYaml, podTemplateOf } from '../test/support/manifests';
 import { RunningPod } from '../test/support/pod-runner';
 import { ImageMapping } from '../test/support/pod-sandbox';
+import { PEER_IMAGES, Peer, addPeers } from './peers';
 
 export const ROOT = path.join(__dirname, '..');
 export const SIDECAR_PORT = 8080;
@@ -62,9 +63,10 @@ export function sidecarPort(i: number): number {
  * config runs in a copy of the sidecar container (own ConfigMap and cache emptyDir) with its
  * `listen ${SIDECAR_PORT}` moved to `sidecarPort(i)`, so every config is measured in the same pod,
  * row by row. Plus a "ceiling" container: a second nginx serving the same stylesheet (and its .gz)
- * as static files on ${CEILING_PORT}, with as many workers as the first sidecar.
+ * as static files on ${CEILING_PORT}, with as many workers as the first sidecar; and each of `peers`
+ * (bench/peers.ts) as a container of its own.
  */
-export function alertmanagerObjects(confs: string[], css: Buffer, gz: Buffer): { objects: K8sObject[]; workload: K8sObject } {
+export function alertmanagerObjects(confs: string[], css: Buffer, gz: Buffer, peers: Peer[] = []): { objects: K8sObject[]; workload: K8sObject } {
   const objects = loadYaml(path.join(ROOT, 'dist', 'alertmanager.k8s.yaml'));
   const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith(`${AM_CONFIG_MAP}-`))!;
   cm.data['nginx.conf'] = confs[0];
@@ -117,6 +119,7 @@ export function alertmanagerObjects(confs: string[], css: Buffer, gz: Buffer): {
       { name: 'ceiling-cache', mountPath: '/var/cache/nginx' },
     ],
   });
+  addPeers(objects, spec, cm.metadata.namespace, sidecar.securityContext, peers);
   return { objects, workload };
 }
 
@@ -125,6 +128,7 @@ export function benchImages(uiDir: string): Record<string, ImageMapping> {
   const am = EXAMPLE_IMAGES['quay.io/prometheus/alertmanager'];
   return {
     ...EXAMPLE_IMAGES,
+    ...PEER_IMAGES,
     'quay.io/prometheus/alertmanager': { ...am, files: am.files!.map((f) => ({ ...f, hostPath: uiDir })) },
   };
 }
@@ -132,8 +136,8 @@ export function benchImages(uiDir: string): Record<string, ImageMapping> {
 /** Access logs at tens of thousands of requests a second: keep only the tail in memory. */
 const MAX_LOG_BYTES = 1 << 20;
 
-export async function startAlertmanager(confs: string[], ui: { dir: string; css: Buffer; gz: Buffer }): Promise<RunningPod> {
-  const { objects, workload } = alertmanagerObjects(confs, ui.css, ui.gz);
+export async function startAlertmanager(confs: string[], ui: { dir: string; css: Buffer; gz: Buffer }, peers: Peer[] = []): Promise<RunningPod> {
+  const { objects, workload } = alertmanagerObjects(confs, ui.css, ui.gz, peers);
   return RunningPod.start(objects, workload, { images: benchImages(ui.dir), maxLogBytes: MAX_LOG_BYTES });
 }
 

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CacheCheck } from './checks';
-import { Measure, RowDef } from './rows';
+import { Measure, RowDef, perCpuSecond } from './rows';
+import { peersTable } from './report-peers';
 import { SynthSample } from './synth';
 import { TestServerSample } from './test-server';
 
@@ -57,20 +58,21 @@ async function chart(report: Report): Promise<string> {
 
 function dataPlaneTable(report: Report): string[] {
   const lines = [
-    '| Row | Target | req/s (median) | range | × direct | × ceiling | bytes/response | p50 µs | p99 µs | errors: socket / ≥400 | answer |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|---|',
+    '| Row | Target | req/s (median) | range | × direct | × ceiling | req/CPU-s | bytes/response | p50 µs | p99 µs | errors: socket / ≥400 | answer |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|',
   ];
   for (const { row, measures } of report.rows) {
     const d = measures.find((m) => m.kind === 'direct');
     const c = measures.find((m) => m.kind === 'ceiling');
     for (const m of measures) {
       const w = m.wrk;
-      const added = row.latency && d && m.kind === 'sidecar' ? ` (${signed(w.p50us - d.wrk.p50us)})` : '';
-      const added99 = row.latency && d && m.kind === 'sidecar' ? ` (${signed(w.p99us - d.wrk.p99us)})` : '';
+      const cpu = perCpuSecond(m);
+      const added = row.latency && d && m.kind !== 'direct' ? ` (${signed(w.p50us - d.wrk.p50us)})` : '';
+      const added99 = row.latency && d && m.kind !== 'direct' ? ` (${signed(w.p99us - d.wrk.p99us)})` : '';
       const answer = [m.check.status, m.check.encoding || 'identity', m.check.cache].filter(Boolean).join(' ');
       lines.push(`| ${row.id} ${row.title}${row.via === 'loopback' ? '' : ' (veth)'} | ${m.kind === 'sidecar' ? `**sidecar: ${m.target}**` : m.target} `
         + `| ${int(w.rps)} | ${int(m.rpsRange[0])}–${int(m.rpsRange[1])} | ${m.kind === 'direct' ? '' : ratio(w.rps, d?.wrk.rps)} | ${m.kind === 'ceiling' ? '' : ratio(w.rps, c?.wrk.rps)} `
-        + `| ${int(w.bytesPerResponse)} | ${int(w.p50us)}${added} | ${int(w.p99us)}${added99} | ${w.socketErrors} / ${w.non2xx} | ${answer} |`);
+        + `| ${cpu ? int(cpu) : ''} | ${int(w.bytesPerResponse)} | ${int(w.p50us)}${added} | ${int(w.p99us)}${added99} | ${w.socketErrors} / ${w.non2xx} | ${answer} |`);
     }
   }
   return lines;
@@ -143,7 +145,7 @@ export async function writeReport(report: Report, out: string): Promise<void> {
   const m = report.machine;
   const cmd = ['npm run bench', ...(report.argv.length ? ['--', ...report.argv] : [])].join(' ');
   const text = [
-    '# Benchmarks (issue 9)',
+    '# Benchmarks',
     '',
     `Written by \`${cmd}\` (${report.smoke ? 'smoke run, about a second per row: the figures mean nothing' : `each row ${report.reps} times round its targets, ${report.seconds} s each`}; `
       + `the whole run took ${Math.round(report.elapsedS)} s). One run, every row side by side; each figure is the run with the median req/s, `
@@ -160,13 +162,15 @@ export async function writeReport(report: Report, out: string): Promise<void> {
     `| AlertManager | ${m.alertmanager} (Debian) |`,
     `| gunicorn | ${m.gunicorn} |`,
     `| wrk | ${m.wrk} (Debian) |`,
+    ...(m.varnish ? [`| Varnish | ${m.varnish} (Debian) |`, `| HAProxy | ${m.haproxy} (Debian) |`, `| Caddy | ${m.caddy} (Debian) |`] : []),
     `| node | ${m.node} |`,
     '',
     '## How it runs',
     '',
     '```sh',
-    'npm ci && npm run synth             # dist/ as the README says; Debian: nginx-light prometheus-alertmanager gunicorn python3-flask wrk curl iproute2',
-    'npm run bench                       # full run: 3 × 2 s per row and target, under 5 minutes (5.5 with one --conf); BENCHMARKS.md, .svg, .json',
+    'npm ci && npm run synth             # dist/ as the README says; Debian: nginx-light prometheus-alertmanager gunicorn python3-flask wrk curl iproute2 varnish haproxy caddy',
+    'npm run bench                       # full run: 3 × 2 s per row and target, about 8 minutes (more with each --conf); BENCHMARKS.md, .svg, .json',
+    'npm run bench -- --no-peers         # without Varnish, HAProxy and Caddy',
     'npm run bench -- --smoke            # about a second per row, writes test-output/bench/',
     'npm run bench -- --conf fast=bench/configs/alertmanager-fast.conf   # another alertmanager nginx.conf, side by side',
     'npm run bench -- --rows A1,P1 --seconds 3 --no-synth                # a few rows while tuning',
@@ -187,6 +191,11 @@ export async function writeReport(report: Report, out: string): Promise<void> {
     `- Sidecar configs: ${report.confs.map((c) => `**${c.name}**${c.file ? ` (\`${c.file}\`)` : ' (dist/alertmanager.k8s.yaml, ConfigMap alertmanager-proxy-config)'}`).join(', ')}; `
       + 'all in the same pod (the first as the example\'s `nginx` container on 8080; each further one in a copy of that container, with its own '
       + 'ConfigMap and cache emptyDir, its `listen 8080` moved to 8101, 8102, ...), measured one after the other in each row. flask-hello runs its generated config.',
+    '- Peers: Varnish, HAProxy and Caddy from Debian, each a container of the same pod in front of the same AlertManager, configured '
+      + 'for the same job (cache `/lib/`, compress text, pass the API) as its docs recommend, one worker where it has the knob: '
+      + '[bench/peers/](bench/peers/README.md) has the configs and the reason for each choice. Their answers are checked as the sidecar\'s are.',
+    '- req/CPU-s: requests per CPU-second of the target\'s own container (user and system time of all its processes and threads, '
+      + 'from /proc, over the median run): the proxy\'s cost per request, whatever the number of cores it spreads over; for direct, the app\'s.',
     '- Each target is warmed by two requests (the second is the "answer" column: status, Content-Encoding, X-Cache-Status) before wrk runs.',
     '- bytes/response: HTTP bytes (headers and body) wrk received per response.',
     '',
@@ -194,10 +203,19 @@ export async function writeReport(report: Report, out: string): Promise<void> {
     '',
     ...targetsTable(report),
     '',
+    ...(report.rows.some((r) => r.measures.some((m) => m.kind === 'peer')) ? [
+      '## Against the peers',
+      '',
+      'The sidecar (generated config) beside the best peer of each row, by requests per second and by requests per CPU-second of each '
+        + 'one\'s own container (full figures per peer under Data plane). Caddy has no cache in Debian: on the cached rows it proxies every request.',
+      '',
+      ...peersTable(report.rows),
+      '',
+    ] : []),
     ...(report.checks.length ? [
       '## Cache correctness',
       '',
-      'Checked in each sidecar config\'s pod before its rows run (`bench/checks.ts`), on URLs of their own:',
+      'Checked for each sidecar config and each caching peer before the rows run (`bench/checks.ts`), on URLs of their own:',
       '',
       `| check | ${report.checks.map((c) => c.conf).join(' | ')} |`,
       `|---|${report.checks.map(() => '---|').join('')}`,

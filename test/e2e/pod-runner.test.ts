@@ -231,6 +231,24 @@ describeWithTools(['unshare', 'setpriv', 'nsenter', 'ip', 'curl'], 'the pod runn
     }
   });
 
+  it('counts the CPU time of a container\'s processes, each container apart', async () => {
+    // The burner's shell spins until a file appears in the shared emptyDir, then sleeps.
+    const shared = { name: 'shared', mountPath: '/shared' };
+    await withPod(podOf([
+      ctr('burner', 'while [ ! -e /shared/stop ]; do :; done; exec -a "$0" sleep 60', { volumeMounts: [shared] }),
+      ctr('idle', 'exec -a "$0" sleep 60', { volumeMounts: [shared] }),
+    ], { volumes: [{ name: 'shared', emptyDir: {} }] }), async (pod) => {
+      const before = { burner: pod.cpuSeconds('burner'), idle: pod.cpuSeconds('idle') };
+      await sleep(400);
+      const burnt = pod.cpuSeconds('burner') - before.burner;
+      expect(burnt).toBeGreaterThan(0.1);
+      expect(burnt).toBeLessThan(0.6);
+      expect(pod.cpuSeconds('idle') - before.idle).toBeLessThan(0.03);
+      expect(() => pod.cpuSeconds('nope')).toThrow('container "nope" was not started');
+      await sh(pod, 'idle', 'touch /shared/stop');
+    });
+  });
+
   describe('readiness', () => {
     const server = (port: number) => ctr('web', `sleep 0.7; exec /usr/bin/python3 -m http.server ${port} --bind 127.0.0.1`,
       { ports: [{ name: 'http', containerPort: port }] });

@@ -62,6 +62,9 @@ const isNativeSidecar = (c: PreparedContainer) => c.spec.restartPolicy === 'Alwa
 /** Where pod logs are kept after a run (git-ignored). */
 const LOG_DIR = path.join(__dirname, '..', '..', 'test-output', 'pods');
 
+/** USER_HZ: the unit of /proc/PID/stat's CPU times (100 on every Linux architecture). */
+const CLOCK_TICKS = 100;
+
 const live = new Set<RunningPod>();
 let counter = 0;
 
@@ -233,6 +236,44 @@ export class RunningPod {
   /** Kills every process of one container at once (as if it crashed or was OOM-killed). */
   public async kill(container: string): Promise<void> {
     await this.signalAll(container, 'SIGKILL');
+  }
+
+  /**
+   * CPU time (user + system, every thread) used so far by the processes of one container that are
+   * alive now: its sandbox leader's descendants (not commands run by `exec`). Read before and after
+   * a load to get what the container spent on it.
+   */
+  public cpuSeconds(container: string): number {
+    const leader = this.started.get(container)?.child.pid;
+    if (leader === undefined) {
+      throw new Error(`container "${container}" was not started`);
+    }
+    const stats = new Map<number, { ppid: number; ticks: number }>();
+    for (const name of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) {
+        continue;
+      }
+      try {
+        // Fields after the command (which may hold spaces and parentheses): state, ppid, ... utime (14), stime (15).
+        const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        stats.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+      } catch {
+        // The process exited while the table was read.
+      }
+    }
+    const inContainer = new Set<number>([leader]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const [pid, s] of stats) {
+        if (!inContainer.has(pid) && inContainer.has(s.ppid)) {
+          inContainer.add(pid);
+          grew = true;
+        }
+      }
+    }
+    const ticks = [...inContainer].reduce((n, pid) => n + (stats.get(pid)?.ticks ?? 0), 0);
+    return ticks / CLOCK_TICKS;
   }
 
   /** Stops (SIGSTOP) or resumes (SIGCONT) every process of one container: a hung app. */
