@@ -108,7 +108,7 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
     memoryRequestMib,
     memoryLimitMib,
     workerConnections: checkInt('workerConnections', props.workerConnections ?? 4096, 16, 65535),
-    upstreamKeepalive: checkInt('upstreamKeepalive', props.upstreamKeepalive ?? 16, 1, 1024),
+    upstreamKeepalive: checkInt('upstreamKeepalive', props.upstreamKeepalive ?? 64, 1, 1024),
     clientMaxBodySizeKib: kib('clientMaxBodySize', props.clientMaxBodySize ?? Size.mebibytes(1)),
     gzip: resolveGzip(props),
     cache,

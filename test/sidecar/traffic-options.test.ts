@@ -19,6 +19,8 @@ describe('the traffic defaults', () => {
     // Upgraded requests idle for an hour at most; ordinary ones keep the 60 s read timeout.
     expect(lines).toEqual(expect.arrayContaining(['proxy_read_timeout 1h;', 'proxy_read_timeout 1m;']));
     expect(lines).not.toContain('proxy_buffering off;');
+    // 64 idle connections to the app (and to the compressing server), not nginx's example 16.
+    expect(lines.join('\n')).toContain('upstream app {\nserver 127.0.0.1:5000;\nkeepalive 64;\n}');
   });
 
   test('workerConnections sets the open files too; the text format and no log are options', () => {
