@@ -13,7 +13,7 @@ export { IPlusContainer, IPlusDuration, IPlusPodMetadata, IPlusWorkload, PlusCon
 export { SidecarHost } from './host/sidecar-host';
 export { Directive, DirectiveContext } from './sidecar/directive';
 export { ExposeViaIngressOptions, ExposeViaServiceOptions } from './sidecar/exposure/expose-options';
-export { MetricsOptions } from './sidecar/metrics-options';
+export { MetricsOptions } from './sidecar/metrics/metrics-options';
 export { ReverseProxySidecar } from './sidecar/reverse-proxy-sidecar';
 export { FileRouteOptions } from './sidecar/routes/file-route';
 export { ProxyRouteOptions, RouteCacheOptions } from './sidecar/routes/proxy-route';
@@ -22,5 +22,5 @@ export { RouteBaseOptions } from './sidecar/routes/route-options';
 export { RouteKind } from './sidecar/routes/route-spec';
 export { StaticFilesOptions } from './sidecar/routes/static-files-route';
 export { RetargetServiceOptions } from './sidecar/service-retarget';
-export { TlsOptions } from './sidecar/tls-options';
+export { TlsOptions } from './sidecar/tls/tls-options';
 export { AccessLogFormat, CacheOptions, GzipOptions, ReverseProxySidecarProps, SidecarResources } from './sidecar/sidecar-props';

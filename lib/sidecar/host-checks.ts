@@ -1,7 +1,7 @@
 import { ConfigError, invalid } from '../errors';
 import { ISidecarHost } from '../host/host';
 import { podTemplateJson } from '../k8s/pod-template-paths';
-import { metricsConflicts } from './metrics';
+import { metricsConflicts } from './metrics/metrics';
 import { ResolvedProps } from './resolved-props';
 import { CONFIG_MAP_MAX_BYTES } from './static-content';
 

@@ -4,7 +4,7 @@ import { ISidecarHost, SidecarContainerSpec, SidecarProbe } from '../host/host';
 import { SIDECAR_ENDPOINTS } from '../nginx/model';
 import { CONFIG_FILES, LAYOUT, NGINX_UID, TLS_FILES } from './layout';
 import { ResolvedProps } from './resolved-props';
-import { reloadingCommand } from './tls-reloader';
+import { reloadingCommand } from './tls/tls-reloader';
 
 /**
  * Probe timings: readiness reacts within ~10 s, liveness restarts only a stuck nginx. A native

@@ -5,10 +5,10 @@ import { checkCookieName, checkInt, checkMimeType, checkPort } from '../nginx/to
 import { checkContainerName, checkEnv, checkImage, checkPortName } from './container-values';
 import { DEFAULT_GZIP_TYPES, DEFAULT_IMAGE } from './defaults';
 import { headersOf } from './headers';
-import { ResolvedMetrics, resolveMetrics } from './metrics';
+import { ResolvedMetrics, resolveMetrics } from './metrics/metrics';
 import { checkBoolean, checkString, kib, mib, optionsObject, secondsInMs, wholeSeconds } from './prop-values';
 import { AccessLogFormat, ReverseProxySidecarProps } from './sidecar-props';
-import { ResolvedTls, checkTlsBesideMetrics, resolveTls } from './tls-options';
+import { ResolvedTls, checkTlsBesideMetrics, resolveTls } from './tls/tls-options';
 
 /** Props checked and reduced to plain numbers, once, at construction. */
 export interface ResolvedProps {

@@ -20,7 +20,7 @@ import { claimHost } from './host-checks';
 import { CONFIG_FILES } from './layout';
 import { checkCustomConf, checkRenderOnlyProps, renderOnlyError } from './custom-conf';
 import { readText } from './local-files';
-import { addMetricsExporter } from './metrics';
+import { addMetricsExporter } from './metrics/metrics';
 import { addNginxContainer } from './nginx-container';
 import { RenderedFiles, SidecarFiles, nginxConfText } from './rendered-files';
 import { ResolvedProps, resolveProps } from './resolved-props';

@@ -1,8 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import { ISidecarHost } from '../host/host';
-import { MetricsOptions } from './metrics-options';
+import { MetricsOptions } from './metrics/metrics-options';
 import { Route } from './routes/route';
-import { TlsOptions } from './tls-options';
+import { TlsOptions } from './tls/tls-options';
 
 /** How the access log writes each request. */
 export enum AccessLogFormat {

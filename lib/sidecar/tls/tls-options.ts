@@ -1,10 +1,10 @@
 import { Duration } from 'cdk8s';
-import { invalid } from '../errors';
-import { isDnsSubdomain } from '../k8s/metadata-values';
-import { checkPort } from '../nginx/tokens';
-import { checkPortName } from './container-values';
-import { ResolvedMetrics } from './metrics';
-import { checkBoolean, checkDuration, optionsObject, wholeSeconds } from './prop-values';
+import { invalid } from '../../errors';
+import { isDnsSubdomain } from '../../k8s/metadata-values';
+import { checkPort } from '../../nginx/tokens';
+import { checkPortName } from '../container-values';
+import { ResolvedMetrics } from '../metrics/metrics';
+import { checkBoolean, checkDuration, optionsObject, wholeSeconds } from '../prop-values';
 
 /** HTTPS on a port of its own, with the certificate from a `kubernetes.io/tls` Secret. */
 export interface TlsOptions {

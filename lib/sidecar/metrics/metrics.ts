@@ -1,11 +1,11 @@
-import { invalid } from '../errors';
-import { HelperContainerSpec, HostPort, ISidecarHost, SidecarProbe } from '../host/host';
-import { SIDECAR_ENDPOINTS } from '../nginx/model';
-import { checkPort } from '../nginx/tokens';
-import { checkImage, checkPortName } from './container-values';
-import { DEFAULT_EXPORTER_IMAGE } from './defaults';
+import { invalid } from '../../errors';
+import { HelperContainerSpec, HostPort, ISidecarHost, SidecarProbe } from '../../host/host';
+import { SIDECAR_ENDPOINTS } from '../../nginx/model';
+import { checkPort } from '../../nginx/tokens';
+import { checkImage, checkPortName } from '../container-values';
+import { DEFAULT_EXPORTER_IMAGE } from '../defaults';
 import { MetricsOptions } from './metrics-options';
-import { checkBoolean, optionsObject } from './prop-values';
+import { checkBoolean, optionsObject } from '../prop-values';
 
 /** The uid and gid of the exporter image (its Dockerfile's `USER 1001:1001`; the binary is static). */
 const EXPORTER_UID = 1001;

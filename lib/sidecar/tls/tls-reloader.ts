@@ -1,4 +1,4 @@
-import { LAYOUT, TLS_FILES } from './layout';
+import { LAYOUT, TLS_FILES } from '../layout';
 
 /** The temp paths the rendered nginx.conf uses; the check config uses the same, so it makes no directory of its own. */
 const TEMP_PATHS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'];
