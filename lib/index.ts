@@ -11,6 +11,7 @@ export {
 export { ISidecarResource, SidecarIngressSpec, SidecarServicePort, SidecarServiceSpec } from './host/exposure';
 export { IPlusContainer, IPlusDuration, IPlusPodMetadata, IPlusWorkload, PlusContainerPort, PlusContainerProps, PlusMountOptions, PlusVolume } from './host/plus-workload';
 export { SidecarHost } from './host/sidecar-host';
+export { ClientAddressOptions } from './sidecar/access/client-address';
 export { Directive, DirectiveContext } from './sidecar/directive';
 export { ExposeViaIngressOptions, ExposeViaServiceOptions } from './sidecar/exposure/expose-options';
 export { MetricsOptions } from './sidecar/metrics/metrics-options';

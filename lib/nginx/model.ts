@@ -126,6 +126,8 @@ export interface NginxConfModel {
   readonly accessLog: 'json' | 'text' | 'off';
   /** Pass on the client's X-Forwarded-Proto (behind a TLS-terminating proxy you trust) instead of $scheme. */
   readonly trustForwardedProto: boolean;
+  /** Believe `X-Forwarded-For` from these addresses and ranges (recursively) for the client's address. */
+  readonly trustedProxies?: string[];
   readonly routes: RouteModel[];
   readonly httpDirectives: DirectiveModel[];
   readonly serverDirectives: DirectiveModel[];

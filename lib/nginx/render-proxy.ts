@@ -100,7 +100,7 @@ function upstreamHeaders(conf: NginxConfModel, route: ProxyRouteModel): HeaderMo
   const own: HeaderModel[] = [
     { name: 'Host', value: TRAFFIC_VARS.host },
     { name: 'X-Real-IP', value: '$remote_addr' },
-    { name: 'X-Forwarded-For', value: '$proxy_add_x_forwarded_for' },
+    { name: 'X-Forwarded-For', value: conf.trustedProxies ? TRAFFIC_VARS.forwardedFor : '$proxy_add_x_forwarded_for' },
     { name: 'X-Forwarded-Proto', value: protoVar(conf) },
     { name: 'X-Forwarded-Host', value: TRAFFIC_VARS.host },
     { name: 'X-Forwarded-Port', value: TRAFFIC_VARS.forwardedPort },

@@ -13,6 +13,8 @@ export const TRAFFIC_VARS = {
   requestId: '$sidecar_request_id',
   /** The client's Host header as sent, port included; `$host` when there was none (HTTP/1.0). */
   host: '$sidecar_host',
+  /** With trusted proxies: the client's X-Forwarded-For and the address that reached the sidecar. */
+  forwardedFor: '$sidecar_forwarded_for',
   /** The port the client addressed: the Host header's, else 443 for https and 80 for http. */
   forwardedPort: '$sidecar_forwarded_port',
   hostPort: '$sidecar_host_port',
@@ -41,10 +43,19 @@ export function renderTrafficMaps(w: ConfWriter, conf: NginxConfModel, proto: st
     w.directive('default', '$request_id');
     w.directive(SAFE_REQUEST_ID, '$http_x_request_id');
   });
+  renderRealIp(w, conf);
   const proxies = conf.routes.filter((r): r is ProxyRouteModel => r.kind === 'proxy');
   if (proxies.length === 0) {
     w.blank();
     return;
+  }
+  if (conf.trustedProxies) {
+    // $proxy_add_x_forwarded_for would append the client (now $remote_addr) to its own chain; the
+    // chain gets the address that reached the sidecar instead, as a proxy appends its peer.
+    w.block(`map $http_x_forwarded_for ${TRAFFIC_VARS.forwardedFor}`, () => {
+      w.directive('""', '$realip_remote_addr');
+      w.directive('default', '"$http_x_forwarded_for, $realip_remote_addr"');
+    });
   }
   w.block(`map $http_host ${TRAFFIC_VARS.host}`, () => {
     w.directive('default', '$http_host');
@@ -140,4 +151,21 @@ export function renderProxyBuffers(w: ConfWriter, conf: NginxConfModel): void {
   w.directive('proxy_buffers', '8', '8k');
   w.directive('proxy_busy_buffers_size', '32k');
   w.blank();
+}
+
+/**
+ * The client's address from trusted proxies: a request from one of them takes the rightmost address
+ * of its X-Forwarded-For that is not itself trusted (each proxy appends the peer it saw); any other
+ * keeps the address that connected. `$remote_addr` (log, X-Real-IP) follows; `$realip_remote_addr`
+ * keeps the peer.
+ */
+function renderRealIp(w: ConfWriter, conf: NginxConfModel): void {
+  if (!conf.trustedProxies) {
+    return;
+  }
+  for (const range of conf.trustedProxies) {
+    w.directive('set_real_ip_from', range);
+  }
+  w.directive('real_ip_header', 'X-Forwarded-For');
+  w.directive('real_ip_recursive', 'on');
 }

@@ -51,7 +51,7 @@ const RENDER_ONLY: ReadonlyArray<readonly [string, (p: Record<string, any>) => u
   ['accessLog', (p) => p.accessLog], ['accessLogFormat', (p) => p.accessLogFormat], ['gzip', (p) => p.gzip], ['cache', (p) => p.cache],
   ['responseHeaders', (p) => p.responseHeaders], ['workerConnections', (p) => p.workerConnections],
   ['upstreamKeepalive', (p) => p.upstreamKeepalive], ['clientMaxBodySize', (p) => p.clientMaxBodySize],
-  ['trustForwardedProto', (p) => p.trustForwardedProto],
+  ['trustForwardedProto', (p) => p.trustForwardedProto], ['clientAddress', (p) => p.clientAddress],
 ];
 
 /** With `nginxConf`: refuses a prop that only the rendered nginx.conf would use. */

@@ -54,6 +54,10 @@ const SERVER_RENDERED: Record<string, string> = {
   error_page: 'the sidecar answers 500 to 504 with its error page; use errorPage',
 };
 
+/** The real client address has one way in, so that X-Real-IP and X-Forwarded-For to the app follow it. */
+const CLIENT_ADDRESS: Record<string, string> = Object.fromEntries(['set_real_ip_from', 'real_ip_header', 'real_ip_recursive']
+  .map((d) => [d, 'use clientAddress.trustedProxies: the sidecar then renders the real address and sends it on in X-Real-IP and X-Forwarded-For']));
+
 /** Response headers have one way in, so that a name is never sent twice. */
 const HEADERS = { add_header: 'use responseHeaders or a route\'s headers (a route\'s header replaces the sidecar-wide one of that name)' };
 
@@ -95,6 +99,7 @@ export function checkContextDirective(field: string, context: 'http' | 'server',
     }
   }
   refuse(field, name, HEADERS);
+  refuse(field, name, CLIENT_ADDRESS);
   if (context === 'http') {
     refuse(field, name, HTTP_RENDERED);
   } else {
@@ -117,6 +122,7 @@ export function checkRouteDirective(field: string, name: string, rendered: Recor
   if (['listen', 'server_name'].includes(name)) {
     throw invalid(field, name, 'is valid only in the server block; use port');
   }
+  refuse(field, name, CLIENT_ADDRESS);
   refuse(field, name, { ...ROUTE_RENDERED, ...rendered });
 }
 

@@ -44,6 +44,7 @@ export function nginxConfModel(s: ConfSources): NginxConfModel {
     headers: p.headers,
     accessLog: p.accessLog,
     trustForwardedProto: p.trustForwardedProto,
+    trustedProxies: p.clientAddress?.trustedProxies,
     routes: s.routes,
     httpDirectives: s.directives.http,
     serverDirectives: s.directives.server,

@@ -9,6 +9,7 @@ import { ResolvedMetrics, resolveMetrics } from './metrics/metrics';
 import { checkBoolean, checkString, kib, mib, optionsObject, secondsInMs, wholeSeconds } from './prop-values';
 import { AccessLogFormat, ReverseProxySidecarProps } from './sidecar-props';
 import { ResolvedTls, checkTlsBesideMetrics, resolveTls } from './tls/tls-options';
+import { ResolvedClientAddress, resolveClientAddress } from './access/client-address';
 
 /** Props checked and reduced to plain numbers, once, at construction. */
 export interface ResolvedProps {
@@ -31,6 +32,7 @@ export interface ResolvedProps {
   readonly headers: HeaderModel[];
   readonly accessLog: 'json' | 'text' | 'off';
   readonly trustForwardedProto: boolean;
+  readonly clientAddress?: ResolvedClientAddress;
   readonly drainSeconds: number;
   readonly keepAppDuringDrain: boolean;
   readonly nativeSidecar: boolean;
@@ -116,6 +118,7 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
     headers,
     accessLog: resolveAccessLog(props),
     trustForwardedProto: checkBoolean('trustForwardedProto', props.trustForwardedProto ?? false),
+    clientAddress: resolveClientAddress(props.clientAddress),
     drainSeconds: drainMs / 1000,
     keepAppDuringDrain: checkBoolean('keepAppDuringDrain', props.keepAppDuringDrain ?? true),
     nativeSidecar: resolveNativeSidecar(props),

@@ -3,6 +3,7 @@ import { ISidecarHost } from '../host/host';
 import { MetricsOptions } from './metrics/metrics-options';
 import { Route } from './routes/route';
 import { TlsOptions } from './tls/tls-options';
+import { ClientAddressOptions } from './access/client-address';
 
 /** How the access log writes each request. */
 export enum AccessLogFormat {
@@ -195,6 +196,12 @@ export interface ReverseProxySidecarProps {
    * @default false - the app gets `$scheme`
    */
   readonly trustForwardedProto?: boolean;
+  /**
+   * The proxies in front of the sidecar whose `X-Forwarded-For` gives the client's address, for the
+   * access log, `X-Real-IP` and `X-Forwarded-For` to the app.
+   * @default - the address that connected (the last proxy's, behind one)
+   */
+  readonly clientAddress?: ClientAddressOptions;
   /**
    * How long preStop waits, serving, while endpoints drop the pod, before the graceful quit.
    * At least 5 s of the pod's terminationGracePeriodSeconds must remain after it.

@@ -37,6 +37,12 @@ export interface TestRequestOptions {
    * @default 10000
    */
   readonly timeoutMs?: number;
+  /**
+   * The address the request comes from, to see what the sidecar does per client (its
+   * `clientAddress`, per-client rules): on Linux any of 127.0.0.0/8, e.g. `127.0.0.2`.
+   * @default - 127.0.0.1
+   */
+  readonly sourceAddress?: string;
 }
 
 /** A WebSocket (or other) upgrade through the sidecar: the status and headers, and the open socket. */
@@ -100,7 +106,14 @@ function response(status: number, rawHeaders: string[], rawBody: Buffer): TestRe
 /** One HTTP/2 request over TLS (ALPN) to 127.0.0.1:`port`, trusting `ca`, on a new connection. */
 function requestHttp2(port: number, path: string, options: TestRequestOptions, ca?: Buffer): Promise<TestResponse> {
   return new Promise((resolve, reject) => {
-    const session = http2.connect(`https://127.0.0.1:${port}`, { ca, servername: 'localhost', checkServerIdentity: () => undefined });
+    const tlsOptions = { ca, servername: 'localhost', checkServerIdentity: () => undefined };
+    // http2.connect has no local address of its own: its TLS socket, made here, has.
+    const session = http2.connect(`https://127.0.0.1:${port}`, options.sourceAddress === undefined ? tlsOptions : {
+      ...tlsOptions,
+      createConnection: () => tls.connect({
+        ...tlsOptions, ALPNProtocols: ['h2'], socket: net.connect({ host: '127.0.0.1', port, localAddress: options.sourceAddress }),
+      }),
+    });
     session.on('error', reject);
     // Host (any case) is :authority in HTTP/2.
     const given = Object.entries(options.headers ?? {});
@@ -145,7 +158,7 @@ export function request(port: number, path: string, options: TestRequestOptions,
   const headers = { Host: 'localhost', ...options.headers };
   const body = options.body === undefined ? undefined : Buffer.from(options.body);
   return new Promise((resolve, reject) => {
-    const common = { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers, agent: false as const };
+    const common = { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers, agent: false as const, localAddress: options.sourceAddress };
     const req = options.https
       ? https.request({ ...common, ca, servername: 'localhost', checkServerIdentity: () => undefined })
       : http.request(common);

@@ -1,7 +1,8 @@
 /**
  * The bad-input catalogue, part 4: the options added with HTTPS, metrics, native sidecars, request
  * headers and Service retargeting, together (issue 17's classes that are refused; the ones made to
- * mean what the user asked are end-to-end tests: e2e/tls.test.ts, e2e/traffic-protocol.test.ts).
+ * mean what the user asked are end-to-end tests: e2e/tls.test.ts, e2e/traffic-protocol.test.ts);
+ * and the client address from trusted proxies (issue 20).
  * How a row runs: see catalogue-harness.ts.
  */
 import { ApiObject, Duration, Size, Testing } from 'cdk8s';
@@ -37,6 +38,10 @@ const HEALTHY = 'pid /var/cache/nginx/nginx.pid;\nevents {}\nhttp { server { lis
 const RENDER_ONLY = 'only changes the rendered nginx.conf, and nginxConf replaces it: write it into your nginx.conf instead';
 const TLS_OWN = 'is set by the HTTPS server (tls) itself: at the http level it would be overridden there, at the server level nginx '
   + 'refuses a duplicate. The HTTPS server offers TLS 1.2 and 1.3 with ECDHE AEAD suites and Mozilla\'s intermediate groups';
+const NONE_LISTED = 'must list at least one address or CIDR range (e.g. "10.0.0.0/8"): the proxies whose X-Forwarded-For is believed';
+const NOT_A_RANGE = 'is not an IPv4 or IPv6 address or CIDR range (e.g. "10.0.0.0/8", "fd00::/8", "192.0.2.10")';
+const EVERYONE = 'trusts every address: any client could claim any address. List the proxies in front of the sidecar';
+const REAL_IP_BY_HAND = 'use clientAddress.trustedProxies: the sidecar then renders the real address and sends it on in X-Real-IP and X-Forwarded-For';
 const tls = (more: Props = {}) => (): Props => ({ routes: [Route.proxy('/')], tls: { secretName: 'web-tls' }, ...more });
 const USED = (what: string, value: string | number) => `${what} ${JSON.stringify(value)} is already used by container "helper" of Deployment "test/web"`;
 
@@ -220,6 +225,35 @@ const CATALOGUE: Catalogue = {
       message: 'env {"A":"1"} is a Map, whose entries would not be read: give an object of names to string values ({ name: value })' },
     { name: 'exposeViaService labels', build: later(() => ({ routes: [Route.proxy('/')] }), (s) => s.exposeViaService({ labels: new Map([['a', 'b']]) as never })),
       message: 'exposeViaService options labels {"a":"b"} must be an object of string values (or left out), not a Map' },
+  ],
+  // Issue 20: the client's address from trusted proxies.
+  'the client address (clientAddress.trustedProxies)': [
+    ...([
+      ['none listed', [], `[] ${NONE_LISTED}`],
+      ['a string, not a list', '10.0.0.0/8', `"10.0.0.0/8" ${NONE_LISTED}`],
+      ['a number in the list', ['10.0.0.0/8', 8], '8 must be a string: an IPv4 or IPv6 address or CIDR range'],
+      ['three octets', ['10.0.0/8'], `"10.0.0/8" ${NOT_A_RANGE}`],
+      ['a directive smuggled in', ['10.0.0.0/8; deny all'], `"10.0.0.0/8; deny all" ${NOT_A_RANGE}`],
+      ['a host name', ['ingress-nginx'], `"ingress-nginx" ${NOT_A_RANGE}`],
+      ['an IPv4 prefix above 32', ['10.0.0.0/33'], '"10.0.0.0/33" has a prefix length above 32'],
+      ['an IPv6 prefix above 128', ['fd00::/129'], '"fd00::/129" has a prefix length above 128'],
+      ['every IPv4 address', ['0.0.0.0/0'], `"0.0.0.0/0" ${EVERYONE}`],
+      ['every IPv6 address', ['::/0'], `"::/0" ${EVERYONE}`],
+      ['host bits set (/8)', ['10.1.2.3/8'], '"10.1.2.3/8" has host bits set: the range is "10.0.0.0/8" (or "10.1.2.3" alone)'],
+      ['host bits set (/12)', ['172.16.5.0/12'], '"172.16.5.0/12" has host bits set: the range is "172.16.0.0/12" (or "172.16.5.0" alone)'],
+      ['a range listed twice', ['10.0.0.0/8', '10.0.0.0/8'], '"10.0.0.0/8" is listed twice'],
+    ] as Array<[string, unknown, string]>).map(([name, trustedProxies, message]) => ({
+      name, build: attach(() => ({ routes: [Route.proxy('/')], clientAddress: { trustedProxies } as never })),
+      message: `clientAddress.trustedProxies ${message}`,
+    })),
+    { name: 'set_real_ip_from by hand', build: later(() => ({ routes: [Route.proxy('/')] }), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('set_real_ip_from', '10.0.0.0/8'))),
+      message: `addDirective(http) "set_real_ip_from" ${REAL_IP_BY_HAND}` },
+    { name: 'real_ip_header by hand', build: later(() => ({ routes: [Route.proxy('/')] }), (s) => s.addDirective(DirectiveContext.SERVER, Directive.of('real_ip_header', 'X-Forwarded-For'))),
+      message: `addDirective(server) "real_ip_header" ${REAL_IP_BY_HAND}` },
+    { name: 'real_ip_recursive in a route', build: () => () => Route.proxy('/', { directives: [Directive.of('real_ip_recursive', 'on')] }),
+      message: `Route.proxy("/") directive "real_ip_recursive" ${REAL_IP_BY_HAND}` },
+    { name: 'beside nginxConf', build: attach(() => ({ nginxConf: HEALTHY, clientAddress: { trustedProxies: ['10.0.0.0/8'] } })),
+      message: `clientAddress {"trustedProxies":["10.0.0.0/8"]} ${RENDER_ONLY}` },
   ],
 };
 
