@@ -105,6 +105,8 @@ export interface TlsModel {
   readonly redirectPort?: number;
   /** `Strict-Transport-Security: max-age=<this>` on every HTTPS response. */
   readonly hstsMaxAgeSeconds?: number;
+  /** HTTP/2 streams (requests in progress) per client connection. */
+  readonly http2MaxConcurrentStreams: number;
 }
 
 export interface NginxConfModel {

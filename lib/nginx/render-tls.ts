@@ -44,6 +44,8 @@ export const TLS_SESSION_ZONE = 'sidecar_tls';
 export function renderTlsListener(w: ConfWriter, tls: TlsModel): void {
   w.directive('listen', String(tls.listenPort), 'ssl', 'http2');
   w.directive('server_name', '_');
+  // One client connection is at most this many requests to the app at once (nginx's own: 128).
+  w.directive('http2_max_concurrent_streams', String(tls.http2MaxConcurrentStreams));
   w.directive('ssl_certificate', arg(tls.certificate));
   w.directive('ssl_certificate_key', arg(tls.key));
   w.directive('ssl_protocols', 'TLSv1.2', 'TLSv1.3');

@@ -47,7 +47,7 @@ export function checkCustomConf(conf: unknown, port: number, tlsPort?: number): 
  * and file routes still mount their files, which your config may serve; the error page is written.)
  */
 const RENDER_ONLY: ReadonlyArray<readonly [string, (p: Record<string, any>) => unknown]> = [
-  ['tls.hsts', (p) => p.tls?.hsts], ['tls.redirectHttp', (p) => p.tls?.redirectHttp], ['tls.redirectPort', (p) => p.tls?.redirectPort],
+  ['tls.hsts', (p) => p.tls?.hsts], ['tls.http2MaxConcurrentStreams', (p) => p.tls?.http2MaxConcurrentStreams], ['tls.redirectHttp', (p) => p.tls?.redirectHttp], ['tls.redirectPort', (p) => p.tls?.redirectPort],
   ['accessLog', (p) => p.accessLog], ['accessLogFormat', (p) => p.accessLogFormat], ['gzip', (p) => p.gzip], ['cache', (p) => p.cache],
   ['responseHeaders', (p) => p.responseHeaders], ['workerConnections', (p) => p.workerConnections],
   ['upstreamKeepalive', (p) => p.upstreamKeepalive], ['clientMaxBodySize', (p) => p.clientMaxBodySize],

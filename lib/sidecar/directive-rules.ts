@@ -58,6 +58,9 @@ const SERVER_RENDERED: Record<string, string> = {
 const CLIENT_ADDRESS: Record<string, string> = Object.fromEntries(['set_real_ip_from', 'real_ip_header', 'real_ip_recursive']
   .map((d) => [d, 'use clientAddress.trustedProxies: the sidecar then renders the real address and sends it on in X-Real-IP and X-Forwarded-For']));
 
+/** HTTP/2's stream bound is the HTTPS server's own. */
+const HTTP2_STREAMS: Record<string, string> = { http2_max_concurrent_streams: 'use tls.http2MaxConcurrentStreams' };
+
 /** Response headers have one way in, so that a name is never sent twice. */
 const HEADERS = { add_header: 'use responseHeaders or a route\'s headers (a route\'s header replaces the sidecar-wide one of that name)' };
 
@@ -100,6 +103,7 @@ export function checkContextDirective(field: string, context: 'http' | 'server',
   }
   refuse(field, name, HEADERS);
   refuse(field, name, CLIENT_ADDRESS);
+  refuse(field, name, HTTP2_STREAMS);
   if (context === 'http') {
     refuse(field, name, HTTP_RENDERED);
   } else {

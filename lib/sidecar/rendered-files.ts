@@ -55,6 +55,7 @@ export function nginxConfModel(s: ConfSources): NginxConfModel {
       key: `${LAYOUT.tlsDir}/${TLS_FILES.key}`,
       redirectPort: p.tls.redirectPort,
       hstsMaxAgeSeconds: p.tls.hstsMaxAgeSeconds,
+      http2MaxConcurrentStreams: p.tls.http2MaxConcurrentStreams,
     },
   };
 }

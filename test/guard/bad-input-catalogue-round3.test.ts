@@ -255,6 +255,19 @@ const CATALOGUE: Catalogue = {
     { name: 'beside nginxConf', build: attach(() => ({ nginxConf: HEALTHY, clientAddress: { trustedProxies: ['10.0.0.0/8'] } })),
       message: `clientAddress {"trustedProxies":["10.0.0.0/8"]} ${RENDER_ONLY}` },
   ],
+  // Issue 20: HTTP/2's bound on requests per client connection.
+  'HTTP/2 streams per connection (tls.http2MaxConcurrentStreams)': [
+    ...([[0, '0'], [1.5, '1.5'], [1001, '1001'], ['16', '"16"']] as Array<[unknown, string]>).map(([value, shown]) => ({
+      name: `${shown}`, build: attach(tls({ tls: { secretName: 'web-tls', http2MaxConcurrentStreams: value as never } })),
+      message: `tls.http2MaxConcurrentStreams ${shown} must be an integer from 1 to 1000`,
+    })),
+    { name: 'by hand at the http level', build: later(tls(), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('http2_max_concurrent_streams', '64'))),
+      message: 'addDirective(http) "http2_max_concurrent_streams" use tls.http2MaxConcurrentStreams' },
+    { name: 'by hand in the server', build: later(tls(), (s) => s.addDirective(DirectiveContext.SERVER, Directive.of('http2_max_concurrent_streams', '64'))),
+      message: 'addDirective(server) "http2_max_concurrent_streams" use tls.http2MaxConcurrentStreams' },
+    { name: 'beside nginxConf', build: attach(() => ({ nginxConf: HEALTHY.replace('listen 8080;', 'listen 8080; listen 8443 ssl;'), tls: { secretName: 'web-tls', http2MaxConcurrentStreams: 64 } })),
+      message: `tls.http2MaxConcurrentStreams 64 ${RENDER_ONLY}` },
+  ],
 };
 
 runCatalogue('the bad-input catalogue, part 4 (the new options together)', CATALOGUE);

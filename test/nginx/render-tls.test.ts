@@ -4,7 +4,7 @@ import { TLS12_CIPHERS } from '../../lib/nginx/render-tls';
 import { parseNginxConf } from '../support/nginx-parse';
 import { baseModel, lines, proxyRoute, staticRoute } from './render-helpers';
 
-const TLS: TlsModel = { listenPort: 8443, certificate: '/etc/nginx/tls/tls.crt', key: '/etc/nginx/tls/tls.key' };
+const TLS: TlsModel = { listenPort: 8443, certificate: '/etc/nginx/tls/tls.crt', key: '/etc/nginx/tls/tls.key', http2MaxConcurrentStreams: 16 };
 
 function tlsModel(tls: Partial<TlsModel> = {}, over: Partial<NginxConfModel> = {}): NginxConfModel {
   return baseModel({
@@ -33,9 +33,10 @@ describe('renderNginxConf: the HTTPS listener', () => {
     expect(servers(renderNginxConf(baseModel()))).toHaveLength(1);
     const [plain, https] = servers(renderNginxConf(tlsModel()));
     expect(plain[0]).toBe('listen 8080;');
-    expect(https.slice(0, 4)).toStrictEqual([
+    expect(https.slice(0, 5)).toStrictEqual([
       'listen 8443 ssl http2;',
       'server_name _;',
+      'http2_max_concurrent_streams 16;',
       'ssl_certificate /etc/nginx/tls/tls.crt;',
       'ssl_certificate_key /etc/nginx/tls/tls.key;',
     ]);
@@ -55,7 +56,7 @@ describe('renderNginxConf: the HTTPS listener', () => {
 
   it('serves the same locations on both listeners, and nothing else differs but the TLS lines', () => {
     const [plain, https] = servers(renderNginxConf(tlsModel()));
-    const body = (s: string[]) => s.filter((l) => !/^(listen|ssl_)/.test(l));
+    const body = (s: string[]) => s.filter((l) => !/^(listen|ssl_|http2_)/.test(l));
     expect(body(https)).toStrictEqual(body(plain));
     expect(plain.filter((l) => l.startsWith('location'))).toStrictEqual([
       'location = /_sidecar/healthz {', 'location = /_sidecar/50x.html {', 'location /api/ {',

@@ -30,7 +30,7 @@ describe('tls on a cdk8s-plus workload', () => {
     expect(nginx.volumeMounts).toContainEqual({ name: 'nginx-tls', mountPath: '/etc/nginx/tls', readOnly: true });
     expect(nginx.readinessProbe.httpGet).toStrictEqual({ path: '/_sidecar/healthz', port: 8080, scheme: 'HTTP' });
     expect([sidecar.httpsPort, sidecar.httpsPortName]).toStrictEqual([8443, 'nginx-https']);
-    expect(sidecar.renderNginxConf()).toMatch(/listen 8443 ssl http2;\n\s+server_name _;\n\s+ssl_certificate \/etc\/nginx\/tls\/tls.crt;/);
+    expect(sidecar.renderNginxConf()).toMatch(/listen 8443 ssl http2;\n\s+server_name _;\n\s+http2_max_concurrent_streams 16;\n\s+ssl_certificate \/etc\/nginx\/tls\/tls.crt;/);
   });
 
   test('runs nginx through the reload loop, whose nginx command line is the plain one', () => {

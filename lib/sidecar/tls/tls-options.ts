@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { invalid } from '../../errors';
 import { isDnsSubdomain } from '../../k8s/metadata-values';
-import { checkPort } from '../../nginx/tokens';
+import { checkInt, checkPort } from '../../nginx/tokens';
 import { checkPortName } from '../container-values';
 import { ResolvedMetrics } from '../metrics/metrics';
 import { checkBoolean, checkDuration, optionsObject, wholeSeconds } from '../prop-values';
@@ -56,6 +56,15 @@ export interface TlsOptions {
    * @default Duration.seconds(10)
    */
   readonly rotationCheckInterval?: Duration;
+  /**
+   * HTTP/2 requests one client connection may have in progress at once (each one a request to the
+   * app); a client sends more as earlier ones finish. nginx's own 128 let ten browser-like clients
+   * queue 400 requests at an app that serves 4 at a time, and a fifth of them ran out the route's
+   * read timeout (504); 16 served all 400 in the same time. Size it to the app: how many
+   * requests it serves at once, times the queueing you accept, over the clients you expect.
+   * @default 16
+   */
+  readonly http2MaxConcurrentStreams?: number;
 }
 
 /** `TlsOptions` checked and reduced to plain values. */
@@ -65,6 +74,7 @@ export interface ResolvedTls {
   readonly portName: string;
   readonly redirectPort?: number;
   readonly hstsMaxAgeSeconds?: number;
+  readonly http2MaxConcurrentStreams: number;
   /** Seconds between the reload loop's comparisons; absent: no loop. */
   readonly rotationCheckSeconds?: number;
 }
@@ -122,6 +132,7 @@ export function resolveTls(value: TlsOptions | undefined,
     portName,
     redirectPort,
     hstsMaxAgeSeconds: t.hsts === undefined ? undefined : wholeSeconds('tls.hsts', t.hsts, 1, MAX_HSTS_SECONDS, '1 second to 730 days'),
+    http2MaxConcurrentStreams: checkInt('tls.http2MaxConcurrentStreams', t.http2MaxConcurrentStreams ?? 16, 1, 1000),
     rotationCheckSeconds: reload ? wholeSeconds('tls.rotationCheckInterval', t.rotationCheckInterval ?? Duration.seconds(10), 1, 3600, '1 second to 1 hour') : undefined,
   };
 }
