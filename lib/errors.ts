@@ -17,7 +17,8 @@ export function invalid(field: string, value: unknown, reason: string): ConfigEr
 /**
  * A value as messages show it: strings quoted (as JSON), objects with a name of their own (a Route,
  * a Directive) by it, other objects and lists as JSON (a value of the wrong type from plain
- * JavaScript), the rest as `String` does.
+ * JavaScript) with a cdk8s Duration or Size inside as it reads ("5 seconds", "8Mi"), the rest as
+ * `String` does.
  */
 function describe(value: unknown): string {
   if (typeof value === 'string') {
@@ -28,10 +29,24 @@ function describe(value: unknown): string {
       return String(value);
     }
     try {
-      return JSON.stringify(value) ?? Object.prototype.toString.call(value);
+      return JSON.stringify(value, readable) ?? Object.prototype.toString.call(value);
     } catch {
       return Object.prototype.toString.call(value);
     }
   }
   return String(value);
+}
+
+/** JSON.stringify's replacer: a Duration (toHumanString) or a Size (asString) as it reads. */
+function readable(_key: string, v: unknown): unknown {
+  if (v !== null && typeof v === 'object') {
+    const d = v as { toHumanString?: () => string; asString?: () => string };
+    if (typeof d.toHumanString === 'function') {
+      return d.toHumanString();
+    }
+    if (typeof d.asString === 'function') {
+      return d.asString();
+    }
+  }
+  return v;
 }

@@ -128,6 +128,8 @@ export interface NginxConfModel {
   readonly accessLog: 'json' | 'text' | 'off';
   /** Pass on the client's X-Forwarded-Proto (behind a TLS-terminating proxy you trust) instead of $scheme. */
   readonly trustForwardedProto: boolean;
+  /** Slow and idle clients: the request header, body pauses, answer pauses, idle keep-alive. */
+  readonly clientTimeouts: { readonly headerMs: number; readonly bodyMs: number; readonly sendMs: number; readonly keepaliveMs: number };
   /** Believe `X-Forwarded-For` from these addresses and ranges (recursively) for the client's address. */
   readonly trustedProxies?: string[];
   readonly routes: RouteModel[];

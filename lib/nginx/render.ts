@@ -56,7 +56,13 @@ export function renderNginxConf(conf: NginxConfModel): string {
     // (+14 % for a browser's cached asset in BENCHMARKS.md). Safe: a replaced cache file is reopened
     // (nginx checks the entry's inode), and ConfigMap files never change in place (content-named).
     w.directive('open_file_cache', 'max=1000', 'inactive=60s');
-    w.directive('keepalive_timeout', '65s');
+    const t = conf.clientTimeouts;
+    w.directive('keepalive_timeout', nginxTime(t.keepaliveMs));
+    w.directive('client_header_timeout', nginxTime(t.headerMs));
+    w.directive('client_body_timeout', nginxTime(t.bodyMs));
+    w.directive('send_timeout', nginxTime(t.sendMs));
+    // A connection that timed out is reset: no FIN_WAIT socket lingers with its buffers on the sidecar.
+    w.directive('reset_timedout_connection', 'on');
     w.directive('client_max_body_size', nginxSize(conf.clientMaxBodySizeKib));
     // Redirects (e.g. /docs -> /docs/) stay relative, so they survive NodePorts and ingresses.
     w.directive('absolute_redirect', 'off');

@@ -30,7 +30,9 @@ const LOCATION_ONLY = ['alias', 'internal', 'proxy_pass', 'fastcgi_pass', 'uwsgi
 /** What the sidecar renders at the http level, and the option that sets it. */
 const HTTP_RENDERED: Record<string, string> = {
   include: 'the sidecar includes mime.types itself',
-  sendfile: 'the sidecar sets it', tcp_nopush: 'the sidecar sets it', keepalive_timeout: 'the sidecar sets it',
+  sendfile: 'the sidecar sets it', tcp_nopush: 'the sidecar sets it', keepalive_timeout: 'use clientTimeouts.keepalive',
+  client_header_timeout: 'use clientTimeouts.header', client_body_timeout: 'use clientTimeouts.body', send_timeout: 'use clientTimeouts.send',
+  reset_timedout_connection: 'the sidecar turns it on',
   open_file_cache: 'the sidecar sets it',
   proxy_buffer_size: 'the sidecar sizes it for 16 KiB of response headers; set it in a route\'s directives',
   proxy_buffers: 'the sidecar sizes them for 16 KiB of response headers; set them in a route\'s directives',

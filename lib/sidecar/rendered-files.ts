@@ -45,6 +45,7 @@ export function nginxConfModel(s: ConfSources): NginxConfModel {
     accessLog: p.accessLog,
     trustForwardedProto: p.trustForwardedProto,
     trustedProxies: p.clientAddress?.trustedProxies,
+    clientTimeouts: p.clientTimeouts,
     routes: s.routes,
     httpDirectives: s.directives.http,
     serverDirectives: s.directives.server,

@@ -10,6 +10,7 @@ import { checkBoolean, checkString, kib, mib, optionsObject, secondsInMs, wholeS
 import { AccessLogFormat, ReverseProxySidecarProps } from './sidecar-props';
 import { ResolvedTls, checkTlsBesideMetrics, resolveTls } from './tls/tls-options';
 import { ResolvedClientAddress, resolveClientAddress } from './access/client-address';
+import { ResolvedClientTimeouts, resolveClientTimeouts } from './access/client-timeouts';
 
 /** Props checked and reduced to plain numbers, once, at construction. */
 export interface ResolvedProps {
@@ -33,6 +34,7 @@ export interface ResolvedProps {
   readonly accessLog: 'json' | 'text' | 'off';
   readonly trustForwardedProto: boolean;
   readonly clientAddress?: ResolvedClientAddress;
+  readonly clientTimeouts: ResolvedClientTimeouts;
   readonly drainSeconds: number;
   readonly keepAppDuringDrain: boolean;
   readonly nativeSidecar: boolean;
@@ -119,6 +121,7 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
     accessLog: resolveAccessLog(props),
     trustForwardedProto: checkBoolean('trustForwardedProto', props.trustForwardedProto ?? false),
     clientAddress: resolveClientAddress(props.clientAddress),
+    clientTimeouts: resolveClientTimeouts(props.clientTimeouts),
     drainSeconds: drainMs / 1000,
     keepAppDuringDrain: checkBoolean('keepAppDuringDrain', props.keepAppDuringDrain ?? true),
     nativeSidecar: resolveNativeSidecar(props),

@@ -4,6 +4,7 @@ import { MetricsOptions } from './metrics/metrics-options';
 import { Route } from './routes/route';
 import { TlsOptions } from './tls/tls-options';
 import { ClientAddressOptions } from './access/client-address';
+import { ClientTimeoutsOptions } from './access/client-timeouts';
 
 /** How the access log writes each request. */
 export enum AccessLogFormat {
@@ -202,6 +203,12 @@ export interface ReverseProxySidecarProps {
    * @default - the address that connected (the last proxy's, behind one)
    */
   readonly clientAddress?: ClientAddressOptions;
+  /**
+   * How long slow and idle clients may hold a connection: the request header, pauses in a request
+   * body or in reading the answer, idle keep-alive.
+   * @default - header 10 s, body and send 60 s, keep-alive 65 s
+   */
+  readonly clientTimeouts?: ClientTimeoutsOptions;
   /**
    * How long preStop waits, serving, while endpoints drop the pod, before the graceful quit.
    * At least 5 s of the pod's terminationGracePeriodSeconds must remain after it.

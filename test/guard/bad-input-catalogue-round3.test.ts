@@ -255,6 +255,23 @@ const CATALOGUE: Catalogue = {
     { name: 'beside nginxConf', build: attach(() => ({ nginxConf: HEALTHY, clientAddress: { trustedProxies: ['10.0.0.0/8'] } })),
       message: `clientAddress {"trustedProxies":["10.0.0.0/8"]} ${RENDER_ONLY}` },
   ],
+  // Issue 20: slow and idle clients.
+  'client timeouts (clientTimeouts)': [
+    { name: 'a number, not a Duration', build: attach(() => ({ clientTimeouts: { header: 10 as never } })),
+      message: 'clientTimeouts.header 10 must be a cdk8s Duration, e.g. Duration.seconds(5)' },
+    { name: 'zero', build: attach(() => ({ clientTimeouts: { body: Duration.seconds(0) } })),
+      message: 'clientTimeouts.body "0 seconds" must be a whole number of milliseconds, at least 1ms' },
+    { name: 'a fraction of a millisecond', build: attach(() => ({ clientTimeouts: { send: Duration.millis(0.5) } })),
+      message: 'clientTimeouts.send "0.5 millis" must be a whole number of milliseconds, at least 1ms' },
+    { name: 'a list, not options', build: attach(() => ({ clientTimeouts: [] as never })),
+      message: 'clientTimeouts [] must be an object (or left out)' },
+    { name: 'client_header_timeout by hand', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('client_header_timeout', '5s'))),
+      message: 'addDirective(http) "client_header_timeout" use clientTimeouts.header' },
+    { name: 'keepalive_timeout by hand', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('keepalive_timeout', '5s'))),
+      message: 'addDirective(http) "keepalive_timeout" use clientTimeouts.keepalive' },
+    { name: 'beside nginxConf', build: attach(() => ({ nginxConf: HEALTHY, clientTimeouts: { header: Duration.seconds(5) } })),
+      message: `clientTimeouts {"header":"5 seconds"} ${RENDER_ONLY}` },
+  ],
   // Issue 20: HTTP/2's bound on requests per client connection.
   'HTTP/2 streams per connection (tls.http2MaxConcurrentStreams)': [
     ...([[0, '0'], [1.5, '1.5'], [1001, '1001'], ['16', '"16"']] as Array<[unknown, string]>).map(([value, shown]) => ({

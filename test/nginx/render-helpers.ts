@@ -62,6 +62,7 @@ export function baseModel(over: Partial<NginxConfModel> = {}): NginxConfModel {
     headers: [],
     accessLog: 'off',
     trustForwardedProto: false,
+    clientTimeouts: { headerMs: 10000, bodyMs: 60000, sendMs: 60000, keepaliveMs: 65000 },
     routes: [proxyRoute()],
     httpDirectives: [],
     serverDirectives: [],

@@ -19,8 +19,16 @@ describe('the traffic defaults', () => {
     // Upgraded requests idle for an hour at most; ordinary ones keep the 60 s read timeout.
     expect(lines).toEqual(expect.arrayContaining(['proxy_read_timeout 1h;', 'proxy_read_timeout 1m;']));
     expect(lines).not.toContain('proxy_buffering off;');
+    // Slow clients: the whole header in 10 s, pauses of a minute, idle keep-alive above a load balancer's 60 s; timed out: reset.
+    expect(lines).toEqual(expect.arrayContaining(['keepalive_timeout 65s;', 'client_header_timeout 10s;', 'client_body_timeout 1m;',
+      'send_timeout 1m;', 'reset_timedout_connection on;']));
     // 64 idle connections to the app (and to the compressing server), not nginx's example 16.
     expect(lines.join('\n')).toContain('upstream app {\nserver 127.0.0.1:5000;\nkeepalive 64;\n}');
+  });
+
+  test('clientTimeouts sets each timeout, the others keep their defaults', () => {
+    const lines = confLines({ clientTimeouts: { header: Duration.millis(1500), keepalive: Duration.minutes(5) }, routes: [Route.proxy('/')] });
+    expect(lines).toEqual(expect.arrayContaining(['keepalive_timeout 5m;', 'client_header_timeout 1500ms;', 'client_body_timeout 1m;', 'send_timeout 1m;']));
   });
 
   test('workerConnections sets the open files too; the text format and no log are options', () => {
