@@ -12,6 +12,7 @@ export { ISidecarResource, SidecarIngressSpec, SidecarServicePort, SidecarServic
 export { IPlusContainer, IPlusDuration, IPlusPodMetadata, IPlusWorkload, PlusContainerPort, PlusContainerProps, PlusMountOptions, PlusVolume } from './host/plus-workload';
 export { SidecarHost } from './host/sidecar-host';
 export { ClientAddressOptions } from './sidecar/access/client-address';
+export { ClientLimitsOptions } from './sidecar/access/client-limits';
 export { ClientTimeoutsOptions } from './sidecar/access/client-timeouts';
 export { Directive, DirectiveContext } from './sidecar/directive';
 export { ExposeViaIngressOptions, ExposeViaServiceOptions } from './sidecar/exposure/expose-options';

@@ -12,7 +12,10 @@ export class ProtectChart extends Chart {
     });
     const proxy = new ReverseProxySidecar(this, 'proxy', {
       host: SidecarHost.fromWorkload(web),
-      routes: [Route.proxy('/')],
+      // A login route with a tight limit of its own: 10 requests a minute per client, 5 at once.
+      routes: [Route.proxy('/login', { limits: { requestsPerMinute: 10, burst: 5 } }), Route.proxy('/')],
+      // Every other route: 50 requests a second per client (100 at once), 20 in progress.
+      clientLimits: { requestsPerSecond: 50, burst: 100, connections: 20 },
       // The ingress controller's pods: their X-Forwarded-For names the client (log, X-Real-IP).
       clientAddress: { trustedProxies: ['10.244.0.0/16', 'fd00:10:244::/56'] },
       // A client must send its whole request header within 5 s (the default is 10 s).

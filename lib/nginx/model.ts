@@ -47,6 +47,14 @@ export interface RouteCacheModel {
   readonly ignoreUpstreamCacheHeaders: boolean;
 }
 
+/** Per-client limits, counted by `$binary_remote_addr`. */
+export interface LimitsModel {
+  /** `count` requests per second (`s`) or minute (`m`), `burst` more at once. */
+  readonly rate?: { readonly count: number; readonly unit: 's' | 'm'; readonly burst: number };
+  /** Requests in progress at once per client. */
+  readonly connections?: number;
+}
+
 export interface ProxyRouteModel {
   readonly kind: 'proxy';
   readonly path: string;
@@ -70,6 +78,8 @@ export interface ProxyRouteModel {
   readonly buffering: boolean;
   /** Read and send timeout of upgraded (WebSocket) connections. */
   readonly upgradeIdleTimeoutMs: number;
+  /** The route's own limits, counted apart from the sidecar-wide ones. */
+  readonly limits?: LimitsModel;
 }
 
 export interface StaticRouteModel {
@@ -130,6 +140,8 @@ export interface NginxConfModel {
   readonly trustForwardedProto: boolean;
   /** Slow and idle clients: the request header, body pauses, answer pauses, idle keep-alive. */
   readonly clientTimeouts: { readonly headerMs: number; readonly bodyMs: number; readonly sendMs: number; readonly keepaliveMs: number };
+  /** Per-client limits on every route without its own. */
+  readonly limits?: LimitsModel;
   /** Believe `X-Forwarded-For` from these addresses and ranges (recursively) for the client's address. */
   readonly trustedProxies?: string[];
   readonly routes: RouteModel[];

@@ -1,5 +1,6 @@
 import { ConfWriter } from './conf-writer';
 import { FileRouteModel, NginxConfModel, RouteModel, SIDECAR_ENDPOINTS, StaticRouteModel } from './model';
+import { renderLocationLimits } from './render-limits';
 import { renderProxy } from './render-proxy';
 import { locationHeaders, renderDirectives, renderHeaders, renderRequestIdHeader } from './render-shared';
 import { arg } from './tokens';
@@ -11,16 +12,17 @@ export function renderRoute(w: ConfWriter, conf: NginxConfModel, route: RouteMod
       renderProxy(w, conf, route, index);
       break;
     case 'static':
-      renderStatic(w, conf, route);
+      renderStatic(w, conf, route, index);
       break;
     case 'file':
-      renderFile(w, conf, route);
+      renderFile(w, conf, route, index);
       break;
   }
 }
 
-function renderStatic(w: ConfWriter, conf: NginxConfModel, route: StaticRouteModel): void {
+function renderStatic(w: ConfWriter, conf: NginxConfModel, route: StaticRouteModel, index: number): void {
   w.block(`location ${arg(route.path)}`, () => {
+    renderLocationLimits(w, conf, route, index);
     w.directive('root', arg(route.root));
     w.directive('index', arg(route.index));
     const fallback = route.spaFallback ? arg(`${route.path.replace(/\/?$/, '/')}${route.index}`) : '=404';
@@ -32,8 +34,9 @@ function renderStatic(w: ConfWriter, conf: NginxConfModel, route: StaticRouteMod
   });
 }
 
-function renderFile(w: ConfWriter, conf: NginxConfModel, route: FileRouteModel): void {
+function renderFile(w: ConfWriter, conf: NginxConfModel, route: FileRouteModel, index: number): void {
   w.block(`location = ${arg(route.path)}`, () => {
+    renderLocationLimits(w, conf, route, index);
     w.directive('root', arg(route.root));
     renderGzipStatic(w, conf);
     renderRequestIdHeader(w);

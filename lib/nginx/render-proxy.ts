@@ -3,6 +3,7 @@ import { HeaderModel, NginxConfModel, ProxyRouteModel, SIDECAR_ENDPOINTS } from 
 import { VARS, locationHeaders, renderDirectives, renderHeaders, renderRequestIdHeader } from './render-shared';
 import { COMPRESS, compressesOnce } from './render-compress';
 import { TRAFFIC_VARS, literalRegex, strippedUriVar } from './render-traffic';
+import { renderLocationLimits } from './render-limits';
 import { arg } from './tokens';
 
 /**
@@ -21,6 +22,7 @@ export function renderProxy(w: ConfWriter, conf: NginxConfModel, route: ProxyRou
     }
     // Only return and rewrite are safe inside "if".
     w.block('if ($http_upgrade)', () => w.directive('rewrite', '^', upgrade, 'last'));
+    renderLocationLimits(w, conf, route, index);
     // A URI part without variables would be the normalised one (%2F decoded): pass the raw one.
     // A cached route asks the compressing server, which stores the variant the client accepts.
     const compress = route.cache !== undefined && compressesOnce(conf);
@@ -62,6 +64,7 @@ export function renderProxy(w: ConfWriter, conf: NginxConfModel, route: ProxyRou
   });
   w.block(`location = ${upgrade}`, () => {
     w.directive('internal');
+    renderLocationLimits(w, conf, route, index);
     w.directive('proxy_pass', `http://${SIDECAR_ENDPOINTS.upstreamName}${strip ?? '$request_uri'}`);
     renderUpstreamRequest(w, conf, route, [{ name: 'Upgrade', value: '$http_upgrade' }, { name: 'Connection', value: 'upgrade' }]);
     w.directive('proxy_send_timeout', nginxTime(route.upgradeIdleTimeoutMs));

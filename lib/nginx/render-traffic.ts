@@ -1,4 +1,5 @@
 import { ConfWriter } from './conf-writer';
+import { hasLimits } from './render-limits';
 import { NginxConfModel, ProxyRouteModel } from './model';
 
 /**
@@ -131,7 +132,8 @@ export function renderAccessLog(w: ConfWriter, conf: NginxConfModel): void {
       '\'"path":"$sidecar_log_path","protocol":"$server_protocol","status":$status,"bytes":$body_bytes_sent,\'',
       '\'"request_time":$request_time,"upstream_response_time":"$upstream_response_time",\'',
       '\'"upstream_status":"$upstream_status","cache_status":"$upstream_cache_status",\'',
-      `'"request_id":"${TRAFFIC_VARS.requestId}","referer":"$sidecar_log_referer","user_agent":"$sidecar_log_user_agent"}'`);
+      `'"request_id":"${TRAFFIC_VARS.requestId}","referer":"$sidecar_log_referer","user_agent":"$sidecar_log_user_agent"${hasLimits(conf)
+        ? ',"limit_req":"$limit_req_status","limit_conn":"$limit_conn_status"' : ''}}'`);
   }
   // Buffered: one write per 64 KiB or per second instead of one per request (measured: the
   // per-request write was a third of a cache hit's syscalls).

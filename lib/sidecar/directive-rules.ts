@@ -33,6 +33,7 @@ const HTTP_RENDERED: Record<string, string> = {
   sendfile: 'the sidecar sets it', tcp_nopush: 'the sidecar sets it', keepalive_timeout: 'use clientTimeouts.keepalive',
   client_header_timeout: 'use clientTimeouts.header', client_body_timeout: 'use clientTimeouts.body', send_timeout: 'use clientTimeouts.send',
   reset_timedout_connection: 'the sidecar turns it on',
+  limit_req_status: 'the sidecar answers 429 over a limit', limit_conn_status: 'the sidecar answers 429 over a limit',
   open_file_cache: 'the sidecar sets it',
   proxy_buffer_size: 'the sidecar sizes it for 16 KiB of response headers; set it in a route\'s directives',
   proxy_buffers: 'the sidecar sizes them for 16 KiB of response headers; set them in a route\'s directives',

@@ -46,6 +46,7 @@ export function nginxConfModel(s: ConfSources): NginxConfModel {
     trustForwardedProto: p.trustForwardedProto,
     trustedProxies: p.clientAddress?.trustedProxies,
     clientTimeouts: p.clientTimeouts,
+    limits: p.clientLimits,
     routes: s.routes,
     httpDirectives: s.directives.http,
     serverDirectives: s.directives.server,

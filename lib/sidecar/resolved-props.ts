@@ -11,6 +11,8 @@ import { AccessLogFormat, ReverseProxySidecarProps } from './sidecar-props';
 import { ResolvedTls, checkTlsBesideMetrics, resolveTls } from './tls/tls-options';
 import { ResolvedClientAddress, resolveClientAddress } from './access/client-address';
 import { ResolvedClientTimeouts, resolveClientTimeouts } from './access/client-timeouts';
+import { resolveClientLimits } from './access/client-limits';
+import { LimitsModel } from '../nginx/model';
 
 /** Props checked and reduced to plain numbers, once, at construction. */
 export interface ResolvedProps {
@@ -35,6 +37,7 @@ export interface ResolvedProps {
   readonly trustForwardedProto: boolean;
   readonly clientAddress?: ResolvedClientAddress;
   readonly clientTimeouts: ResolvedClientTimeouts;
+  readonly clientLimits?: LimitsModel;
   readonly drainSeconds: number;
   readonly keepAppDuringDrain: boolean;
   readonly nativeSidecar: boolean;
@@ -122,6 +125,7 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
     trustForwardedProto: checkBoolean('trustForwardedProto', props.trustForwardedProto ?? false),
     clientAddress: resolveClientAddress(props.clientAddress),
     clientTimeouts: resolveClientTimeouts(props.clientTimeouts),
+    clientLimits: resolveClientLimits('clientLimits', props.clientLimits),
     drainSeconds: drainMs / 1000,
     keepAppDuringDrain: checkBoolean('keepAppDuringDrain', props.keepAppDuringDrain ?? true),
     nativeSidecar: resolveNativeSidecar(props),

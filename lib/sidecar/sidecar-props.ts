@@ -5,6 +5,7 @@ import { Route } from './routes/route';
 import { TlsOptions } from './tls/tls-options';
 import { ClientAddressOptions } from './access/client-address';
 import { ClientTimeoutsOptions } from './access/client-timeouts';
+import { ClientLimitsOptions } from './access/client-limits';
 
 /** How the access log writes each request. */
 export enum AccessLogFormat {
@@ -209,6 +210,13 @@ export interface ReverseProxySidecarProps {
    * @default - header 10 s, body and send 60 s, keep-alive 65 s
    */
   readonly clientTimeouts?: ClientTimeoutsOptions;
+  /**
+   * Per-client limits on every route without limits of its own: requests a second (or minute) with
+   * a burst, and requests in progress, counted by the client's address. Over them: 429 with
+   * `Retry-After`. The health endpoint is never limited.
+   * @default - no limits
+   */
+  readonly clientLimits?: ClientLimitsOptions;
   /**
    * How long preStop waits, serving, while endpoints drop the pod, before the graceful quit.
    * At least 5 s of the pod's terminationGracePeriodSeconds must remain after it.

@@ -272,6 +272,26 @@ const CATALOGUE: Catalogue = {
     { name: 'beside nginxConf', build: attach(() => ({ nginxConf: HEALTHY, clientTimeouts: { header: Duration.seconds(5) } })),
       message: `clientTimeouts {"header":"5 seconds"} ${RENDER_ONLY}` },
   ],
+  // Issue 20: per-client limits.
+  'per-client limits (clientLimits, a route\'s limits)': [
+    ...([
+      ['two rates', { requestsPerSecond: 5, requestsPerMinute: 5 }, 'clientLimits.requestsPerMinute 5 is set beside requestsPerSecond: give one rate'],
+      ['a rate of 0', { requestsPerSecond: 0 }, 'clientLimits.requestsPerSecond 0 must be an integer from 1 to 100000'],
+      ['a fractional rate', { requestsPerMinute: 1.5 }, 'clientLimits.requestsPerMinute 1.5 must be an integer from 1 to 100000'],
+      ['a burst without a rate', { connections: 5, burst: 5 }, 'clientLimits.burst 5 is set, but no rate (requestsPerSecond or requestsPerMinute): nothing to burst over'],
+      ['a negative burst', { requestsPerSecond: 5, burst: -1 }, 'clientLimits.burst -1 must be an integer from 0 to 100000'],
+      ['0 connections', { connections: 0 }, 'clientLimits.connections 0 must be an integer from 1 to 65535'],
+      ['nothing limited', {}, 'clientLimits {} limits nothing: give requestsPerSecond, requestsPerMinute or connections'],
+    ] as Array<[string, object, string]>).map(([name, clientLimits, message]) => ({
+      name, build: attach(() => ({ routes: [Route.proxy('/')], clientLimits })), message,
+    })),
+    { name: 'a route\'s limits that limit nothing', build: () => () => Route.proxy('/login', { limits: {} }),
+      message: 'Route.proxy("/login") limits {} limits nothing: give requestsPerSecond, requestsPerMinute or connections' },
+    { name: 'limit_req_status by hand', build: later(() => ({}), (s) => s.addDirective(DirectiveContext.HTTP, Directive.of('limit_req_status', '503'))),
+      message: 'addDirective(http) "limit_req_status" the sidecar answers 429 over a limit' },
+    { name: 'beside nginxConf', build: attach(() => ({ nginxConf: HEALTHY, clientLimits: { connections: 10 } })),
+      message: `clientLimits {"connections":10} ${RENDER_ONLY}` },
+  ],
   // Issue 20: HTTP/2's bound on requests per client connection.
   'HTTP/2 streams per connection (tls.http2MaxConcurrentStreams)': [
     ...([[0, '0'], [1.5, '1.5'], [1001, '1001'], ['16', '"16"']] as Array<[unknown, string]>).map(([value, shown]) => ({

@@ -90,10 +90,15 @@ describeWithTools(['nginx', 'unshare', 'setpriv'], 'real nginx -t on generated c
       gzip: { enabled: false }, accessLog: false, trustForwardedProto: true, port: 9000, portName: 'web',
       resources: { cpuLimitMillicores: 2000 },
     }, () => [Route.proxy('/', { interceptErrors: true, readTimeout: Duration.millis(2500) })]],
-    ['the client address from trusted proxies, IPv4 and IPv6 ranges and single addresses; client timeouts', {
+    ['the client address from trusted proxies, IPv4 and IPv6 ranges and single addresses; client timeouts and limits', {
       clientAddress: { trustedProxies: ['10.0.0.0/8', '192.0.2.10', 'fd00::/8', '2001:db8::1'] },
       clientTimeouts: { header: Duration.millis(2500), body: Duration.seconds(30), send: Duration.minutes(2), keepalive: Duration.seconds(75) },
-    }, () => [Route.proxy('/api/', { stripPrefix: true }), Route.proxy('/', { cache: {} })]],
+      clientLimits: { requestsPerSecond: 50, connections: 20 },
+    }, () => [
+      Route.proxy('/api/', { stripPrefix: true }), Route.proxy('/', { cache: {} }),
+      Route.proxy('/login', { limits: { requestsPerMinute: 5, burst: 0 } }), Route.proxy('/signup', { limits: { requestsPerSecond: 1, burst: 3 } }),
+      Route.staticFiles('/site/', { directory: site }),
+    ]],
     ['SPA fallback, headers and directives everywhere', {
       responseHeaders: { 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer' },
       clientMaxBodySize: Size.kibibytes(512),

@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { invalid } from '../../errors';
-import { DirectiveModel, HeaderModel, ProxyRouteModel, REQUEST_HEADER_VARIABLES } from '../../nginx/model';
+import { DirectiveModel, HeaderModel, LimitsModel, ProxyRouteModel, REQUEST_HEADER_VARIABLES } from '../../nginx/model';
+import { ClientLimitsOptions, resolveClientLimits } from '../access/client-limits';
 import { checkPath } from '../../nginx/tokens';
 import { headersOf } from '../headers';
 import { checkBoolean, kib, milliseconds, optionsObject, secondsInMs } from '../prop-values';
@@ -81,6 +82,12 @@ export interface ProxyRouteOptions extends RouteBaseOptions {
    * @default true
    */
   readonly buffering?: boolean;
+  /**
+   * This route's own per-client limits (e.g. a tight one on a login route), counted apart from the
+   * sidecar-wide `clientLimits`, which the route then does not apply.
+   * @default - the sidecar's clientLimits
+   */
+  readonly limits?: ClientLimitsOptions;
 }
 
 /** The defaults of a proxy route, beside the code that applies them. */
@@ -124,6 +131,7 @@ export class ProxyRouteSpec implements RouteSpec {
   private readonly directives: DirectiveModel[];
   private readonly requestHeaders: HeaderModel[];
   private readonly maxBodySizeKib?: number;
+  private readonly limits?: LimitsModel;
   private readonly options: ProxyRouteOptions;
   private readonly ms: { connect: number; read: number; send: number; upgradeIdle: number; cacheValid?: number };
 
@@ -161,6 +169,7 @@ export class ProxyRouteSpec implements RouteSpec {
     if (options.maxBodySize !== undefined) {
       this.maxBodySizeKib = kib(`${field} maxBodySize`, options.maxBodySize);
     }
+    this.limits = resolveClientLimits(`${field} limits`, options.limits);
   }
 
   public renderOnlyOptions(): string[] {
@@ -185,6 +194,7 @@ export class ProxyRouteSpec implements RouteSpec {
       maxBodySizeKib: this.maxBodySizeKib,
       buffering: o.buffering ?? true,
       upgradeIdleTimeoutMs: this.ms.upgradeIdle,
+      limits: this.limits,
       cache: o.cache ? {
         validMs: this.ms.cacheValid!,
         ignoreUpstreamCacheHeaders: o.cache.ignoreUpstreamCacheHeaders ?? false,
