@@ -25,7 +25,7 @@ function retryAfter(limits: LimitsModel): number {
 
 const retryVar = (seconds: number) => `$sidecar_retry_after_${seconds}`;
 
-/** The http level: the zones (1 MiB each: about 16,000 IPv4 or 8,000 IPv6 clients at once), 429, Retry-After maps. */
+/** The http level: the zones (1 MiB each: about 8,000 clients' 128-byte states at once on 64-bit), 429, Retry-After maps. */
 export function renderLimitZones(w: ConfWriter, conf: NginxConfModel): void {
   // 429 for any limit, the sidecar's own or one added by hand.
   w.directive('limit_req_status', '429');
