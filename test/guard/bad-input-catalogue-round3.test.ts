@@ -242,6 +242,10 @@ const CATALOGUE: Catalogue = {
       ['host bits set (/8)', ['10.1.2.3/8'], '"10.1.2.3/8" has host bits set: the range is "10.0.0.0/8" (or "10.1.2.3" alone)'],
       ['host bits set (/12)', ['172.16.5.0/12'], '"172.16.5.0/12" has host bits set: the range is "172.16.0.0/12" (or "172.16.5.0" alone)'],
       ['a range listed twice', ['10.0.0.0/8', '10.0.0.0/8'], '"10.0.0.0/8" is listed twice'],
+      ['IPv6 host bits set (/64)', ['fd00::1/64'], '"fd00::1/64" has host bits set: the range is "fd00::/64" (or "fd00::1" alone)'],
+      ['IPv6 host bits set (/56)', ['fd00:10:244:1::/56'], '"fd00:10:244:1::/56" has host bits set: the range is "fd00:10:244::/56" (or "fd00:10:244:1::" alone)'],
+      ['an interface named', ['fe80::1%eth0'], '"fe80::1%eth0" names an interface (a zone index after "%"): list the address or range alone'],
+      ['brackets around IPv6', ['[fd00::1]'], `"[fd00::1]" ${NOT_A_RANGE}`],
     ] as Array<[string, unknown, string]>).map(([name, trustedProxies, message]) => ({
       name, build: attach(() => ({ routes: [Route.proxy('/')], clientAddress: { trustedProxies } as never })),
       message: `clientAddress.trustedProxies ${message}`,

@@ -58,6 +58,9 @@ function checkRange(range: unknown): asserts range is string {
   if (!m || (!v4 && !isIPv6(address))) {
     throw invalid(FIELD, range, 'is not an IPv4 or IPv6 address or CIDR range (e.g. "10.0.0.0/8", "fd00::/8", "192.0.2.10")');
   }
+  if (address.includes('%')) {
+    throw invalid(FIELD, range, 'names an interface (a zone index after "%"): list the address or range alone');
+  }
   const bits = v4 ? 32 : 128;
   const prefix = m[2] === undefined ? bits : Number(m[2]);
   if (prefix > bits) {
@@ -66,13 +69,53 @@ function checkRange(range: unknown): asserts range is string {
   if (prefix === 0) {
     throw invalid(FIELD, range, 'trusts every address: any client could claim any address. List the proxies in front of the sidecar');
   }
-  if (v4 && prefix < 32) {
-    const n = address.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
-    const size = 2 ** (32 - prefix);
-    if (n % size !== 0) {
-      const network = Math.floor(n / size) * size;
-      const dotted = [24, 16, 8, 0].map((s) => Math.floor(network / 2 ** s) % 256).join('.');
-      throw invalid(FIELD, range, `has host bits set: the range is "${dotted}/${prefix}" (or "${address}" alone)`);
-    }
+  // nginx only warns ("low address bits ... are meaningless") and drops them: most likely a typo.
+  const value = v4 ? ipv4Bits(address) : ipv6Bits(address);
+  const hostBits = BigInt(bits - prefix);
+  const network = (value >> hostBits) << hostBits;
+  if (network !== value) {
+    const shown = v4 ? ipv4Text(network) : ipv6Text(network);
+    throw invalid(FIELD, range, `has host bits set: the range is "${shown}/${prefix}" (or "${address}" alone)`);
   }
+}
+
+function ipv4Bits(address: string): bigint {
+  return address.split('.').reduce((acc, o) => (acc << 8n) + BigInt(Number(o)), 0n);
+}
+
+function ipv4Text(n: bigint): string {
+  return [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 255n)).join('.');
+}
+
+/** An IPv6 address (already valid: `net.isIPv6`) as a 128-bit number: `::` filled, an IPv4 tail read. */
+function ipv6Bits(address: string): bigint {
+  let text = address;
+  const v4Tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4Tail) {
+    const n = ipv4Bits(v4Tail[1]);
+    text = `${text.slice(0, -v4Tail[1].length)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n);
+}
+
+/** A 128-bit number as an IPv6 address, its longest run of zero groups as `::`. */
+function ipv6Text(n: bigint): string {
+  const groups = Array.from({ length: 8 }, (_, i) => ((n >> BigInt(16 * (7 - i))) & 0xffffn).toString(16));
+  let best = { at: -1, len: 0 };
+  for (let i = 0; i < 8;) {
+    let j = i;
+    while (j < 8 && groups[j] === '0') {
+      j++;
+    }
+    if (j - i > best.len && j - i > 1) {
+      best = { at: i, len: j - i };
+    }
+    i = j === i ? i + 1 : j;
+  }
+  return best.at < 0 ? groups.join(':')
+    : `${groups.slice(0, best.at).join(':')}::${groups.slice(best.at + best.len).join(':')}`;
 }
