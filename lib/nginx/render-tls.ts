@@ -109,9 +109,22 @@ export function httpsConf(conf: NginxConfModel): NginxConfModel {
  * https whatever the client sends: a trusted proxy connects to the plain port.
  */
 export function renderForwardedProtoMap(w: ConfWriter, conf: NginxConfModel): void {
+  let header = '$http_x_forwarded_proto';
+  if (conf.trustedProxies) {
+    // With the proxies named (clientAddress), only theirs is believed: anyone else's is ignored.
+    header = '$sidecar_trusted_forwarded_proto';
+    w.block('geo $realip_remote_addr $sidecar_trusted_peer', () => {
+      w.directive('default', '0');
+      conf.trustedProxies!.forEach((r) => w.directive(r, '1'));
+    });
+    w.block(`map $sidecar_trusted_peer ${header}`, () => {
+      w.directive('default', '""');
+      w.directive('1', '$http_x_forwarded_proto');
+    });
+  }
   if (!conf.tls) {
     // Only http or https reach the app (and the cache key); anything else is the request's own scheme.
-    w.block(`map $http_x_forwarded_proto ${VARS.forwardedProto}`, () => {
+    w.block(`map ${header} ${VARS.forwardedProto}`, () => {
       // The leftmost value is the client's (proxies append theirs; nginx 1.23+ joins repeated headers with ", ").
       w.directive('default', '$scheme');
       w.directive('"~*^https\\s*(,|$)"', 'https');
@@ -119,7 +132,7 @@ export function renderForwardedProtoMap(w: ConfWriter, conf: NginxConfModel): vo
     });
     return;
   }
-  w.block(`map "$https:$http_x_forwarded_proto" ${VARS.forwardedProto}`, () => {
+  w.block(`map "$https:${header}" ${VARS.forwardedProto}`, () => {
     w.directive('default', '$scheme');
     w.directive('"~^on:"', 'https');
     w.directive('"~*^:https\\s*(,|$)"', 'https');

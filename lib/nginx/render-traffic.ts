@@ -133,7 +133,9 @@ export function renderAccessLog(w: ConfWriter, conf: NginxConfModel): void {
       '\'"request_time":$request_time,"upstream_response_time":"$upstream_response_time",\'',
       '\'"upstream_status":"$upstream_status","cache_status":"$upstream_cache_status",\'',
       `'"request_id":"${TRAFFIC_VARS.requestId}","referer":"$sidecar_log_referer","user_agent":"$sidecar_log_user_agent"${hasLimits(conf)
-        ? ',"limit_req":"$limit_req_status","limit_conn":"$limit_conn_status"' : ''}}'`);
+        ? ',"limit_req":"$limit_req_status","limit_conn":"$limit_conn_status"' : ''}${conf.trustedProxies
+        // remote_addr is the client's: which proxy it came through.
+        ? ',"peer_addr":"$realip_remote_addr"' : ''}}'`);
   }
   // Buffered: one write per 64 KiB or per second instead of one per request (measured: the
   // per-request write was a third of a cache hit's syscalls).

@@ -193,7 +193,8 @@ export interface ReverseProxySidecarProps {
   readonly accessLogFormat?: AccessLogFormat;
   /**
    * Pass the client's `X-Forwarded-Proto` on to the app (its first value, `http` or `https`). Only
-   * behind a TLS-terminating proxy you trust: anyone can send the header. With `tls.redirectHttp`,
+   * behind a TLS-terminating proxy you trust: anyone can send the header, unless `clientAddress`
+   * names the proxies, whose header alone then counts. With `tls.redirectHttp`,
    * a plain request it marks `https` is served (with `tls.hsts`, with HSTS), not redirected.
    * @default false - the app gets `$scheme`
    */

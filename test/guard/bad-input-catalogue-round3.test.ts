@@ -246,6 +246,12 @@ const CATALOGUE: Catalogue = {
       ['IPv6 host bits set (/56)', ['fd00:10:244:1::/56'], '"fd00:10:244:1::/56" has host bits set: the range is "fd00:10:244::/56" (or "fd00:10:244:1::" alone)'],
       ['an interface named', ['fe80::1%eth0'], '"fe80::1%eth0" names an interface (a zone index after "%"): list the address or range alone'],
       ['brackets around IPv6', ['[fd00::1]'], `"[fd00::1]" ${NOT_A_RANGE}`],
+      ['half of every address', ['0.0.0.0/1', '128.0.0.0/1'], '"0.0.0.0/1" trusts a /1, wider than any load balancer\'s or ingress controller\'s range: any client in it could claim any address. List the proxies in front of the sidecar'],
+      ['an IPv4 address written as IPv6', ['::ffff:127.0.0.4'], '"::ffff:127.0.0.4" is an IPv4 address written as IPv6, which nginx would never match: write "127.0.0.4"'],
+      ['an IPv4 range written as IPv6', ['::ffff:10.0.0.0/104'], '"::ffff:10.0.0.0/104" is an IPv4 address written as IPv6, which nginx would never match: write "10.0.0.0/8"'],
+      ['the unspecified address', ['0.0.0.0'], '"0.0.0.0" is the unspecified address, which no proxy connects from'],
+      ['one range written twice', ['127.0.0.2', '127.0.0.2/32'], '"127.0.0.2/32" is listed twice'],
+      ['one IPv6 address written twice', ['::1', '0::1'], '"0::1" is listed twice'],
     ] as Array<[string, unknown, string]>).map(([name, trustedProxies, message]) => ({
       name, build: attach(() => ({ routes: [Route.proxy('/')], clientAddress: { trustedProxies } as never })),
       message: `clientAddress.trustedProxies ${message}`,

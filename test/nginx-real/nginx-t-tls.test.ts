@@ -44,8 +44,9 @@ describeWithTools(['nginx', 'unshare', 'setpriv', 'openssl'], 'real nginx -t on 
       tls: { secretName: 'web-tls', redirectHttp: true, redirectPort: 30443, hsts: Duration.days(365), port: 9443, portName: 'https' },
       trustForwardedProto: true,
     }, true],
-    ['64 HTTP/2 streams per connection, the client address from trusted proxies', {
-      tls: { secretName: 'web-tls', http2MaxConcurrentStreams: 64 }, clientAddress: { trustedProxies: ['10.0.0.0/8'] },
+    ['64 HTTP/2 streams per connection, the client address and X-Forwarded-Proto from trusted proxies', {
+      tls: { secretName: 'web-tls', http2MaxConcurrentStreams: 64, redirectHttp: true, hsts: Duration.days(1) },
+      clientAddress: { trustedProxies: ['10.0.0.0/8', 'fd00::/8'] }, trustForwardedProto: true,
     }, false],
   ])('accepts: %s', (_name, props, rsa) => {
     const r = nginxTest(props, ca.secret('web-tls', 'web.test', { rsa }));

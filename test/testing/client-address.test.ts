@@ -16,7 +16,7 @@ function start(clientAddress?: ClientAddressOptions): Promise<SidecarTestServer>
  * The client's address from trusted proxies, with real nginx and clients on several loopback
  * addresses: 127.0.0.2 is the trusted proxy (an ingress controller, say), 127.0.0.3 anyone else.
  */
-describeWithTools(['nginx'], 'clientAddress with real nginx', () => {
+describeWithTools(['nginx', 'openssl'], 'clientAddress with real nginx', () => {
   let server: SidecarTestServer;
   let plain: SidecarTestServer;
   /** Each case: the server, the client's own address, the X-Forwarded-For it sends. */
@@ -29,6 +29,7 @@ describeWithTools(['nginx'], 'clientAddress with real nginx', () => {
     without: ['plain', '127.0.0.2', '203.0.113.7'],
   } as const;
   const seen: Record<string, { realIp?: string | string[]; forwardedFor?: string | string[]; logged?: string }> = {};
+  const peers: Record<string, string | undefined> = {};
   beforeAll(async () => {
     [server, plain] = await Promise.all([start({ trustedProxies: ['127.0.0.2', '10.0.0.0/8'] }), start()]);
     const on = (which: string) => (which === 'trusted' ? server : plain);
@@ -42,6 +43,7 @@ describeWithTools(['nginx'], 'clientAddress with real nginx', () => {
       const app = on(which).appRequests.find((r) => r.path === `/?${name}`)!;
       const line = on(which).log.split('\n').filter((l) => l.includes(`"path":"/?${name}"`)).map((l) => JSON.parse(l))[0];
       seen[name] = { realIp: app.headers['x-real-ip'], forwardedFor: app.headers['x-forwarded-for'], logged: line?.remote_addr };
+      peers[name] = line?.peer_addr;
     }
   });
   afterAll(() => Promise.all([server?.stop(), plain?.stop()]));
@@ -62,6 +64,27 @@ describeWithTools(['nginx'], 'clientAddress with real nginx', () => {
 
   it('keeps the trusted proxy\'s own address when it sends no X-Forwarded-For', () => {
     expect(seen.bare).toStrictEqual({ realIp: '127.0.0.2', forwardedFor: '127.0.0.2', logged: '127.0.0.2' });
+  });
+
+  it('logs the proxy a request came through beside the client, only with clientAddress', () => {
+    expect(peers).toStrictEqual({ trusted: '127.0.0.2', hops: '127.0.0.2', untrusted: '127.0.0.3', forged: '127.0.0.3', bare: '127.0.0.2', without: undefined });
+  });
+
+  it('believes X-Forwarded-Proto (trustForwardedProto) from the trusted proxies only', async () => {
+    const chart = Testing.chart();
+    const web = new kplus.Deployment(chart, 'web', { containers: [{ name: 'app', image: 'app:1', ports: [{ number: 5000 }] }] });
+    new ReverseProxySidecar(chart, 'proxy', {
+      host: SidecarHost.fromWorkload(web), routes: [Route.proxy('/')], trustForwardedProto: true,
+      clientAddress: { trustedProxies: ['127.0.0.2'] }, tls: { secretName: 'web-tls', redirectHttp: true },
+    });
+    const tls = await SidecarTestServer.start(chart);
+    try {
+      const https = { 'X-Forwarded-Proto': 'https' };
+      expect((await tls.get('/', { sourceAddress: '127.0.0.2', headers: https })).status).toBe(200);
+      expect((await tls.get('/', { sourceAddress: '127.0.0.3', headers: https })).status).toBe(308);
+    } finally {
+      await tls.stop();
+    }
   });
 
   it('without clientAddress, sees only the peer, as before', () => {

@@ -14,7 +14,9 @@ export interface ClientAddressOptions {
    * taken to come from the rightmost address of its `X-Forwarded-For` that is not itself in these
    * ranges (each trusted proxy appends the address it saw); a request from anywhere else keeps its
    * own address, whatever `X-Forwarded-For` it sends. The app gets the real address in `X-Real-IP`,
-   * and the chain plus the proxy that reached the sidecar in `X-Forwarded-For`.
+   * and the chain plus the proxy that reached the sidecar in `X-Forwarded-For`; the access log
+   * the proxy's in `peer_addr`. With `trustForwardedProto`, only these proxies' `X-Forwarded-Proto`
+   * counts. List them as narrowly as you can: ranges wider than a /8 are refused.
    */
   readonly trustedProxies: string[];
 }
@@ -38,17 +40,18 @@ export function resolveClientAddress(value: ClientAddressOptions | undefined): R
   }
   const seen = new Set<string>();
   for (const range of list) {
-    checkRange(range);
-    if (seen.has(range.toLowerCase())) {
+    // The same range however it is written ("10.0.0.0/8" and "10.0.0.0/08", "::1" and "0::1/128").
+    const key = checkRange(range);
+    if (seen.has(key)) {
       throw invalid(FIELD, range, 'is listed twice');
     }
-    seen.add(range.toLowerCase());
+    seen.add(key);
   }
   return { trustedProxies: [...list] };
 }
 
-/** One IPv4 or IPv6 address, or CIDR range, as nginx's `set_real_ip_from` takes it. */
-function checkRange(range: unknown): asserts range is string {
+/** One IPv4 or IPv6 address, or CIDR range, as nginx's `set_real_ip_from` takes it; returns what it means, as a key. */
+function checkRange(range: unknown): string {
   if (typeof range !== 'string') {
     throw invalid(FIELD, range, 'must be a string: an IPv4 or IPv6 address or CIDR range');
   }
@@ -69,14 +72,27 @@ function checkRange(range: unknown): asserts range is string {
   if (prefix === 0) {
     throw invalid(FIELD, range, 'trusts every address: any client could claim any address. List the proxies in front of the sidecar');
   }
+  if (prefix < 8) {
+    throw invalid(FIELD, range, `trusts a /${prefix}, wider than any load balancer's or ingress controller's range: any client in it `
+      + 'could claim any address. List the proxies in front of the sidecar');
+  }
   // nginx only warns ("low address bits ... are meaningless") and drops them: most likely a typo.
   const value = v4 ? ipv4Bits(address) : ipv6Bits(address);
+  if (value === 0n) {
+    throw invalid(FIELD, range, 'is the unspecified address, which no proxy connects from');
+  }
+  if (!v4 && value >> 32n === 0xffffn) {
+    // nginx compares an IPv4-mapped client as IPv4, and an IPv6 entry never matches an IPv4 one.
+    const as4 = prefix >= 96 ? `"${ipv4Text(value & 0xffffffffn)}${prefix === 128 ? '' : `/${prefix - 96}`}"` : 'its IPv4 form';
+    throw invalid(FIELD, range, `is an IPv4 address written as IPv6, which nginx would never match: write ${as4}`);
+  }
   const hostBits = BigInt(bits - prefix);
   const network = (value >> hostBits) << hostBits;
   if (network !== value) {
     const shown = v4 ? ipv4Text(network) : ipv6Text(network);
     throw invalid(FIELD, range, `has host bits set: the range is "${shown}/${prefix}" (or "${address}" alone)`);
   }
+  return `${bits}:${value}/${prefix}`;
 }
 
 function ipv4Bits(address: string): bigint {
