@@ -45,8 +45,11 @@ export interface Measure {
   readonly cpuSeconds?: number;
 }
 
-/** Requests served per CPU-second of the target's own container (the proxy's, or the app's when direct). */
-export const perCpuSecond = (m: Measure): number | undefined => (m.cpuSeconds ? m.wrk.requests / m.cpuSeconds : undefined);
+/**
+ * Answers below 400 per CPU-second of the target's own container (the proxy's, or the app's when
+ * direct): an error answered fast is not work done.
+ */
+export const perCpuSecond = (m: Measure): number | undefined => (m.cpuSeconds && m.cpuSeconds > 0 ? (m.wrk.requests - m.wrk.non2xx) / m.cpuSeconds : undefined);
 
 const errorsOf = (m: Measure) => m.wrk.socketErrors + m.wrk.non2xx;
 // A stall (tcp_nopush over loopback) shows at the median (40 ms); p99 on this shared machine is noise.

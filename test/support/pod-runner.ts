@@ -239,9 +239,9 @@ export class RunningPod {
   }
 
   /**
-   * CPU time (user + system, every thread) used so far by the processes of one container that are
-   * alive now: its sandbox leader's descendants (not commands run by `exec`). Read before and after
-   * a load to get what the container spent on it.
+   * CPU time (user + system, every thread) used so far by the processes of one container: its
+   * sandbox leader's descendants alive now, with what their exited children used (not commands run
+   * by `exec`). Read before and after a load to get what the container spent on it.
    */
   public cpuSeconds(container: string): number {
     const leader = this.started.get(container)?.child.pid;
@@ -254,10 +254,11 @@ export class RunningPod {
         continue;
       }
       try {
-        // Fields after the command (which may hold spaces and parentheses): state, ppid, ... utime (14), stime (15).
+        // Fields after the command (which may hold spaces and parentheses): state, ppid, ... utime (14),
+        // stime (15), and cutime (16), cstime (17): the CPU of children that exited and were reaped.
         const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
         const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        stats.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+        stats.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
       } catch {
         // The process exited while the table was read.
       }
