@@ -173,9 +173,7 @@ function machine(): Report['machine'] {
     wrk: /wrk (\S+)/.exec(sh('wrk', ['-v']))?.[1] ?? '?',
     alertmanager: /version (\S+)/.exec(sh('prometheus-alertmanager', ['--version']))?.[1] ?? '?',
     gunicorn: sh('gunicorn', ['--version']),
-    varnish: /varnish-(\S+)/.exec(sh('varnishd', ['-V']))?.[1] ?? '?',
-    haproxy: /version (\S+)/.exec(sh('haproxy', ['-v']))?.[1] ?? '?',
-    caddy: sh('caddy', ['version']).split(/\s/)[0],
+    ...Object.fromEntries(PEERS.map((p) => [p.name, p.version(sh(p.versionCommand[0], p.versionCommand.slice(1)))])),
     node: process.version,
     memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
   };

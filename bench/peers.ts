@@ -25,8 +25,10 @@ export interface Peer {
   /** Writable directories the program needs (emptyDirs). */
   readonly scratch: string[];
   readonly env?: Record<string, string>;
-  /** Asks `--version` of the Debian binary, for the report. */
+  /** Asks the Debian binary its version, for the report (and whether it is installed). */
   readonly versionCommand: string[];
+  /** The version in what that command printed. */
+  readonly version: (printed: string) => string;
 }
 
 const PEERS_DIR = path.join(__dirname, 'peers');
@@ -44,6 +46,7 @@ export const PEERS: Peer[] = [
     scratch: ['/var/lib/varnish', '/tmp'],
     env: { TMPDIR: '/tmp' },
     versionCommand: ['varnishd', '-V'],
+    version: (out) => /varnish-(\S+)/.exec(out)?.[1] ?? '?',
   },
   {
     name: 'haproxy', port: 8202, caches: true, configFile: 'haproxy.cfg', configPath: '/usr/local/etc/haproxy/haproxy.cfg',
@@ -51,6 +54,7 @@ export const PEERS: Peer[] = [
     image: { entrypoint: ['haproxy', '-W', '-db', '-f', '/usr/local/etc/haproxy/haproxy.cfg'], stopSignal: 'SIGUSR1' },
     scratch: ['/var/lib/haproxy'],
     versionCommand: ['haproxy', '-v'],
+    version: (out) => /version (\S+)/.exec(out)?.[1] ?? '?',
   },
   {
     // Go's scheduler: GOMAXPROCS=1 is its one-worker knob.
@@ -60,14 +64,15 @@ export const PEERS: Peer[] = [
     scratch: ['/data', '/config'],
     env: { GOMAXPROCS: '1', XDG_DATA_HOME: '/data', XDG_CONFIG_HOME: '/config', HOME: '/data' },
     versionCommand: ['caddy', 'version'],
+    version: (out) => out.split(/\s/)[0],
   },
 ];
 
 /** Fails with the install line when a peer's program is not on this machine (`--no-peers` runs without them). */
 export function checkPeersInstalled(peers: Peer[]): void {
-  const missing = peers.filter((p) => spawnSync(p.image.entrypoint[0], p.versionCommand.slice(1), { stdio: 'ignore' }).error);
+  const missing = peers.filter((p) => spawnSync(p.versionCommand[0], p.versionCommand.slice(1), { stdio: 'ignore' }).error);
   if (missing.length) {
-    throw new Error(`the bench's peers need ${missing.map((p) => p.image.entrypoint[0]).join(', ')}: `
+    throw new Error(`the bench's peers need ${missing.map((p) => p.versionCommand[0]).join(', ')}: `
       + `apt-get install -y --no-install-recommends ${missing.map((p) => p.name).join(' ')} (or run with --no-peers)`);
   }
 }

@@ -47,6 +47,14 @@ export interface RouteCacheModel {
   readonly ignoreUpstreamCacheHeaders: boolean;
 }
 
+/** How long slow and idle clients may hold a connection, in milliseconds. */
+export interface ClientTimeoutsModel {
+  readonly headerMs: number;
+  readonly bodyMs: number;
+  readonly sendMs: number;
+  readonly keepaliveMs: number;
+}
+
 /** Per-client limits, counted by `$binary_remote_addr`. */
 export interface LimitsModel {
   /** `count` requests per second (`s`) or minute (`m`), `burst` more at once. */
@@ -139,7 +147,7 @@ export interface NginxConfModel {
   /** Pass on the client's X-Forwarded-Proto (behind a TLS-terminating proxy you trust) instead of $scheme. */
   readonly trustForwardedProto: boolean;
   /** Slow and idle clients: the request header, body pauses, answer pauses, idle keep-alive. */
-  readonly clientTimeouts: { readonly headerMs: number; readonly bodyMs: number; readonly sendMs: number; readonly keepaliveMs: number };
+  readonly clientTimeouts: ClientTimeoutsModel;
   /** Per-client limits on every route without its own. */
   readonly limits?: LimitsModel;
   /** Believe `X-Forwarded-For` from these addresses and ranges (recursively) for the client's address. */

@@ -10,9 +10,9 @@ import { checkBoolean, checkString, kib, mib, optionsObject, secondsInMs, wholeS
 import { AccessLogFormat, ReverseProxySidecarProps } from './sidecar-props';
 import { ResolvedTls, checkTlsBesideMetrics, resolveTls } from './tls/tls-options';
 import { ResolvedClientAddress, resolveClientAddress } from './access/client-address';
-import { ResolvedClientTimeouts, resolveClientTimeouts } from './access/client-timeouts';
+import { resolveClientTimeouts } from './access/client-timeouts';
 import { resolveClientLimits } from './access/client-limits';
-import { LimitsModel } from '../nginx/model';
+import { ClientTimeoutsModel, LimitsModel } from '../nginx/model';
 
 /** Props checked and reduced to plain numbers, once, at construction. */
 export interface ResolvedProps {
@@ -36,7 +36,7 @@ export interface ResolvedProps {
   readonly accessLog: 'json' | 'text' | 'off';
   readonly trustForwardedProto: boolean;
   readonly clientAddress?: ResolvedClientAddress;
-  readonly clientTimeouts: ResolvedClientTimeouts;
+  readonly clientTimeouts: ClientTimeoutsModel;
   readonly clientLimits?: LimitsModel;
   readonly drainSeconds: number;
   readonly keepAppDuringDrain: boolean;

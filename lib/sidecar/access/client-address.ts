@@ -81,13 +81,13 @@ function checkRange(range: unknown): string {
   if (value === 0n) {
     throw invalid(FIELD, range, 'is the unspecified address, which no proxy connects from');
   }
-  if (!v4 && value >> 32n === 0xffffn) {
-    // nginx compares an IPv4-mapped client as IPv4, and an IPv6 entry never matches an IPv4 one.
-    const as4 = prefix >= 96 ? `"${ipv4Text(value & 0xffffffffn)}${prefix === 128 ? '' : `/${prefix - 96}`}"` : 'its IPv4 form';
-    throw invalid(FIELD, range, `is an IPv4 address written as IPv6, which nginx would never match: write ${as4}`);
-  }
   const hostBits = BigInt(bits - prefix);
   const network = (value >> hostBits) << hostBits;
+  if (!v4 && value >> 32n === 0xffffn) {
+    // nginx compares an IPv4-mapped client as IPv4, and an IPv6 entry never matches an IPv4 one.
+    const as4 = prefix >= 96 ? `"${ipv4Text(network & 0xffffffffn)}${prefix === 128 ? '' : `/${prefix - 96}`}"` : 'its IPv4 form';
+    throw invalid(FIELD, range, `is an IPv4 address written as IPv6, which nginx would never match: write ${as4}`);
+  }
   if (network !== value) {
     const shown = v4 ? ipv4Text(network) : ipv6Text(network);
     throw invalid(FIELD, range, `has host bits set: the range is "${shown}/${prefix}" (or "${address}" alone)`);
@@ -103,35 +103,21 @@ function ipv4Text(n: bigint): string {
   return [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 255n)).join('.');
 }
 
-/** An IPv6 address (already valid: `net.isIPv6`) as a 128-bit number: `::` filled, an IPv4 tail read. */
+/** An IPv6 address in the URL standard's canonical form (lower case, hex groups, one `::` at most). */
+function canonicalIpv6(address: string): string {
+  return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+}
+
+/** An IPv6 address (already valid: `net.isIPv6`) as a 128-bit number. */
 function ipv6Bits(address: string): bigint {
-  let text = address;
-  const v4Tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4Tail) {
-    const n = ipv4Bits(v4Tail[1]);
-    text = `${text.slice(0, -v4Tail[1].length)}${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
-  }
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const [head, tail] = canonicalIpv6(address).split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
   const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
   return groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n);
 }
 
-/** A 128-bit number as an IPv6 address, its longest run of zero groups as `::`. */
+/** A 128-bit number as an IPv6 address, in canonical form. */
 function ipv6Text(n: bigint): string {
-  const groups = Array.from({ length: 8 }, (_, i) => ((n >> BigInt(16 * (7 - i))) & 0xffffn).toString(16));
-  let best = { at: -1, len: 0 };
-  for (let i = 0; i < 8;) {
-    let j = i;
-    while (j < 8 && groups[j] === '0') {
-      j++;
-    }
-    if (j - i > best.len && j - i > 1) {
-      best = { at: i, len: j - i };
-    }
-    i = j === i ? i + 1 : j;
-  }
-  return best.at < 0 ? groups.join(':')
-    : `${groups.slice(0, best.at).join(':')}::${groups.slice(best.at + best.len).join(':')}`;
+  return canonicalIpv6(Array.from({ length: 8 }, (_, i) => ((n >> BigInt(16 * (7 - i))) & 0xffffn).toString(16)).join(':'));
 }

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { ClientTimeoutsModel } from '../../nginx/model';
 import { milliseconds, optionsObject } from '../prop-values';
 
 /**
@@ -34,18 +35,10 @@ export interface ClientTimeoutsOptions {
   readonly keepalive?: Duration;
 }
 
-/** The timeouts in milliseconds. */
-export interface ResolvedClientTimeouts {
-  readonly headerMs: number;
-  readonly bodyMs: number;
-  readonly sendMs: number;
-  readonly keepaliveMs: number;
-}
-
 const DEFAULTS = { header: Duration.seconds(10), body: Duration.seconds(60), send: Duration.seconds(60), keepalive: Duration.seconds(65) };
 
 /** `clientTimeouts`, each checked, with the defaults. */
-export function resolveClientTimeouts(value: ClientTimeoutsOptions | undefined): ResolvedClientTimeouts {
+export function resolveClientTimeouts(value: ClientTimeoutsOptions | undefined): ClientTimeoutsModel {
   const o = optionsObject('clientTimeouts', value);
   const ms = (name: keyof typeof DEFAULTS) => milliseconds(`clientTimeouts.${name}`, o[name] ?? DEFAULTS[name]);
   return { headerMs: ms('header'), bodyMs: ms('body'), sendMs: ms('send'), keepaliveMs: ms('keepalive') };
