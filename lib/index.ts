@@ -17,6 +17,7 @@ export { ClientTimeoutsOptions } from './sidecar/access/client-timeouts';
 export { Directive, DirectiveContext } from './sidecar/directive';
 export { ExposeViaIngressOptions, ExposeViaServiceOptions } from './sidecar/exposure/expose-options';
 export { MetricsOptions } from './sidecar/metrics/metrics-options';
+export { Ipv6Mode } from './sidecar/network/ipv6';
 export { ReverseProxySidecar } from './sidecar/reverse-proxy-sidecar';
 export { FileRouteOptions } from './sidecar/routes/file-route';
 export { ProxyRouteOptions, RouteCacheOptions } from './sidecar/routes/proxy-route';

@@ -26,6 +26,16 @@ export interface LayoutModel {
   readonly mimeTypes: string;
 }
 
+/**
+ * Listening on IPv6 besides IPv4: `always` (`listen [::]:<port>` rendered), `where-available`
+ * (included from `<dir>/<port>/*.conf`, which the container's start writes only where the pod has
+ * IPv6) or `off`.
+ */
+export interface Ipv6ListenModel {
+  readonly mode: 'always' | 'where-available' | 'off';
+  readonly dir: string;
+}
+
 export interface GzipModel {
   readonly level: number;
   readonly minLengthBytes: number;
@@ -129,6 +139,8 @@ export interface TlsModel {
 
 export interface NginxConfModel {
   readonly listenPort: number;
+  /** Whether the public listeners (plain and HTTPS; not the status one) listen on `[::]` too. */
+  readonly ipv6: Ipv6ListenModel;
   readonly workerProcesses: number;
   readonly workerConnections: number;
   /** Open files each worker may hold: a proxied request holds two sockets, plus temp and cache files. */

@@ -1,5 +1,6 @@
 import { ConfWriter } from './conf-writer';
 import { ERROR_PAGE_CODES, NginxConfModel, SIDECAR_ENDPOINTS } from './model';
+import { renderListen } from './render-listen';
 import { renderRoute, renderSidecarEndpoints } from './render-location';
 import { renderDirectives } from './render-shared';
 import { httpsConf, plainConf, renderRedirect, renderTlsListener, renderTrustedRedirect } from './render-tls';
@@ -12,7 +13,7 @@ import { httpsConf, plainConf, renderRedirect, renderTlsListener, renderTrustedR
 export function renderServers(w: ConfWriter, conf: NginxConfModel): void {
   const tls = conf.tls;
   w.block('server', () => {
-    w.directive('listen', String(conf.listenPort));
+    renderListen(w, conf.ipv6, conf.listenPort);
     w.directive('server_name', '_');
     if (tls?.redirectPort !== undefined && conf.trustForwardedProto) {
       renderTrustedRedirect(w, tls.redirectPort);
@@ -27,7 +28,7 @@ export function renderServers(w: ConfWriter, conf: NginxConfModel): void {
   if (tls) {
     w.blank();
     w.block('server', () => {
-      renderTlsListener(w, tls);
+      renderTlsListener(w, tls, conf.ipv6);
       renderServerBody(w, httpsConf(conf));
     });
   }

@@ -1,5 +1,6 @@
 import { ConfWriter } from './conf-writer';
-import { NginxConfModel, SIDECAR_ENDPOINTS, TlsModel } from './model';
+import { Ipv6ListenModel, NginxConfModel, SIDECAR_ENDPOINTS, TlsModel } from './model';
+import { TLS_LISTEN_PARAMS, renderListen } from './render-listen';
 import { VARS } from './render-shared';
 import { arg } from './tokens';
 
@@ -41,8 +42,8 @@ export const TLS_SESSION_ZONE = 'sidecar_tls';
  * an unknown directive before it; the parameter is deprecated since then, and such nginx logs one
  * warning when it reads the config ("the "listen ... http2" directive is deprecated").
  */
-export function renderTlsListener(w: ConfWriter, tls: TlsModel): void {
-  w.directive('listen', String(tls.listenPort), 'ssl', 'http2');
+export function renderTlsListener(w: ConfWriter, tls: TlsModel, ipv6: Ipv6ListenModel): void {
+  renderListen(w, ipv6, tls.listenPort, TLS_LISTEN_PARAMS);
   w.directive('server_name', '_');
   // One client connection is at most this many requests to the app at once (nginx's own: 128).
   w.directive('http2_max_concurrent_streams', String(tls.http2MaxConcurrentStreams));

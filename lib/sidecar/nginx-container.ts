@@ -4,7 +4,8 @@ import { ISidecarHost, SidecarContainerSpec, SidecarProbe } from '../host/host';
 import { SIDECAR_ENDPOINTS } from '../nginx/model';
 import { CONFIG_FILES, LAYOUT, NGINX_UID, TLS_FILES } from './layout';
 import { ResolvedProps } from './resolved-props';
-import { reloadingCommand } from './tls/tls-reloader';
+import { ipv6StartLines } from './network/ipv6';
+import { tlsReloadLines } from './tls/tls-reloader';
 
 /**
  * Probe timings: readiness reacts within ~10 s, liveness restarts only a stuck nginx. A native
@@ -29,7 +30,10 @@ export function nginxContainerSpec(p: ResolvedProps): SidecarContainerSpec {
   return {
     name: p.containerName,
     image: p.image,
-    command: p.tls?.rotationCheckSeconds ? reloadingCommand(nginx, p.tls.rotationCheckSeconds) : nginx,
+    command: startCommand(nginx, [
+      ...ipv6StartLines(p.ipv6, p.port, p.tls?.port),
+      ...p.tls?.rotationCheckSeconds ? tlsReloadLines(p.tls.rotationCheckSeconds) : [],
+    ]),
     port: p.port,
     portName: p.portName,
     ...(p.tls ? { extraPorts: [{ port: p.tls.port, name: p.tls.portName }] } : {}),
@@ -51,6 +55,15 @@ export function nginxContainerSpec(p: ResolvedProps): SidecarContainerSpec {
       + `|| kill -QUIT "$(cat ${pid})"; while [ -e ${pid} ]; do sleep 1; done`],
     nativeSidecar: p.nativeSidecar,
   };
+}
+
+/**
+ * nginx's command line, after the start's shell lines when there are any: `sh -c script name
+ * args...` gives the script nginx's command line as "$@", and its last line becomes nginx (`exec`,
+ * so nginx stays the main process and gets the stop signal).
+ */
+function startCommand(nginx: string[], lines: string[]): string[] {
+  return lines.length === 0 ? nginx : ['/bin/sh', '-c', [...lines, 'exec "$@"'].join('\n'), 'nginx-start', ...nginx];
 }
 
 /** Adds the nginx container with its writable emptyDir (pid, temp paths, cache) and its config ConfigMap. */

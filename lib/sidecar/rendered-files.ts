@@ -32,6 +32,7 @@ export function nginxConfModel(s: ConfSources): NginxConfModel {
   const p = s.props;
   return {
     listenPort: p.port,
+    ipv6: p.ipv6,
     workerProcesses: Math.max(1, Math.ceil(p.cpuLimitMillicores / 1000)),
     workerConnections: p.workerConnections,
     workerRlimitNofile: 2 * p.workerConnections,

@@ -12,12 +12,14 @@ import { ResolvedTls, checkTlsBesideMetrics, resolveTls } from './tls/tls-option
 import { ResolvedClientAddress, resolveClientAddress } from './access/client-address';
 import { resolveClientTimeouts } from './access/client-timeouts';
 import { resolveClientLimits } from './access/client-limits';
-import { ClientTimeoutsModel, LimitsModel } from '../nginx/model';
+import { ClientTimeoutsModel, Ipv6ListenModel, LimitsModel } from '../nginx/model';
+import { resolveIpv6 } from './network/ipv6';
 
 /** Props checked and reduced to plain numbers, once, at construction. */
 export interface ResolvedProps {
   readonly port: number;
   readonly portName: string;
+  readonly ipv6: Ipv6ListenModel;
   readonly appPort?: number;
   readonly containerName: string;
   readonly image: string;
@@ -106,6 +108,7 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
   return {
     port,
     portName,
+    ipv6: resolveIpv6(props.ipv6, props.nginxConf !== undefined),
     appPort: props.appPort,
     containerName,
     image,

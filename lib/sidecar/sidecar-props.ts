@@ -6,6 +6,7 @@ import { TlsOptions } from './tls/tls-options';
 import { ClientAddressOptions } from './access/client-address';
 import { ClientTimeoutsOptions } from './access/client-timeouts';
 import { ClientLimitsOptions } from './access/client-limits';
+import { Ipv6Mode } from './network/ipv6';
 
 /** How the access log writes each request. */
 export enum AccessLogFormat {
@@ -211,6 +212,13 @@ export interface ReverseProxySidecarProps {
    * @default - header 10 s, body and send 60 s, keep-alive 65 s
    */
   readonly clientTimeouts?: ClientTimeoutsOptions;
+  /**
+   * Whether nginx listens on IPv6 (`[::]`) as well as IPv4, on the plain and the HTTPS port. The
+   * kubelet probes a pod on its IPv6 address in an IPv6-only cluster, and dual-stack clients may
+   * come over either.
+   * @default Ipv6Mode.WHERE_AVAILABLE - wherever the pod has IPv6, decided at the container's start
+   */
+  readonly ipv6?: Ipv6Mode;
   /**
    * Per-client limits on every route without limits of its own: requests a second (or minute) with
    * a burst, and requests in progress, counted by the client's address. Over them: 429 with

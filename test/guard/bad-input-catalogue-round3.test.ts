@@ -7,7 +7,7 @@
  */
 import { ApiObject, Duration, Size, Testing } from 'cdk8s';
 import * as plus34 from 'cdk8s-plus-34';
-import { Directive, DirectiveContext, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import { Directive, DirectiveContext, Ipv6Mode, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
 import { Catalogue, Ctx, Props, attach, later, proxy, runCatalogue, sidecar, synthError } from './catalogue-harness';
 
 const APP = { name: 'app', image: 'app:1.0.0', ports: [{ number: 5000, name: 'http' }] };
@@ -314,6 +314,15 @@ const CATALOGUE: Catalogue = {
       message: 'addDirective(server) "http2_max_concurrent_streams" use tls.http2MaxConcurrentStreams' },
     { name: 'beside nginxConf', build: attach(() => ({ nginxConf: HEALTHY.replace('listen 8080;', 'listen 8080; listen 8443 ssl;'), tls: { secretName: 'web-tls', http2MaxConcurrentStreams: 64 } })),
       message: `tls.http2MaxConcurrentStreams 64 ${RENDER_ONLY}` },
+  ],
+  // Issue 20: listening on IPv6.
+  'IPv6 listening (ipv6)': [
+    ...([['yes', '"yes"'], [true, 'true'], ['ALWAYS', '"ALWAYS"'], [6, '6']] as Array<[unknown, string]>).map(([value, shown]) => ({
+      name: shown, build: attach(() => ({ ipv6: value as never })),
+      message: `ipv6 ${shown} must be one of "where-available", "always", "ipv4-only" (Ipv6Mode)`,
+    })),
+    { name: 'beside nginxConf', build: attach(() => ({ nginxConf: HEALTHY, ipv6: Ipv6Mode.ALWAYS })),
+      message: `ipv6 "always" ${RENDER_ONLY}` },
   ],
 };
 

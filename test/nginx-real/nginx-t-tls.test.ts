@@ -1,6 +1,6 @@
 import { Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost } from '../../lib';
+import { Ipv6Mode, ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost } from '../../lib';
 import { K8sObject, workloadsWithContainer } from '../support/manifests';
 import { prepareContainer, runInContainer } from '../support/pod-sandbox';
 import { describeWithTools } from '../support/real-tools';
@@ -48,6 +48,8 @@ describeWithTools(['nginx', 'unshare', 'setpriv', 'openssl'], 'real nginx -t on 
       tls: { secretName: 'web-tls', http2MaxConcurrentStreams: 64, redirectHttp: true, hsts: Duration.days(1) },
       clientAddress: { trustedProxies: ['10.0.0.0/8', 'fd00::/8'] }, trustForwardedProto: true,
     }, false],
+    // nginx alone runs here, without the start's lines: ALWAYS puts the [::] listeners into nginx.conf.
+    ['[::] beside each port, written into nginx.conf', { tls: { secretName: 'web-tls', redirectHttp: true }, ipv6: Ipv6Mode.ALWAYS }, false],
   ])('accepts: %s', (_name, props, rsa) => {
     const r = nginxTest(props, ca.secret('web-tls', 'web.test', { rsa }));
     expect(r.output).toBe(SUCCESS);

@@ -29,7 +29,9 @@ function nginxTest(objects: K8sObject[]): { status: number | null; output: strin
 }
 
 /** All that nginx -t says of a good config: no warning, and the sidecar's own file was the one tested. */
-const SUCCESS = 'nginx: the configuration file /etc/nginx/sidecar/nginx.conf syntax is ok\n'
+// The start's line first: the config tested includes its [::] listen lines (this machine has IPv6).
+const SUCCESS = 'nginx-start: IPv6 in this pod: listening on [::] too\n'
+  + 'nginx: the configuration file /etc/nginx/sidecar/nginx.conf syntax is ok\n'
   + 'nginx: configuration file /etc/nginx/sidecar/nginx.conf test is successful\n';
 
 const site = fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-t-site-'));

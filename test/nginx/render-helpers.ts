@@ -52,6 +52,7 @@ export const GZIP: GzipModel = {
 export function baseModel(over: Partial<NginxConfModel> = {}): NginxConfModel {
   return {
     listenPort: 8080,
+    ipv6: { mode: 'off', dir: `${VAR_DIR}/listen-ipv6` },
     workerProcesses: 2,
     workerConnections: 1024,
     workerRlimitNofile: 2048,

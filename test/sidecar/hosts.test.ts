@@ -103,7 +103,8 @@ describe.each(HOSTS)('on a $name', ({ kind, create }) => {
     const c = container(manifest, 'nginx');
     expect({ image: c.image, command: c.command, ports: c.ports }).toStrictEqual({
       image: 'nginxinc/nginx-unprivileged:1.30.1-alpine',
-      command: ['nginx', '-c', NGINX_CONF, '-e', 'stderr'],
+      command: ['/bin/sh', '-c', expect.stringMatching(/^rm -rf \/var\/cache\/nginx\/listen-ipv6\n[^]*\nexec "\$@"$/),
+        'nginx-start', 'nginx', '-c', NGINX_CONF, '-e', 'stderr'],
       ports: [{ containerPort: 8080, name: 'nginx-http' }],
     });
   });

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as kplus34 from 'cdk8s-plus-34';
-import { ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost, TlsOptions } from '../../lib';
+import { Ipv6Mode, ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost, TlsOptions } from '../../lib';
 import { Manifest, STATEFUL_SET_YAML, TempDir, appDeployment, checksumOf, container, exactly, find, include, included, volume } from './helpers';
 
 function withTls(tls: TlsOptions = { secretName: 'web-tls' }, props: Omit<ReverseProxySidecarProps, 'host'> = {}) {
@@ -30,13 +30,13 @@ describe('tls on a cdk8s-plus workload', () => {
     expect(nginx.volumeMounts).toContainEqual({ name: 'nginx-tls', mountPath: '/etc/nginx/tls', readOnly: true });
     expect(nginx.readinessProbe.httpGet).toStrictEqual({ path: '/_sidecar/healthz', port: 8080, scheme: 'HTTP' });
     expect([sidecar.httpsPort, sidecar.httpsPortName]).toStrictEqual([8443, 'nginx-https']);
-    expect(sidecar.renderNginxConf()).toMatch(/listen 8443 ssl http2;\n\s+server_name _;\n\s+http2_max_concurrent_streams 16;\n\s+ssl_certificate \/etc\/nginx\/tls\/tls.crt;/);
+    expect(sidecar.renderNginxConf()).toMatch(/listen 8443 ssl http2;\n\s+include \/var\/cache\/nginx\/listen-ipv6\/8443\/\*\.conf;\n\s+server_name _;\n\s+http2_max_concurrent_streams 16;\n\s+ssl_certificate \/etc\/nginx\/tls\/tls.crt;/);
   });
 
   test('runs nginx through the reload loop, whose nginx command line is the plain one', () => {
     const nginx = container(find(Testing.synth(withTls({ secretName: 'web-tls', rotationCheckInterval: Duration.seconds(30) }).chart), 'Deployment'), 'nginx');
     expect(nginx.command.slice(0, 2)).toStrictEqual(['/bin/sh', '-c']);
-    expect(nginx.command.slice(3)).toStrictEqual(['tls-reload', 'nginx', '-c', '/etc/nginx/sidecar/nginx.conf', '-e', 'stderr']);
+    expect(nginx.command.slice(3)).toStrictEqual(['nginx-start', 'nginx', '-c', '/etc/nginx/sidecar/nginx.conf', '-e', 'stderr']);
     expect(nginx.command[2]).toMatch(/while sleep 30; do/);
     // The kubelet expands $(NAME) and turns $$ into $ in commands: the script must hold neither.
     expect(nginx.command[2]).not.toMatch(/\$\$|\$\(/);
@@ -45,7 +45,7 @@ describe('tls on a cdk8s-plus workload', () => {
   });
 
   test('reloadOnRotation: false runs nginx as without tls', () => {
-    const nginx = container(find(Testing.synth(withTls({ secretName: 'web-tls', reloadOnRotation: false }).chart), 'Deployment'), 'nginx');
+    const nginx = container(find(Testing.synth(withTls({ secretName: 'web-tls', reloadOnRotation: false }, { ipv6: Ipv6Mode.ALWAYS }).chart), 'Deployment'), 'nginx');
     expect(nginx.command).toStrictEqual(['nginx', '-c', '/etc/nginx/sidecar/nginx.conf', '-e', 'stderr']);
   });
 

@@ -5,16 +5,26 @@ import * as os from 'os';
 import * as path from 'path';
 import { K8sObject, loadYaml, podTemplateOf } from './manifests';
 import { HttpOptions, HttpResult, LoadOptions, LoadRun, httpAsync, httpSync, startLoad } from './pod-http';
+import { PodNetwork, PodNetworkKind, hostPort, setUpPodNetwork } from './pod-network';
 import { updateSecretVolume } from './pod-volumes';
 import { ImageMapping, PreparedContainer, StartedContainer, execInContainer, prepareContainer, startInContainer } from './pod-sandbox';
 
 export { HttpResult, LoadSample } from './pod-http';
+export { PodNetwork, PodNetworkKind } from './pod-network';
 
 export interface PodRunOptions {
   /** How to run each image here, by image name without tag (e.g. `nginxinc/nginx-unprivileged`). */
   readonly images: Record<string, ImageMapping>;
-  /** Values for `fieldRef` env sources. @default { 'status.podIP': '127.0.0.1' } */
+  /**
+   * Values for `fieldRef` env sources.
+   * @default { 'status.podIP': <the primary pod IP> }, 127.0.0.1 without `network`
+   */
   readonly fieldRefs?: Record<string, string>;
+  /**
+   * Give the pod an `eth0` with a CNI's addresses, joined to a node namespace from which the probes
+   * then come, to the primary pod IP, as the kubelet's do. @default - loopback only, probes on 127.0.0.1
+   */
+  readonly network?: PodNetworkKind;
   /** How long to wait for every container to be ready. @default 20 s */
   readonly readyTimeoutMs?: number;
   /**
@@ -94,6 +104,7 @@ export class RunningPod {
   private readonly sidecars: PreparedContainer[] = [];
   private readonly spec: any;
   private readonly clients: string[] = [];
+  private podNetwork?: PodNetwork;
 
   private constructor(public readonly netns: string, private readonly podDir: string, workload: K8sObject,
     private readonly maxLogBytes = Infinity) {
@@ -119,11 +130,15 @@ export class RunningPod {
     try {
       run('ip', ['netns', 'add', netns]);
       run('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
+      if (opts.network) {
+        pod.clients.push(`${netns}-node`);
+        pod.podNetwork = setUpPodNetwork(netns, opts.network);
+      }
       // Prepare all first, so a refusal starts nothing (the kubelet starts no container of such a pod).
       const prepare = (c: any) => prepareContainer(objects, workload, c.name, {
         podDir,
         image: opts.images[String(c.image).replace(/[:@].*$/, '')],
-        fieldRefs: opts.fieldRefs ?? { 'status.podIP': '127.0.0.1' },
+        fieldRefs: opts.fieldRefs ?? { 'status.podIP': pod.podNetwork?.podIPs[0] ?? '127.0.0.1' },
       });
       // One by one, so that whatever was laid out before a refusal is cleaned up.
       for (const c of pod.spec.initContainers ?? []) {
@@ -154,6 +169,19 @@ export class RunningPod {
       await pod.stop();
       throw e;
     }
+  }
+
+  /** The pod's `eth0` and the node's side of it, with the `network` option. */
+  public get network(): PodNetwork | undefined {
+    return this.podNetwork;
+  }
+
+  /** An HTTP request (curl) from the node's namespace, e.g. to `http://[<podIPs[1]>]:8080/`; needs `network`. */
+  public fromNode(url: string, opts: HttpOptions = {}): Promise<HttpResult> {
+    if (!this.podNetwork) {
+      throw new Error('the pod was started without a network: pass `network` to start it with one');
+    }
+    return httpAsync(this.podNetwork.nodeNetns, url, opts);
   }
 
   /** Output of a container so far (stdout and stderr). */
@@ -486,19 +514,24 @@ export class RunningPod {
       : (c.spec.ports ?? []).find((x: any) => x.name === p)?.containerPort;
     let check: () => Promise<boolean>;
     let what: string;
+    // As the kubelet: from the node to the primary pod IP; without a network, inside the pod.
+    const from = this.podNetwork?.nodeNetns ?? this.netns;
     if (probe?.httpGet) {
-      what = `http://127.0.0.1:${portOf(probe.httpGet.port)}${probe.httpGet.path ?? '/'}`;
+      what = `http://${hostPort(this.podNetwork?.podIPs[0] ?? '127.0.0.1', portOf(probe.httpGet.port))}${probe.httpGet.path ?? '/'}`;
       check = async () => {
-        const r = await httpAsync(this.netns, what, { timeoutSeconds: probe.timeoutSeconds ?? 1 });
+        const r = await httpAsync(from, what, { timeoutSeconds: probe.timeoutSeconds ?? 1 });
         return r.status >= 200 && r.status < 400;
       };
     } else if (probe?.exec) {
       what = `exec ${probe.exec.command.join(' ')}`;
       check = async () => (await this.exec(c.name, probe.exec.command, (probe.timeoutSeconds ?? 1) * 1000)).status === 0;
     } else if (probe?.tcpSocket || c.spec.ports?.length) {
+      // Without a probe the kubelet calls a container ready once it runs; the runner waits until its
+      // first port accepts inside the pod, so tests start against a listening app.
       const port = probe?.tcpSocket ? portOf(probe.tcpSocket.port) : c.spec.ports[0].containerPort;
-      what = `tcp 127.0.0.1:${port}`;
-      check = async () => spawnSync('ip', ['netns', 'exec', this.netns, 'bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`],
+      const [netns, ip] = probe?.tcpSocket ? [from, this.podNetwork?.podIPs[0] ?? '127.0.0.1'] : [this.netns, '127.0.0.1'];
+      what = `tcp ${hostPort(ip, port)}`;
+      check = async () => spawnSync('ip', ['netns', 'exec', netns, 'bash', '-c', `exec 3<>/dev/tcp/${ip}/${port}`],
         { stdio: 'ignore' }).status === 0;
     } else {
       return;

@@ -218,8 +218,9 @@ function containerProcessEnv(c: PreparedContainer): NodeJS.ProcessEnv {
 export function runInContainer(c: PreparedContainer, argv: string[], timeoutMs = 20000): { status: number | null; output: string } {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-'));
   try {
+    // Loopback up, as in every pod (and so 127.0.0.1 and ::1 exist, as the container's start expects).
     const r = spawnSync('unshare', ['--mount', '--net', '--propagation', 'private', '--fork', 'bash', '-c',
-      sandboxScript(c, scratch, `${scratch}/pid`), 'sandbox', ...argv],
+      `ip link set lo up\n${sandboxScript(c, scratch, `${scratch}/pid`)}`, 'sandbox', ...argv],
     { encoding: 'utf8', timeout: timeoutMs, env: containerProcessEnv(c) });
     return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
   } finally {

@@ -15,7 +15,7 @@ export interface TestPod {
  * runs the traffic tests' probe app (test/fixtures/traffic-app) instead.
  */
 export function testAppPod(props: Omit<ReverseProxySidecarProps, 'host'>,
-  opts: { terminationGracePeriod?: Duration; image?: string } = {}): TestPod {
+  opts: { terminationGracePeriod?: Duration; image?: string; appReadiness?: boolean } = {}): TestPod {
   const chart = Testing.chart();
   const web = new kplus.Deployment(chart, 'web', {
     terminationGracePeriod: opts.terminationGracePeriod,
@@ -25,7 +25,9 @@ export function testAppPod(props: Omit<ReverseProxySidecarProps, 'host'>,
       workingDir: '/app',
       ports: [{ number: 5000, name: 'http' }],
       securityContext: { user: 10001, group: 10001 },
-      readiness: kplus.Probe.fromHttpGet('/healthz', { port: 5000 }),
+      // `appReadiness: false` for an IPv6-only pod: gunicorn listens on 0.0.0.0, which nginx reaches
+      // on 127.0.0.1 but the kubelet's probe of the pod's IPv6 address does not.
+      ...opts.appReadiness === false ? {} : { readiness: kplus.Probe.fromHttpGet('/healthz', { port: 5000 }) },
     }],
   });
   web.containers[0].mount('/tmp', kplus.Volume.fromEmptyDir(chart, 'tmp', 'app-tmp'));

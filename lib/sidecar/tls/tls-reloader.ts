@@ -30,14 +30,14 @@ const KEY_TYPE = [
 ];
 
 /**
- * The nginx container's command when TLS certificates are reloaded on rotation. The kubelet updates
+ * The container start's lines (sh) when TLS certificates are reloaded on rotation. The kubelet updates
  * a mounted Secret in place (a new `..data` directory swapped in by one rename), but nginx reads
  * its certificate only when it starts or reloads, and nothing outside the container can send it
- * the signal. So the container's shell starts a small loop and then becomes nginx (`exec`, so
- * nginx stays the main process and gets the stop signal): every `seconds` the loop takes a
- * checksum of the two files and, once a new checksum has held for one whole interval (a writer
- * that replaces files one by one is finished), checks that the pair can serve and only then runs
- * `nginx -s reload` with nginx's own command line. A reload is graceful: new workers take the new
+ * the signal. So the container's shell starts a small loop in the background before it becomes
+ * nginx (see startCommand): every `seconds` the loop takes a checksum of the two files and, once a
+ * new checksum has held for one whole interval (a writer that replaces files one by one is
+ * finished), checks that the pair can serve and only then runs `nginx -s reload` with nginx's own
+ * command line (the script's "$@"). A reload is graceful: new workers take the new
  * certificate, old ones finish their requests.
  *
  * The check, so that a bad Secret never takes HTTPS down: `nginx -t` on a config that loads only
@@ -51,7 +51,7 @@ const KEY_TYPE = [
  * shell of about 1 MiB, and the check only when the files change. It reads the key only to notice
  * changes and check it, inside the container that serves it.
  */
-export function reloadingCommand(nginx: string[], seconds: number): string[] {
+export function tlsReloadLines(seconds: number): string[] {
   const crt = `${LAYOUT.tlsDir}/${TLS_FILES.certificate}`;
   const key = `${LAYOUT.tlsDir}/${TLS_FILES.key}`;
   const pid = `${LAYOUT.varDir}/nginx.pid`;
@@ -63,7 +63,7 @@ export function reloadingCommand(nginx: string[], seconds: number): string[] {
   ];
   // The kubelet expands $(NAME) and turns $$ into $ in a command: the script uses neither (backticks,
   // and nginx's pid file to know it is running: once it has been there and is gone, the loop ends).
-  const script = [
+  return [
     `sum() { cat ${crt} ${key} 2>/dev/null | cksum; }`,
     ...KEY_TYPE,
     `printf '%s\\n' ${checkConf.map((l) => `'${l}'`).join(' ')} > ${check}`,
@@ -91,8 +91,5 @@ export function reloadingCommand(nginx: string[], seconds: number): string[] {
     '  fi',
     '  seen=$now',
     'done &',
-    'exec "$@"',
-  ].join('\n');
-  // `sh -c script name args...`: the script gets nginx's command line as "$@".
-  return ['/bin/sh', '-c', script, 'tls-reload', ...nginx];
+  ];
 }
