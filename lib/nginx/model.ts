@@ -164,6 +164,11 @@ export interface NginxConfModel {
   readonly limits?: LimitsModel;
   /** Believe `X-Forwarded-For` from these addresses and ranges (recursively) for the client's address. */
   readonly trustedProxies?: string[];
+  /**
+   * A listener of its own whose connections start with a PROXY protocol header, believed from
+   * `trustedProxies`: a third server, HTTPS with `tls`, plain otherwise.
+   */
+  readonly proxyProtocolPort?: number;
   readonly routes: RouteModel[];
   readonly httpDirectives: DirectiveModel[];
   readonly serverDirectives: DirectiveModel[];

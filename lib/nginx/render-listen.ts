@@ -4,6 +4,9 @@ import { Ipv6ListenModel } from './model';
 /** The parameters of the HTTPS listener's `listen` (see renderTlsListener for why `http2` is one). */
 export const TLS_LISTEN_PARAMS: readonly string[] = ['ssl', 'http2'];
 
+/** The `listen` parameter of a port whose connections start with a PROXY protocol header (v1 or v2). */
+export const PROXY_PROTOCOL = 'proxy_protocol';
+
 /** A file the container's start writes where the pod has IPv6, and the rendered config includes. */
 export interface Ipv6ListenFile {
   readonly path: string;

@@ -42,8 +42,9 @@ export const TLS_SESSION_ZONE = 'sidecar_tls';
  * an unknown directive before it; the parameter is deprecated since then, and such nginx logs one
  * warning when it reads the config ("the "listen ... http2" directive is deprecated").
  */
-export function renderTlsListener(w: ConfWriter, tls: TlsModel, ipv6: Ipv6ListenModel): void {
-  renderListen(w, ipv6, tls.listenPort, TLS_LISTEN_PARAMS);
+export function renderTlsListener(w: ConfWriter, tls: TlsModel, ipv6: Ipv6ListenModel, port = tls.listenPort,
+  extraParams: readonly string[] = []): void {
+  renderListen(w, ipv6, port, [...TLS_LISTEN_PARAMS, ...extraParams]);
   w.directive('server_name', '_');
   // One client connection is at most this many requests to the app at once (nginx's own: 128).
   w.directive('http2_max_concurrent_streams', String(tls.http2MaxConcurrentStreams));
@@ -118,9 +119,11 @@ export function renderForwardedProtoMap(w: ConfWriter, conf: NginxConfModel): vo
       w.directive('default', '0');
       conf.trustedProxies!.forEach((r) => w.directive(r, '1'));
     });
-    w.block(`map $sidecar_trusted_peer ${header}`, () => {
+    // A load balancer that speaks the PROXY protocol passes TCP on: the header is its client's own.
+    const viaProxyProtocol = conf.proxyProtocolPort !== undefined;
+    w.block(`map ${viaProxyProtocol ? '"$sidecar_trusted_peer:$proxy_protocol_addr"' : '$sidecar_trusted_peer'} ${header}`, () => {
       w.directive('default', '""');
-      w.directive('1', '$http_x_forwarded_proto');
+      w.directive(viaProxyProtocol ? '"1:"' : '1', '$http_x_forwarded_proto');
     });
   }
   if (!conf.tls) {

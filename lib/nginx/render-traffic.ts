@@ -53,10 +53,19 @@ export function renderTrafficMaps(w: ConfWriter, conf: NginxConfModel, proto: st
   if (conf.trustedProxies) {
     // $proxy_add_x_forwarded_for would append the client (now $remote_addr) to its own chain; the
     // chain gets the address that reached the sidecar instead, as a proxy appends its peer.
-    w.block(`map $http_x_forwarded_for ${TRAFFIC_VARS.forwardedFor}`, () => {
+    const chain = conf.proxyProtocolPort === undefined ? TRAFFIC_VARS.forwardedFor : '$sidecar_forwarded_chain';
+    w.block(`map $http_x_forwarded_for ${chain}`, () => {
       w.directive('""', '$realip_remote_addr');
       w.directive('default', '"$http_x_forwarded_for, $realip_remote_addr"');
     });
+    if (conf.proxyProtocolPort !== undefined) {
+      // Through the PROXY protocol listener the load balancer passed TCP on and added no hop: the
+      // chain is the client's own plus the client's address, as $proxy_add_x_forwarded_for makes it.
+      w.block(`map $proxy_protocol_addr ${TRAFFIC_VARS.forwardedFor}`, () => {
+        w.directive('""', chain);
+        w.directive('default', '$proxy_add_x_forwarded_for');
+      });
+    }
   }
   w.block(`map $http_host ${TRAFFIC_VARS.host}`, () => {
     w.directive('default', '$http_host');

@@ -66,6 +66,10 @@ function portConflicts(host: ISidecarHost, p: ResolvedProps): string[] {
   if (p.tls) {
     own.push({ field: 'tls.port', port: p.tls.port, nameField: 'tls.portName', name: p.tls.portName });
   }
+  if (p.proxyProtocol) {
+    own.push({ field: 'clientAddress.proxyProtocolPort', port: p.proxyProtocol.port,
+      nameField: 'clientAddress.proxyProtocolPortName', name: p.proxyProtocol.portName });
+  }
   for (const c of host.containerPorts().filter((x) => x.container !== p.containerName)) {
     for (const o of own) {
       if (c.port === o.port) {
@@ -91,6 +95,9 @@ export function synthErrors(host: ISidecarHost, p: ResolvedProps, appPort: numbe
   }
   if (appPort !== undefined && appPort === p.tls?.port) {
     errors.push(invalid('appPort', appPort, 'is the sidecar\'s HTTPS port (tls.port)').message);
+  }
+  if (appPort !== undefined && appPort === p.proxyProtocol?.port) {
+    errors.push(invalid('appPort', appPort, 'is the sidecar\'s PROXY protocol port (clientAddress.proxyProtocolPort)').message);
   }
   errors.push(...renderedSidecarErrors(host, p, hostJson));
   const bytes = Object.entries(config).reduce((sum, [key, value]) => sum + key.length + Buffer.byteLength(value), 0)

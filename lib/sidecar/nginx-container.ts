@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ISidecarHost, SidecarContainerSpec, SidecarProbe } from '../host/host';
 import { SIDECAR_ENDPOINTS } from '../nginx/model';
+import { PROXY_PROTOCOL, TLS_LISTEN_PARAMS } from '../nginx/render-listen';
 import { CONFIG_FILES, LAYOUT, NGINX_UID, TLS_FILES } from './layout';
 import { ResolvedProps } from './resolved-props';
 import { ipv6StartLines } from './network/ipv6';
@@ -31,12 +32,15 @@ export function nginxContainerSpec(p: ResolvedProps): SidecarContainerSpec {
     name: p.containerName,
     image: p.image,
     command: startCommand(nginx, [
-      ...ipv6StartLines(p.ipv6, p.port, p.tls?.port),
+      ...ipv6StartLines(p.ipv6, publicListens(p)),
       ...p.tls?.rotationCheckSeconds ? tlsReloadLines(p.tls.rotationCheckSeconds) : [],
     ]),
     port: p.port,
     portName: p.portName,
-    ...(p.tls ? { extraPorts: [{ port: p.tls.port, name: p.tls.portName }] } : {}),
+    extraPorts: [
+      ...p.tls ? [{ port: p.tls.port, name: p.tls.portName }] : [],
+      ...p.proxyProtocol ? [{ port: p.proxyProtocol.port, name: p.proxyProtocol.portName }] : [],
+    ],
     env: p.env,
     cpuRequestMillicores: p.cpuRequestMillicores,
     cpuLimitMillicores: p.cpuLimitMillicores,
@@ -55,6 +59,15 @@ export function nginxContainerSpec(p: ResolvedProps): SidecarContainerSpec {
       + `|| kill -QUIT "$(cat ${pid})"; while [ -e ${pid} ]; do sleep 1; done`],
     nativeSidecar: p.nativeSidecar,
   };
+}
+
+/** Every port nginx serves clients on, with its `listen` parameters (as render-server.ts writes them). */
+function publicListens(p: ResolvedProps): Array<{ port: number; params: readonly string[] }> {
+  return [
+    { port: p.port, params: [] },
+    ...p.tls ? [{ port: p.tls.port, params: TLS_LISTEN_PARAMS }] : [],
+    ...p.proxyProtocol ? [{ port: p.proxyProtocol.port, params: [...p.tls ? TLS_LISTEN_PARAMS : [], PROXY_PROTOCOL] }] : [],
+  ];
 }
 
 /**

@@ -46,6 +46,7 @@ export function nginxConfModel(s: ConfSources): NginxConfModel {
     accessLog: p.accessLog,
     trustForwardedProto: p.trustForwardedProto,
     trustedProxies: p.clientAddress?.trustedProxies,
+    proxyProtocolPort: p.proxyProtocol?.port,
     clientTimeouts: p.clientTimeouts,
     limits: p.clientLimits,
     routes: s.routes,

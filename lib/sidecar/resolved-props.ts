@@ -11,6 +11,7 @@ import { AccessLogFormat, ReverseProxySidecarProps } from './sidecar-props';
 import { ResolvedTls, checkTlsBesideMetrics, resolveTls } from './tls/tls-options';
 import { ResolvedClientAddress, resolveClientAddress } from './access/client-address';
 import { resolveClientTimeouts } from './access/client-timeouts';
+import { ResolvedProxyProtocol, resolveProxyProtocol } from './access/proxy-protocol';
 import { resolveClientLimits } from './access/client-limits';
 import { ClientTimeoutsModel, Ipv6ListenModel, LimitsModel } from '../nginx/model';
 import { resolveIpv6 } from './network/ipv6';
@@ -38,6 +39,8 @@ export interface ResolvedProps {
   readonly accessLog: 'json' | 'text' | 'off';
   readonly trustForwardedProto: boolean;
   readonly clientAddress?: ResolvedClientAddress;
+  /** The PROXY protocol listener (clientAddress.proxyProtocolPort). */
+  readonly proxyProtocol?: ResolvedProxyProtocol;
   readonly clientTimeouts: ClientTimeoutsModel;
   readonly clientLimits?: LimitsModel;
   readonly drainSeconds: number;
@@ -104,6 +107,9 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
   }
   const metrics = resolveMetrics(props.metrics, { port, portName, appPort: props.appPort, containerName, customConf: props.nginxConf !== undefined });
   checkTlsBesideMetrics(tls, metrics);
+  const clientAddress = resolveClientAddress(props.clientAddress);
+  const proxyProtocol = clientAddress && resolveProxyProtocol(clientAddress.proxyProtocolOptions,
+    { port, portName, appPort: props.appPort, tls, metrics });
   const drainMs = props.drainDelay === undefined ? 5000 : 1000 * wholeSeconds('drainDelay', props.drainDelay, 0, 300, '0 to 300');
   return {
     port,
@@ -126,7 +132,8 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
     headers,
     accessLog: resolveAccessLog(props),
     trustForwardedProto: checkBoolean('trustForwardedProto', props.trustForwardedProto ?? false),
-    clientAddress: resolveClientAddress(props.clientAddress),
+    clientAddress,
+    proxyProtocol,
     clientTimeouts: resolveClientTimeouts(props.clientTimeouts),
     clientLimits: resolveClientLimits('clientLimits', props.clientLimits),
     drainSeconds: drainMs / 1000,

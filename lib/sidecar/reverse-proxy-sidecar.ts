@@ -54,6 +54,8 @@ export class ReverseProxySidecar extends Construct {
   public readonly httpsPort?: number;
   /** The name of that container port, with `tls`. */
   public readonly httpsPortName?: string;
+  /** The port whose connections start with a PROXY protocol header, with `clientAddress.proxyProtocolPort`. */
+  public readonly proxyProtocolPort?: number;
   /** The name of the nginx container. */
   public readonly containerName: string;
   /** Whether nginx runs as a native sidecar (an init container with `restartPolicy: Always`). */
@@ -99,6 +101,7 @@ export class ReverseProxySidecar extends Construct {
     this.portName = this.props.portName;
     this.httpsPort = this.props.tls?.port;
     this.httpsPortName = this.props.tls?.portName;
+    this.proxyProtocolPort = this.props.proxyProtocol?.port;
     this.containerName = this.props.containerName;
     this.nativeSidecar = this.props.nativeSidecar;
     this.statusPort = this.props.metrics?.statusPort;

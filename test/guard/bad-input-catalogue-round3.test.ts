@@ -315,6 +315,31 @@ const CATALOGUE: Catalogue = {
     { name: 'beside nginxConf', build: attach(() => ({ nginxConf: HEALTHY.replace('listen 8080;', 'listen 8080; listen 8443 ssl;'), tls: { secretName: 'web-tls', http2MaxConcurrentStreams: 64 } })),
       message: `tls.http2MaxConcurrentStreams 64 ${RENDER_ONLY}` },
   ],
+  // Issue 20: the PROXY protocol listener.
+  'the PROXY protocol port (clientAddress.proxyProtocolPort)': [
+    ...([
+      ['below 1024', { proxyProtocolPort: 443 }, 'clientAddress.proxyProtocolPort 443 is below 1024, which nginx cannot bind as uid 101 '
+        + 'without capabilities; listen on 1024 or above and give the load balancer\'s Service the low port'],
+      ['the plain port', { proxyProtocolPort: 8080 }, 'clientAddress.proxyProtocolPort 8080 is also the plain HTTP port (port), where the '
+        + 'probes speak plain HTTP: the PROXY protocol needs a port of its own'],
+      ['the app\'s port', { proxyProtocolPort: 5000 }, 'clientAddress.proxyProtocolPort 5000 is the app\'s port (appPort)'],
+      ['not a port', { proxyProtocolPort: '8090' }, 'clientAddress.proxyProtocolPort "8090" must be an integer from 1 to 65535'],
+      ['a name without the port', { proxyProtocolPortName: 'lb' }, 'clientAddress.proxyProtocolPortName "lb" is set, but clientAddress.proxyProtocolPort is not'],
+      ['the plain port\'s name', { proxyProtocolPort: 8090, proxyProtocolPortName: 'nginx-http' },
+        'clientAddress.proxyProtocolPortName "nginx-http" is also portName; container port names are unique'],
+      ['a name Kubernetes refuses', { proxyProtocolPort: 8090, proxyProtocolPortName: 'Proxy_Protocol' }, undefined],
+    ] as Array<[string, object, string | undefined]>).map(([name, more, message]) => ({
+      name, build: attach(() => ({ appPort: 5000, routes: [Route.proxy('/')], clientAddress: { trustedProxies: ['10.0.0.0/8'], ...more } })),
+      message: message ?? 'clientAddress.proxyProtocolPortName "Proxy_Protocol" must be an IANA service name: at most 15 lower-case '
+        + 'letters, digits and "-", with a letter',
+    })),
+    { name: 'the HTTPS port', build: attach(tls({ clientAddress: { trustedProxies: ['10.0.0.0/8'], proxyProtocolPort: 8443 } })),
+      message: 'clientAddress.proxyProtocolPort 8443 is also tls.port' },
+    { name: 'the status port', build: attach(() => ({ metrics: {}, clientAddress: { trustedProxies: ['10.0.0.0/8'], proxyProtocolPort: 8081 } })),
+      message: 'clientAddress.proxyProtocolPort 8081 is also metrics.statusPort' },
+    { name: 'a port of the app\'s container', build: attach(() => ({ routes: [Route.proxy('/')], clientAddress: { trustedProxies: ['10.0.0.0/8'], proxyProtocolPort: 5000 } })),
+      message: 'clientAddress.proxyProtocolPort 5000 is already used by container "app" of Deployment "test/web"' },
+  ],
   // Issue 20: listening on IPv6.
   'IPv6 listening (ipv6)': [
     ...([['yes', '"yes"'], [true, 'true'], ['ALWAYS', '"ALWAYS"'], [6, '6']] as Array<[unknown, string]>).map(([value, shown]) => ({

@@ -44,12 +44,14 @@ describeWithTools(['nginx', 'unshare', 'setpriv', 'openssl'], 'real nginx -t on 
       tls: { secretName: 'web-tls', redirectHttp: true, redirectPort: 30443, hsts: Duration.days(365), port: 9443, portName: 'https' },
       trustForwardedProto: true,
     }, true],
-    ['64 HTTP/2 streams per connection, the client address and X-Forwarded-Proto from trusted proxies', {
+    ['64 HTTP/2 streams per connection, the client address and X-Forwarded-Proto from trusted proxies, an HTTPS PROXY protocol port', {
       tls: { secretName: 'web-tls', http2MaxConcurrentStreams: 64, redirectHttp: true, hsts: Duration.days(1) },
-      clientAddress: { trustedProxies: ['10.0.0.0/8', 'fd00::/8'] }, trustForwardedProto: true,
+      clientAddress: { trustedProxies: ['10.0.0.0/8', 'fd00::/8'], proxyProtocolPort: 8090 }, trustForwardedProto: true,
     }, false],
     // nginx alone runs here, without the start's lines: ALWAYS puts the [::] listeners into nginx.conf.
-    ['[::] beside each port, written into nginx.conf', { tls: { secretName: 'web-tls', redirectHttp: true }, ipv6: Ipv6Mode.ALWAYS }, false],
+    ['[::] beside each port, written into nginx.conf', {
+      tls: { secretName: 'web-tls', redirectHttp: true }, ipv6: Ipv6Mode.ALWAYS, clientAddress: { trustedProxies: ['10.0.0.0/8'], proxyProtocolPort: 8090 },
+    }, false],
   ])('accepts: %s', (_name, props, rsa) => {
     const r = nginxTest(props, ca.secret('web-tls', 'web.test', { rsa }));
     expect(r.output).toBe(SUCCESS);

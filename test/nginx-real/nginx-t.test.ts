@@ -92,8 +92,9 @@ describeWithTools(['nginx', 'unshare', 'setpriv'], 'real nginx -t on generated c
       gzip: { enabled: false }, accessLog: false, trustForwardedProto: true, port: 9000, portName: 'web',
       resources: { cpuLimitMillicores: 2000 },
     }, () => [Route.proxy('/', { interceptErrors: true, readTimeout: Duration.millis(2500) })]],
-    ['the client address from trusted proxies, IPv4 and IPv6 ranges and single addresses; client timeouts and limits', {
-      clientAddress: { trustedProxies: ['10.0.0.0/8', '192.0.2.10', 'fd00::/8', '2001:db8::1'] },
+    ['the client address from trusted proxies (IPv4 and IPv6 ranges and single addresses) and a PROXY protocol port; client timeouts and limits', {
+      clientAddress: { trustedProxies: ['10.0.0.0/8', '192.0.2.10', 'fd00::/8', '2001:db8::1'], proxyProtocolPort: 8090 },
+      trustForwardedProto: true,
       clientTimeouts: { header: Duration.millis(2500), body: Duration.seconds(30), send: Duration.minutes(2), keepalive: Duration.seconds(75) },
       clientLimits: { requestsPerSecond: 50, connections: 20 },
     }, () => [

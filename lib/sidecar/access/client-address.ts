@@ -19,11 +19,28 @@ export interface ClientAddressOptions {
    * counts. List them as narrowly as you can: ranges wider than a /8 are refused.
    */
   readonly trustedProxies: string[];
+  /**
+   * A port of its own for a load balancer that speaks the PROXY protocol (v1 or v2; AWS NLB, HAProxy,
+   * and others): a connection to it must start with the PROXY header, whose source address is the
+   * client's when the connection comes from `trustedProxies` (from anywhere else nginx keeps the
+   * address that connected). With `tls` it speaks HTTPS (the load balancer passes TLS through),
+   * otherwise plain HTTP. The probes stay on the plain port, which keeps no PROXY header. Point the
+   * load balancer's Service at it (`targetPort`: this port).
+   * @default - no PROXY protocol listener
+   */
+  readonly proxyProtocolPort?: number;
+  /**
+   * The container port name of `proxyProtocolPort`.
+   * @default 'nginx-proxy'
+   */
+  readonly proxyProtocolPortName?: string;
 }
 
 /** What the renderer needs: the checked ranges, as given. */
 export interface ResolvedClientAddress {
   readonly trustedProxies: string[];
+  /** Options other than the ranges, checked later against the sidecar's other ports (resolveProxyProtocol). */
+  readonly proxyProtocolOptions: { readonly proxyProtocolPort?: unknown; readonly proxyProtocolPortName?: unknown };
 }
 
 const FIELD = 'clientAddress.trustedProxies';
@@ -47,7 +64,7 @@ export function resolveClientAddress(value: ClientAddressOptions | undefined): R
     }
     seen.add(key);
   }
-  return { trustedProxies: [...list] };
+  return { trustedProxies: [...list], proxyProtocolOptions: { proxyProtocolPort: options.proxyProtocolPort, proxyProtocolPortName: options.proxyProtocolPortName } };
 }
 
 /** One IPv4 or IPv6 address, or CIDR range, as nginx's `set_real_ip_from` takes it; returns what it means, as a key. */

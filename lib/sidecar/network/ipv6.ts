@@ -1,6 +1,6 @@
 import { invalid } from '../../errors';
 import { Ipv6ListenModel } from '../../nginx/model';
-import { TLS_LISTEN_PARAMS, ipv6ListenFile } from '../../nginx/render-listen';
+import { ipv6ListenFile } from '../../nginx/render-listen';
 import { LAYOUT } from '../layout';
 
 /** Whether nginx listens on IPv6 as well as IPv4. */
@@ -35,15 +35,15 @@ export function resolveIpv6(value: unknown, customConf: boolean): Ipv6ListenMode
 }
 
 /**
- * The container start's lines (sh) for `where-available`: the `[::]` listen files of the plain and
- * the HTTPS port where the pod has an IPv6 address, none otherwise (an emptyDir outlives a container
+ * The container start's lines (sh) for `where-available`: the `[::]` listen files of each port
+ * nginx serves clients on (`listens`) where the pod has an IPv6 address, none otherwise (an emptyDir outlives a container
  * restart: the directory is made afresh), and one line in the log saying which.
  */
-export function ipv6StartLines(ipv6: Ipv6ListenModel, port: number, tlsPort?: number): string[] {
+export function ipv6StartLines(ipv6: Ipv6ListenModel, listens: Array<{ port: number; params: readonly string[] }>): string[] {
   if (ipv6.mode !== 'where-available') {
     return [];
   }
-  const files = [ipv6ListenFile(ipv6, port), ...tlsPort === undefined ? [] : [ipv6ListenFile(ipv6, tlsPort, TLS_LISTEN_PARAMS)]];
+  const files = listens.map((l) => ipv6ListenFile(ipv6, l.port, l.params));
   return [
     `rm -rf ${ipv6.dir}`,
     // A line in if_inet6 is an IPv6 address (loopback's ::1 at least); none where IPv6 is disabled.
