@@ -89,6 +89,8 @@ export function alertmanagerObjects(confs: string[], css: Buffer, gz: Buffer, pe
     const probe = { ...sidecar.readinessProbe, httpGet: { ...sidecar.readinessProbe.httpGet, port } };
     spec.containers.push({
       ...sidecar,
+      // nginx alone: the start's lines would write [::]:8080 listen lines, which the first sidecar holds.
+      command: sidecar.command[0] === '/bin/sh' ? sidecar.command.slice(4) : sidecar.command,
       name: `nginx-${i}`,
       ports: [{ name: `bench-${i}`, containerPort: port }],
       readinessProbe: probe,
