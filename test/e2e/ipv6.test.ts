@@ -88,7 +88,7 @@ describeWithTools(['nginx', 'unshare', 'setpriv', 'nsenter', 'ip', 'curl', 'guni
     });
 
     it('without it (IPV4_ONLY), an IPv6-only pod never becomes ready: the kubelet probes the IPv6 address', async () => {
-      await expect(start('ipv6-only', { ...PROPS, ipv6: Ipv6Mode.IPV4_ONLY }, 3000))
+      await expect(start('ipv6-only', { ...PROPS, ipv6: Ipv6Mode.IPV4_ONLY }, 1500))
         .rejects.toThrow(/^container "nginx" not ready \(http:\/\/\[fd00:250::2\]:8080\/_sidecar\/healthz\) in time/);
     });
   });

@@ -73,26 +73,34 @@ async function seen(server: SidecarTestServer, path: string) {
 describeWithTools(['nginx', 'openssl'], 'clientAddress.proxyProtocolPort with real nginx', () => {
   let plain: SidecarTestServer;
   let https: SidecarTestServer;
+  const answers: Record<string, string> = {};
+  const seenBy: Record<string, Awaited<ReturnType<typeof seen>>> = {};
   beforeAll(async () => {
     [plain, https] = await Promise.all([start(), start({ tls: { secretName: 'web-tls', reloadOnRotation: false } })]);
+    // Every request first, then one wait for the access log (written once a second).
+    [answers.v1, answers.v2, answers.forged, answers.tls] = await Promise.all([
+      send(plain, '127.0.0.5', V1, '/?v1'), send(plain, '127.0.0.5', v2(), '/?v2'), send(plain, '127.0.0.6', V1, '/?forged'),
+      send(https, '127.0.0.5', V1, '/?tls', true),
+    ]);
+    [seenBy.v1, seenBy.v2, seenBy.forged, seenBy.tls] = await Promise.all([seen(plain, '/?v1'), seen(plain, '/?v2'), seen(plain, '/?forged'), seen(https, '/?tls')]);
   });
   afterAll(() => Promise.all([plain?.stop(), https?.stop()]));
 
-  it('from the load balancer, v1: the PROXY header\'s client, the chain plus it, and no X-Forwarded-Proto of the client\'s', async () => {
-    expect(await send(plain, '127.0.0.5', V1, '/?v1')).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
-    expect(await seen(plain, '/?v1')).toStrictEqual({
+  it('from the load balancer, v1: the PROXY header\'s client, the chain plus it, and no X-Forwarded-Proto of the client\'s', () => {
+    expect(answers.v1).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(seenBy.v1).toStrictEqual({
       realIp: '203.0.113.7', forwardedFor: '198.51.100.1, 203.0.113.7', proto: 'http', logged: '203.0.113.7', peer: '127.0.0.5',
     });
   });
 
-  it('from the load balancer, v2 (binary)', async () => {
-    expect(await send(plain, '127.0.0.5', v2(), '/?v2')).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
-    expect(await seen(plain, '/?v2')).toMatchObject({ realIp: '203.0.113.7', logged: '203.0.113.7', peer: '127.0.0.5' });
+  it('from the load balancer, v2 (binary)', () => {
+    expect(answers.v2).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(seenBy.v2).toMatchObject({ realIp: '203.0.113.7', logged: '203.0.113.7', peer: '127.0.0.5' });
   });
 
-  it('from anyone else, the PROXY header is not believed: the address that connected', async () => {
-    expect(await send(plain, '127.0.0.6', V1, '/?forged')).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
-    expect(await seen(plain, '/?forged')).toStrictEqual({
+  it('from anyone else, the PROXY header is not believed: the address that connected', () => {
+    expect(answers.forged).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(seenBy.forged).toStrictEqual({
       realIp: '127.0.0.6', forwardedFor: '198.51.100.1, 127.0.0.6', proto: 'http', logged: '127.0.0.6', peer: '127.0.0.6',
     });
   });
@@ -103,9 +111,9 @@ describeWithTools(['nginx', 'openssl'], 'clientAddress.proxyProtocolPort with re
     expect(String(await plain.raw(`${V1}${REQUEST('/?on-plain')}`))).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
   });
 
-  it('with tls, the port speaks HTTPS after the header: the app is told https and the client', async () => {
-    expect(await send(https, '127.0.0.5', V1, '/?tls', true)).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
-    expect(await seen(https, '/?tls')).toStrictEqual({
+  it('with tls, the port speaks HTTPS after the header: the app is told https and the client', () => {
+    expect(answers.tls).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(seenBy.tls).toStrictEqual({
       realIp: '203.0.113.7', forwardedFor: '198.51.100.1, 203.0.113.7', proto: 'https', logged: '203.0.113.7', peer: '127.0.0.5',
     });
   });
