@@ -14,6 +14,8 @@ export { SidecarHost } from './host/sidecar-host';
 export { ClientAddressOptions } from './sidecar/access/client-address';
 export { ClientLimitsOptions } from './sidecar/access/client-limits';
 export { ClientTimeoutsOptions } from './sidecar/access/client-timeouts';
+export { CorsOptions } from './sidecar/access/cors';
+export { AccessOptions, BasicAuthOptions } from './sidecar/access/route-access';
 export { Directive, DirectiveContext } from './sidecar/directive';
 export { ExposeViaIngressOptions, ExposeViaServiceOptions } from './sidecar/exposure/expose-options';
 export { MetricsOptions } from './sidecar/metrics/metrics-options';

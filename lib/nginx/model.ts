@@ -98,6 +98,36 @@ export interface ProxyRouteModel {
   readonly upgradeIdleTimeoutMs: number;
   /** The route's own limits, counted apart from the sidecar-wide ones. */
   readonly limits?: LimitsModel;
+  /** The route's own access rules, instead of the sidecar-wide ones. */
+  readonly access?: AccessModel;
+}
+
+/** CORS of a route: which origins, and what a preflight allows. */
+export interface CorsModel {
+  /** `Access-Control-Allow-Origin: *` for every request (never with credentials). */
+  readonly anyOrigin: boolean;
+  readonly exactOrigins: string[];
+  /** Regexes (nginx's PCRE) of origin patterns, anchored. */
+  readonly originPatterns: string[];
+  readonly methods: string[];
+  readonly headers: string[];
+  readonly exposeHeaders: string[];
+  readonly credentials: boolean;
+  readonly maxAgeSeconds: number;
+}
+
+/** Who may reach a route: addresses, basic auth, CORS (see render-access.ts for the order). */
+export interface AccessModel {
+  /** Addresses and ranges allowed; others get 403. */
+  readonly allowFrom?: string[];
+  readonly basicAuth?: {
+    readonly secretName: string;
+    readonly key: string;
+    readonly realm: string;
+    /** The htpasswd file, as the container sees it (a Secret volume). */
+    readonly userFile: string;
+  };
+  readonly cors?: CorsModel;
 }
 
 export interface StaticRouteModel {
@@ -110,6 +140,8 @@ export interface StaticRouteModel {
   readonly spaFallback: boolean;
   readonly headers: HeaderModel[];
   readonly directives: DirectiveModel[];
+  /** The route's own access rules, instead of the sidecar-wide ones. */
+  readonly access?: AccessModel;
 }
 
 export interface FileRouteModel {
@@ -119,6 +151,8 @@ export interface FileRouteModel {
   readonly root: string;
   readonly headers: HeaderModel[];
   readonly directives: DirectiveModel[];
+  /** The route's own access rules, instead of the sidecar-wide ones. */
+  readonly access?: AccessModel;
 }
 
 export type RouteModel = ProxyRouteModel | StaticRouteModel | FileRouteModel;
@@ -162,6 +196,8 @@ export interface NginxConfModel {
   readonly clientTimeouts: ClientTimeoutsModel;
   /** Per-client limits on every route without its own. */
   readonly limits?: LimitsModel;
+  /** Access rules of every route without its own. */
+  readonly access?: AccessModel;
   /** Believe `X-Forwarded-For` from these addresses and ranges (recursively) for the client's address. */
   readonly trustedProxies?: string[];
   /**

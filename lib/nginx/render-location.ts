@@ -1,5 +1,6 @@
 import { ConfWriter } from './conf-writer';
 import { FileRouteModel, NginxConfModel, RouteModel, SIDECAR_ENDPOINTS, StaticRouteModel } from './model';
+import { renderAccessChecks, renderCorsHeaders } from './render-access';
 import { renderLocationLimits } from './render-limits';
 import { renderProxy } from './render-proxy';
 import { locationHeaders, renderDirectives, renderHeaders, renderRequestIdHeader } from './render-shared';
@@ -22,6 +23,7 @@ export function renderRoute(w: ConfWriter, conf: NginxConfModel, route: RouteMod
 
 function renderStatic(w: ConfWriter, conf: NginxConfModel, route: StaticRouteModel, index: number): void {
   w.block(`location ${arg(route.path)}`, () => {
+    renderAccessChecks(w, conf, route, { upgrade: false });
     renderLocationLimits(w, conf, route, index);
     w.directive('root', arg(route.root));
     w.directive('index', arg(route.index));
@@ -30,17 +32,20 @@ function renderStatic(w: ConfWriter, conf: NginxConfModel, route: StaticRouteMod
     renderGzipStatic(w, conf);
     renderRequestIdHeader(w);
     renderHeaders(w, locationHeaders(conf, route.headers));
+    renderCorsHeaders(w, conf, route);
     renderDirectives(w, route.directives);
   });
 }
 
 function renderFile(w: ConfWriter, conf: NginxConfModel, route: FileRouteModel, index: number): void {
   w.block(`location = ${arg(route.path)}`, () => {
+    renderAccessChecks(w, conf, route, { upgrade: false });
     renderLocationLimits(w, conf, route, index);
     w.directive('root', arg(route.root));
     renderGzipStatic(w, conf);
     renderRequestIdHeader(w);
     renderHeaders(w, locationHeaders(conf, route.headers));
+    renderCorsHeaders(w, conf, route);
     renderDirectives(w, route.directives);
   });
 }

@@ -4,6 +4,7 @@ import { VARS, locationHeaders, renderDirectives, renderHeaders, renderRequestId
 import { COMPRESS, compressesOnce } from './render-compress';
 import { TRAFFIC_VARS, literalRegex, strippedUriVar } from './render-traffic';
 import { renderLocationLimits } from './render-limits';
+import { APP_CORS_HEADERS, accessOf, renderAccessChecks, renderCorsHeaders } from './render-access';
 import { arg } from './tokens';
 
 /**
@@ -16,6 +17,7 @@ export function renderProxy(w: ConfWriter, conf: NginxConfModel, route: ProxyRou
   const strip = route.stripPrefix ? strippedUriVar(index) : undefined;
   const upgrade = `${SIDECAR_ENDPOINTS.upgradePrefix}${index}`;
   w.block(`location ${arg(route.path)}`, () => {
+    renderAccessChecks(w, conf, route, { upgrade: false });
     if (strip) {
       // The raw URI did not start with the prefix as written (e.g. "/%61pi/"): nothing sane to pass on.
       w.block(`if (${strip} = "")`, () => w.directive('return', '400'));
@@ -45,10 +47,16 @@ export function renderProxy(w: ConfWriter, conf: NginxConfModel, route: ProxyRou
       w.directive('proxy_cache_methods', 'GET', 'HEAD');
       // What the app's answer depends on and the sidecar controls: the scheme the app is told
       // (a trusted X-Forwarded-Proto), the Host it is told and the URI.
-      w.directive('proxy_cache_key', `${protoVar(conf)}://${TRAFFIC_VARS.host}$request_uri${compress ? `|${COMPRESS.acceptVar}` : ''}`);
+      // Behind basic auth the sidecar has checked the credentials and keeps them: one copy per user
+      // (the app is told who), and only the private cookies make a request private.
+      const user = accessOf(conf, route)?.basicAuth ? '|$remote_user' : '';
+      w.directive('proxy_cache_key', `${protoVar(conf)}://${TRAFFIC_VARS.host}$request_uri${compress ? `|${COMPRESS.acceptVar}` : ''}${user}`);
       w.directive('proxy_cache_valid', '200', '301', nginxTime(route.cache.validMs));
-      w.directive('proxy_no_cache', VARS.private, VARS.uncacheableStatus);
-      w.directive('proxy_cache_bypass', VARS.private);
+      const privateVar = !user ? VARS.private : conf.cache?.privateCookies.length ? VARS.privateCookie : undefined;
+      w.directive('proxy_no_cache', ...privateVar ? [privateVar] : [], VARS.uncacheableStatus);
+      if (privateVar) {
+        w.directive('proxy_cache_bypass', privateVar);
+      }
       w.directive('proxy_cache_use_stale', 'error', 'timeout', 'updating', 'http_500', 'http_502', 'http_503', 'http_504');
       w.directive('proxy_cache_background_update', 'on');
       w.directive('proxy_cache_lock', 'on');
@@ -64,6 +72,7 @@ export function renderProxy(w: ConfWriter, conf: NginxConfModel, route: ProxyRou
   });
   w.block(`location = ${upgrade}`, () => {
     w.directive('internal');
+    renderAccessChecks(w, conf, route, { upgrade: true });
     renderLocationLimits(w, conf, route, index);
     w.directive('proxy_pass', `http://${SIDECAR_ENDPOINTS.upstreamName}${strip ?? '$request_uri'}`);
     renderUpstreamRequest(w, conf, route, [{ name: 'Upgrade', value: '$http_upgrade' }, { name: 'Connection', value: 'upgrade' }]);
@@ -109,6 +118,8 @@ function upstreamHeaders(conf: NginxConfModel, route: ProxyRouteModel): HeaderMo
     { name: 'X-Forwarded-Port', value: TRAFFIC_VARS.forwardedPort },
     ...(route.stripPrefix ? [{ name: 'X-Forwarded-Prefix', value: arg(route.path.replace(/\/+$/, '')) }] : []),
     { name: 'X-Request-ID', value: TRAFFIC_VARS.requestId },
+    // Basic auth is the sidecar's: the app learns who, never the password.
+    ...(accessOf(conf, route)?.basicAuth ? [{ name: 'Authorization', value: '""' }, { name: 'X-Forwarded-User', value: '$remote_user' }] : []),
   ];
   const replaced = new Set(route.requestHeaders.map((h) => h.name.toLowerCase()));
   return [
@@ -141,7 +152,11 @@ function renderResponse(w: ConfWriter, conf: NginxConfModel, route: ProxyRouteMo
   // The sidecar's response headers replace the app's of the same name: never sent twice (an
   // empty value sends none at all).
   headers.forEach((h) => w.directive('proxy_hide_header', arg(h.name)));
+  if (accessOf(conf, route)?.cors) {
+    APP_CORS_HEADERS.forEach((name) => w.directive('proxy_hide_header', name));
+  }
   renderHeaders(w, headers);
+  renderCorsHeaders(w, conf, route);
   renderDirectives(w, route.directives);
 }
 

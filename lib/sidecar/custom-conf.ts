@@ -52,7 +52,7 @@ const RENDER_ONLY: ReadonlyArray<readonly [string, (p: Record<string, any>) => u
   ['responseHeaders', (p) => p.responseHeaders], ['workerConnections', (p) => p.workerConnections],
   ['upstreamKeepalive', (p) => p.upstreamKeepalive], ['clientMaxBodySize', (p) => p.clientMaxBodySize],
   ['trustForwardedProto', (p) => p.trustForwardedProto], ['clientAddress', (p) => p.clientAddress],
-  ['clientTimeouts', (p) => p.clientTimeouts], ['clientLimits', (p) => p.clientLimits], ['ipv6', (p) => p.ipv6],
+  ['clientTimeouts', (p) => p.clientTimeouts], ['clientLimits', (p) => p.clientLimits], ['ipv6', (p) => p.ipv6], ['access', (p) => p.access],
 ];
 
 /** With `nginxConf`: refuses a prop that only the rendered nginx.conf would use. */

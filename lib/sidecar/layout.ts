@@ -8,6 +8,8 @@ export const LAYOUT = {
   staticDir: '/usr/share/nginx/html',
   /** The TLS Secret's volume (its `tls.crt` and `tls.key`), mounted whole so that rotations reach it. */
   tlsDir: '/etc/nginx/tls',
+  /** Each basicAuth Secret's volume is mounted whole at `<authDir>/<secretName>`. */
+  authDir: '/etc/nginx/auth',
   /** `mime.types` shipped by the image. */
   mimeTypes: '/etc/nginx/mime.types',
 } as const;

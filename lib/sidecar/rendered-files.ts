@@ -49,6 +49,7 @@ export function nginxConfModel(s: ConfSources): NginxConfModel {
     proxyProtocolPort: p.proxyProtocol?.port,
     clientTimeouts: p.clientTimeouts,
     limits: p.clientLimits,
+    access: p.access,
     routes: s.routes,
     httpDirectives: s.directives.http,
     serverDirectives: s.directives.server,

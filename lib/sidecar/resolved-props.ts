@@ -13,7 +13,8 @@ import { ResolvedClientAddress, resolveClientAddress } from './access/client-add
 import { resolveClientTimeouts } from './access/client-timeouts';
 import { ResolvedProxyProtocol, resolveProxyProtocol } from './access/proxy-protocol';
 import { resolveClientLimits } from './access/client-limits';
-import { ClientTimeoutsModel, Ipv6ListenModel, LimitsModel } from '../nginx/model';
+import { AccessModel, ClientTimeoutsModel, Ipv6ListenModel, LimitsModel } from '../nginx/model';
+import { resolveAccess } from './access/route-access';
 import { resolveIpv6 } from './network/ipv6';
 
 /** Props checked and reduced to plain numbers, once, at construction. */
@@ -39,6 +40,8 @@ export interface ResolvedProps {
   readonly accessLog: 'json' | 'text' | 'off';
   readonly trustForwardedProto: boolean;
   readonly clientAddress?: ResolvedClientAddress;
+  /** Access rules of every route without its own. */
+  readonly access?: AccessModel;
   /** The PROXY protocol listener (clientAddress.proxyProtocolPort). */
   readonly proxyProtocol?: ResolvedProxyProtocol;
   readonly clientTimeouts: ClientTimeoutsModel;
@@ -134,6 +137,7 @@ export function resolveProps(props: ReverseProxySidecarProps): ResolvedProps {
     trustForwardedProto: checkBoolean('trustForwardedProto', props.trustForwardedProto ?? false),
     clientAddress,
     proxyProtocol,
+    access: resolveAccess('access', props.access),
     clientTimeouts: resolveClientTimeouts(props.clientTimeouts),
     clientLimits: resolveClientLimits('clientLimits', props.clientLimits),
     drainSeconds: drainMs / 1000,

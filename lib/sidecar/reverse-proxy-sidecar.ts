@@ -28,6 +28,7 @@ import { Route } from './routes/route';
 import { RouteKind } from './routes/route-spec';
 import { RetargetServiceOptions, retargetService } from './service-retarget';
 import { synthChecks } from './synth-checks';
+import { AuthSecretVolumes } from './access/auth-secrets';
 import { ReverseProxySidecarProps } from './sidecar-props';
 
 /**
@@ -80,6 +81,7 @@ export class ReverseProxySidecar extends Construct {
   private readonly props: ResolvedProps;
   private readonly app: AppPort;
   private readonly content: ContentVolumes;
+  private readonly authSecrets: AuthSecretVolumes;
   private readonly files: RenderedFiles;
   private readonly customConf?: string;
   private readonly errorPage: string;
@@ -127,6 +129,8 @@ export class ReverseProxySidecar extends Construct {
 
     // 3. The container with its volumes, and the annotation that rolls the pods.
     addNginxContainer(this, this.host, this.props, this.configMap);
+    this.authSecrets = new AuthSecretVolumes(this, this.host, this.containerName);
+    this.authSecrets.use(this.props.access);
     addMetricsExporter(this.host, this.props.metrics, this.nativeSidecar);
     this.host.annotatePodTemplate(ReverseProxySidecar.CHECKSUM_ANNOTATION, { produce: () => this.checksum });
 
@@ -166,6 +170,7 @@ export class ReverseProxySidecar extends Construct {
       addContent: (files) => this.content.mount(field, files),
       useApp: () => this.app.use(field),
     });
+    this.authSecrets.use(model.access);
     this.routes.push(route);
     this.routeModels.push(model);
     this.files.invalidate();

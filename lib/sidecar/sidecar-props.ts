@@ -7,6 +7,7 @@ import { ClientAddressOptions } from './access/client-address';
 import { ClientTimeoutsOptions } from './access/client-timeouts';
 import { ClientLimitsOptions } from './access/client-limits';
 import { Ipv6Mode } from './network/ipv6';
+import { AccessOptions } from './access/route-access';
 
 /** How the access log writes each request. */
 export enum AccessLogFormat {
@@ -212,6 +213,13 @@ export interface ReverseProxySidecarProps {
    * @default - header 10 s, body and send 60 s, keep-alive 65 s
    */
   readonly clientTimeouts?: ClientTimeoutsOptions;
+  /**
+   * Who may reach every route without `access` of its own: an allow list of addresses (403 for
+   * others), basic auth from a Secret, CORS. The health endpoint and the status listener are never
+   * restricted.
+   * @default - no rules: every client, no authentication, the app's own CORS headers
+   */
+  readonly access?: AccessOptions;
   /**
    * Whether nginx listens on IPv6 (`[::]`) as well as IPv4, on the plain and the HTTPS port. The
    * kubelet probes a pod on its IPv6 address in an IPv6-only cluster, and dual-stack clients may

@@ -42,7 +42,7 @@ async function freePorts(n: number): Promise<number[]> {
  * the rest of nginx.conf as it is.
  */
 export async function layOut(c: NginxContainer, confDir: string, app: string, openssl?: string,
-  fixed: ReadonlyMap<number, number> = new Map()): Promise<SidecarLayout> {
+  fixed: ReadonlyMap<number, number> = new Map(), secrets: { [secretName: string]: { [key: string]: string } } = {}): Promise<SidecarLayout> {
   const key = path.posix.relative(c.confMount!.mountPath, c.confPath);
   const text: string = c.confMount!.configMap!.object.data?.[key] ?? Object.values(c.confMount!.configMap!.object.data ?? {})[0] ?? '';
   const listens = [...text.matchAll(/(?:^|[\s;{}])listen\s+([^\s;]+)([^;]*);/g)];
@@ -53,7 +53,7 @@ export async function layOut(c: NginxContainer, confDir: string, app: string, op
   const workdir = new NginxWorkdir(c, confDir, openssl, (address) => {
     const port = portOf(address);
     return port === undefined ? address : `127.0.0.1:${ports.get(port)}`;
-  }, 'rps-test-server-');
+  }, 'rps-test-server-', secrets);
   try {
     if (workdir.missing) {
       throw new Error(`the sidecar serves TLS, and its throwaway certificate needs openssl (Debian: apt-get install openssl; `
@@ -64,8 +64,10 @@ export async function layOut(c: NginxContainer, confDir: string, app: string, op
       .replace(/(upstream\s+\S+\s*\{[^}]*?\bserver\s+)127\.0\.0\.1:\d+/g, (_m, head: string) => `${head}${app}`);
     // A conf without an access_log (a custom nginxConf) would write to the host's /var/log/nginx.
     fs.writeFileSync(workdir.confFile, /(^|[\s;{}])access_log\s/.test(conf) ? conf : conf.replace(/(^|[\s;{}])(http\s*\{)/, '$1$2 access_log /dev/stdout;'));
-    const secret = c.mounts.find((m) => m.volume?.secret);
-    const certificate = secret ? fs.readFileSync(path.join(workdir.toLocal(secret.mountPath.replace(/\/$/, '')), 'tls.crt')) : undefined;
+    // The TLS Secret's volume: the one with a tls.crt (a basicAuth Secret's holds an htpasswd file).
+    const crt = c.mounts.filter((m) => m.volume?.secret).map((m) => path.join(workdir.toLocal(m.mountPath.replace(/\/$/, '')), 'tls.crt'))
+      .find((f) => fs.existsSync(f));
+    const certificate = crt ? fs.readFileSync(crt) : undefined;
     const args = c.command.slice(1).map((a, i, all) => (all[i - 1] === '-c' ? workdir.confFile : a));
     return { workdir, args, ports, tlsPorts, ...(certificate ? { certificate } : {}) };
   } catch (e) {

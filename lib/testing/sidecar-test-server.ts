@@ -29,6 +29,12 @@ export interface SidecarTestServerOptions {
    */
   readonly opensslBinary?: string;
   /**
+   * The data of Secrets the sidecar mounts, by Secret name then key (e.g. a `basicAuth` htpasswd
+   * file). A Secret not given here holds a throwaway certificate and key (a `tls` Secret's stand-in).
+   * @default - none
+   */
+  readonly secrets?: { [secretName: string]: { [key: string]: string } };
+  /**
    * How long nginx may take to answer its health endpoint, in milliseconds.
    * @default 10000
    */
@@ -64,7 +70,7 @@ export class SidecarTestServer {
     await app.up();
     let layout: SidecarLayout | undefined;
     try {
-      layout = await layOut(container, localConfDir(nginx), `127.0.0.1:${app.port}`, options.opensslBinary);
+      layout = await layOut(container, localConfDir(nginx), `127.0.0.1:${app.port}`, options.opensslBinary, undefined, options.secrets);
       // As root, nginx would run its workers as "nobody", which cannot read the test's files.
       const args = process.getuid?.() === 0 ? [...layout.args, '-g', 'user root;'] : layout.args;
       const server = new SidecarTestServer(app, layout, new NginxProcess(nginx, args, layout.workdir.root));

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { NginxContainer } from './nginx-containers';
-import { TestCertificate, makeTestCertificate, writeSecretVolume } from './test-certificate';
+import { TestCertificate, makeTestCertificate, writeGivenSecret, writeSecretVolume } from './test-certificate';
 
 /**
  * The files an nginx container sees, laid out in a temporary directory so that an unprivileged
@@ -10,7 +10,8 @@ import { TestCertificate, makeTestCertificate, writeSecretVolume } from './test-
  * any other volume) as an empty directory. The pod's absolute paths in the config (pid file, temp
  * paths, cache, includes) are rewritten to these directories, and each `listen` address to a Unix
  * socket in the directory, so no port is bound and nothing outside it is written. A Secret volume
- * holds a throwaway certificate and key (see test-certificate.ts), never the Secret's. Files the image
+ * holds a throwaway certificate and key (see test-certificate.ts), never the Secret's, unless the
+ * caller gives the Secret's data (the test server's `secrets`). Files the image
  * itself provides (`/etc/nginx/mime.types`) come from the local nginx's configuration directory.
  */
 export class NginxWorkdir {
@@ -32,7 +33,8 @@ export class NginxWorkdir {
    * each TCP port to a free one on 127.0.0.1 instead.
    */
   constructor(nginx: NginxContainer, localConfDir: string, openssl?: string,
-    private readonly listen?: (address: string) => string, prefix = 'rps-nginx-t-') {
+    private readonly listen?: (address: string) => string, prefix = 'rps-nginx-t-',
+    secrets: { [secretName: string]: { [key: string]: string } } = {}) {
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     try {
       nginx.mounts.forEach((m, i) => {
@@ -41,7 +43,10 @@ export class NginxWorkdir {
         if (m.volume?.configMap && m.configMap) {
           writeConfigMap(m.volume.configMap, m.configMap.object, dir);
         }
-        if (m.volume?.secret) {
+        const given = m.volume?.secret && secrets[m.volume.secret.secretName];
+        if (given) {
+          writeGivenSecret(m.volume!.secret, given, dir);
+        } else if (m.volume?.secret) {
           this.certificate ??= makeTestCertificate(this.root, openssl) ?? null;
           if (this.certificate) {
             writeSecretVolume(m.volume.secret, dir, this.certificate);

@@ -42,3 +42,17 @@ export function writeSecretVolume(source: any, dir: string, cert: TestCertificat
     fs.writeFileSync(file, String(item.key).endsWith('.key') ? cert.key : cert.certificate, { mode: 0o600 });
   }
 }
+
+/** A Secret volume laid out from data the caller gave (its `items`, or every key), as the kubelet would. */
+export function writeGivenSecret(source: any, data: { [key: string]: string }, dir: string): void {
+  const items: Array<{ key: string; path: string }> = Array.isArray(source?.items)
+    ? source.items : Object.keys(data).map((key) => ({ key, path: key }));
+  for (const item of items) {
+    const file = path.join(dir, String(item.path));
+    if (!file.startsWith(`${dir}${path.sep}`) || data[item.key] === undefined) {
+      continue;
+    }
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, data[item.key], { mode: 0o600 });
+  }
+}

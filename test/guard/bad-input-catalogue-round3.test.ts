@@ -340,6 +340,61 @@ const CATALOGUE: Catalogue = {
     { name: 'a port of the app\'s container', build: attach(() => ({ routes: [Route.proxy('/')], clientAddress: { trustedProxies: ['10.0.0.0/8'], proxyProtocolPort: 5000 } })),
       message: 'clientAddress.proxyProtocolPort 5000 is already used by container "app" of Deployment "test/web"' },
   ],
+  // Issue 21: who may reach a route.
+  'access: allowFrom': [
+    ...([
+      ['none listed', [], 'access.allowFrom [] must list at least one address or CIDR range (e.g. "10.0.0.0/8"); leave it out to allow every address'],
+      ['every address', ['0.0.0.0/0'], 'access.allowFrom "0.0.0.0/0" allows every address: leave allowFrom out'],
+      ['a host name', ['office'], 'access.allowFrom "office" is not an IPv4 or IPv6 address or CIDR range (e.g. "10.0.0.0/8", "fd00::/8", "192.0.2.10")'],
+      ['host bits set', ['10.1.2.3/8'], 'access.allowFrom "10.1.2.3/8" has host bits set: the range is "10.0.0.0/8" (or "10.1.2.3" alone)'],
+      ['IPv4 written as IPv6', ['::ffff:10.0.0.1'], 'access.allowFrom "::ffff:10.0.0.1" is an IPv4 address written as IPv6, which nginx would never match: write "10.0.0.1"'],
+      ['twice', ['10.0.0.0/8', '10.0.0.0/08'], 'access.allowFrom "10.0.0.0/08" is listed twice'],
+      ['a string, not a list', '10.0.0.0/8', 'access.allowFrom "10.0.0.0/8" must list at least one address or CIDR range (e.g. "10.0.0.0/8"); leave it out to allow every address'],
+    ] as Array<[string, unknown, string]>).map(([name, allowFrom, message]) => ({
+      name, build: attach(() => ({ routes: [Route.proxy('/')], access: { allowFrom: allowFrom as string[] } })), message,
+    })),
+    { name: 'on a route', build: attach(() => ({ routes: [Route.proxy('/admin/', { access: { allowFrom: ['2001:db8::/129'] } })] })), message: 'Route.proxy("/admin/") access.allowFrom "2001:db8::/129" has a prefix length above 128' },
+  ],
+  'access: basicAuth': [
+    ...([
+      ['a Secret name Kubernetes refuses', { secretName: 'Admin_Users' }, 'access.basicAuth.secretName "Admin_Users" must be the name of a Secret Kubernetes accepts: at most 253 lower-case letters, digits, "-" and ".", starting and ending with a letter or digit'],
+      ['no Secret name', {}, 'access.basicAuth.secretName undefined must be the name of a Secret Kubernetes accepts: at most 253 lower-case letters, digits, "-" and ".", starting and ending with a letter or digit'],
+      ['a key with a slash', { secretName: 'users', key: '../passwd' }, 'access.basicAuth.key "../passwd" must be a Secret key: letters, digits, "-", "_" and "."'],
+      ['a realm with a quote', { secretName: 'users', realm: 'say "hi"' }, 'access.basicAuth.realm "say \\"hi\\"" must be 1 to 100 printable ASCII characters without " or \\ (it is sent in WWW-Authenticate)'],
+      ['a realm with a line break', { secretName: 'users', realm: 'a\r\nSet-Cookie: x=1' }, 'access.basicAuth.realm "a\\r\\nSet-Cookie: x=1" must be 1 to 100 printable ASCII characters without " or \\ (it is sent in WWW-Authenticate)'],
+      ['an empty realm', { secretName: 'users', realm: '' }, 'access.basicAuth.realm "" must be 1 to 100 printable ASCII characters without " or \\ (it is sent in WWW-Authenticate)'],
+    ] as Array<[string, object, string]>).map(([name, basicAuth, message]) => ({
+      name, build: attach(() => ({ routes: [Route.proxy('/')], access: { basicAuth: basicAuth as never } })), message,
+    })),
+  ],
+  'access: cors': [
+    ...([
+      ['no origins', { allowOrigins: [] }, 'access.cors.allowOrigins [] must list at least one origin (e.g. "https://app.example.com"), or be ["*"]'],
+      ['"*" beside others', { allowOrigins: ['*', 'https://a.example.com'] }, 'access.cors.allowOrigins ["*","https://a.example.com"] lists "*" beside other origins: "*" alone allows any origin'],
+      ['"*" with credentials', { allowOrigins: ['*'], allowCredentials: true }, 'access.cors.allowCredentials true with allowOrigins ["*"] would let any site act with the user\'s cookies; browsers refuse it: name the origins'],
+      ['upper case', { allowOrigins: ['https://App.example.com'] }, 'access.cors.allowOrigins "https://App.example.com" is not an origin: scheme "http" or "https", a lower-case host and an optional port, no path: browsers send it in lower case ("https://app.example.com"); "*." may stand for one subdomain label ("https://*.example.com")'],
+      ['a path', { allowOrigins: ['https://app.example.com/'] }, 'access.cors.allowOrigins "https://app.example.com/" is not an origin: scheme "http" or "https", a lower-case host and an optional port, no path: an origin has no path ("https://app.example.com"); "*." may stand for one subdomain label ("https://*.example.com")'],
+      ['the default port', { allowOrigins: ['https://app.example.com:443'] }, 'access.cors.allowOrigins "https://app.example.com:443" names the scheme\'s default port, which browsers leave out of Origin: write "https://app.example.com"'],
+      ['"null"', { allowOrigins: ['null'] }, 'access.cors.allowOrigins "null" is not an origin: scheme "http" or "https", a lower-case host and an optional port, no path; "*." may stand for one subdomain label ("https://*.example.com")'],
+      ['two wildcards', { allowOrigins: ['https://*.*.example.com'] }, 'access.cors.allowOrigins "https://*.*.example.com" is not an origin: scheme "http" or "https", a lower-case host and an optional port, no path; "*." may stand for one subdomain label ("https://*.example.com")'],
+      ['a directive smuggled in', { allowOrigins: ['https://a.example.com; deny all'] }, 'access.cors.allowOrigins "https://a.example.com; deny all" is not an origin: scheme "http" or "https", a lower-case host and an optional port, no path; "*." may stand for one subdomain label ("https://*.example.com")'],
+      ['twice', { allowOrigins: ['https://a.example.com', 'https://a.example.com'] }, 'access.cors.allowOrigins "https://a.example.com" is listed twice'],
+      ['a lower-case method', { allowOrigins: ['https://a.example.com'], allowMethods: ['get'] }, 'access.cors.allowMethods "get" must be upper case ("GET"): methods are case-sensitive'],
+      ['a header with a space', { allowOrigins: ['https://a.example.com'], allowHeaders: ['X Bad'] }, 'access.cors.allowHeaders "X Bad" is not an HTTP token (letters, digits and !#$%&\'*+.^_`|~-)'],
+      ['a header smuggled in', { allowOrigins: ['https://a.example.com'], exposeHeaders: ['X-A;\nadd_header'] }, 'access.cors.exposeHeaders "X-A;\\nadd_header" is not an HTTP token (letters, digits and !#$%&\'*+.^_`|~-)'],
+      ['max age over a day', { allowOrigins: ['https://a.example.com'], maxAge: Duration.days(2) }, 'access.cors.maxAge "2 days" must be whole seconds from 0 to 24 hours'],
+    ] as Array<[string, object, string]>).map(([name, cors, message]) => ({
+      name, build: attach(() => ({ routes: [Route.proxy('/')], access: { cors: cors as never } })), message,
+    })),
+  ],
+  'access beside nginxConf': [
+    { name: 'the sidecar\'s', build: attach(() => ({ nginxConf: HEALTHY, access: { allowFrom: ['10.0.0.0/8'] } })), message: 'access {"allowFrom":["10.0.0.0/8"]} only changes the rendered nginx.conf, and nginxConf replaces it: write it into your nginx.conf instead' },
+    { name: 'a file route\'s', build: (c) => {
+      const file = c.dir.write('robots.txt', 'User-agent: *\n');
+      const s = sidecar(c, { nginxConf: HEALTHY });
+      return () => s.addRoute(Route.file('/robots.txt', { path: file, access: { allowFrom: ['10.0.0.0/8'] } }));
+    }, message: 'routes[0] Route.file("/robots.txt") options ["access"] only changes the rendered nginx.conf, and nginxConf replaces it: write it into your nginx.conf instead' },
+  ],
   // Issue 20: listening on IPv6.
   'IPv6 listening (ipv6)': [
     ...([['yes', '"yes"'], [true, 'true'], ['ALWAYS', '"ALWAYS"'], [6, '6']] as Array<[unknown, string]>).map(([value, shown]) => ({

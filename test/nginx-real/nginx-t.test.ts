@@ -48,7 +48,10 @@ function synthWith(props: Partial<ReverseProxySidecarProps>, routes: Route[]): K
   });
   const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(deployment), ...props });
   routes.forEach((r) => sidecar.addRoute(r));
-  return Testing.synth(chart) as K8sObject[];
+  // The basicAuth Secret the access rows name, as the cluster would hold it (nginx -t never reads it).
+  const users = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'users' },
+    data: { auth: Buffer.from('ann:$apr1$x$y\n').toString('base64'), site: Buffer.from('bob:{PLAIN}b\n').toString('base64') } };
+  return [...Testing.synth(chart) as K8sObject[], users];
 }
 
 /**
@@ -101,6 +104,15 @@ describeWithTools(['nginx', 'unshare', 'setpriv'], 'real nginx -t on generated c
       Route.proxy('/api/', { stripPrefix: true }), Route.proxy('/', { cache: {} }),
       Route.proxy('/login', { limits: { requestsPerMinute: 5, burst: 0 } }), Route.proxy('/signup', { limits: { requestsPerSecond: 1, burst: 3 } }),
       Route.staticFiles('/site/', { directory: site }),
+    ]],
+    ['access: an allow list, basic auth and CORS sidecar-wide; a route\'s own (any origin, a pattern); a cached route behind basic auth', {
+      access: { allowFrom: ['10.0.0.0/8', 'fd00::/8'], basicAuth: { secretName: 'users', realm: 'Team area' },
+        cors: { allowOrigins: ['https://app.example.com'], allowCredentials: true, exposeHeaders: ['X-Total'] } },
+      clientAddress: { trustedProxies: ['10.244.0.0/16'] },
+    }, () => [
+      Route.proxy('/assets/', { cache: {} }), Route.proxy('/public/', { access: { cors: { allowOrigins: ['*'], exposeHeaders: ['X-A'] } } }),
+      Route.proxy('/partners/', { access: { cors: { allowOrigins: ['https://*.partner.example'] }, allowFrom: ['192.0.2.0/24'] } }),
+      Route.staticFiles('/site/', { directory: site, access: { basicAuth: { secretName: 'users', key: 'site' } } }), Route.proxy('/'),
     ]],
     ['SPA fallback, headers and directives everywhere', {
       responseHeaders: { 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer' },

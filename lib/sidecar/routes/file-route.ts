@@ -1,8 +1,9 @@
 import { invalid } from '../../errors';
-import { DirectiveModel, FileRouteModel, HeaderModel } from '../../nginx/model';
+import { AccessModel, DirectiveModel, FileRouteModel, HeaderModel } from '../../nginx/model';
 import { checkPath } from '../../nginx/tokens';
 import { headersOf } from '../headers';
 import { readFile } from '../local-files';
+import { resolveAccess } from '../access/route-access';
 import { RouteBaseOptions, contentHeaders, directiveModels } from './route-options';
 import { RouteBinding, RouteKind, RouteSpec } from './route-spec';
 import { checkContentPath } from './static-files-route';
@@ -26,6 +27,7 @@ export class FileRouteSpec implements RouteSpec {
   public readonly factory = 'file';
   public readonly headers: HeaderModel[];
   private readonly directives: DirectiveModel[];
+  private readonly access?: AccessModel;
 
   private readonly options: FileRouteOptions;
 
@@ -42,10 +44,11 @@ export class FileRouteSpec implements RouteSpec {
     }
     this.headers = headersOf(field, options.headers);
     this.directives = directiveModels(field, options, RENDERED);
+    this.access = resolveAccess(`${field} access`, options.access);
   }
 
   public renderOnlyOptions(): string[] {
-    return (['headers', 'directives'] as const).filter((k) => this.options[k] !== undefined);
+    return (['headers', 'directives', 'access'] as const).filter((k) => this.options[k] !== undefined);
   }
 
   public toModel(binding: RouteBinding): FileRouteModel {
@@ -56,6 +59,7 @@ export class FileRouteSpec implements RouteSpec {
       path: this.path,
       headers: contentHeaders(this.headers, this.options, binding.sidecarHeaders),
       directives: this.directives,
+      access: this.access,
       root,
     };
   }

@@ -1,7 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import { invalid } from '../../errors';
-import { DirectiveModel, HeaderModel, LimitsModel, ProxyRouteModel, REQUEST_HEADER_VARIABLES } from '../../nginx/model';
+import { AccessModel, DirectiveModel, HeaderModel, LimitsModel, ProxyRouteModel, REQUEST_HEADER_VARIABLES } from '../../nginx/model';
 import { ClientLimitsOptions, resolveClientLimits } from '../access/client-limits';
+import { resolveAccess } from '../access/route-access';
 import { checkPath } from '../../nginx/tokens';
 import { headersOf } from '../headers';
 import { checkBoolean, kib, milliseconds, optionsObject, secondsInMs } from '../prop-values';
@@ -132,6 +133,7 @@ export class ProxyRouteSpec implements RouteSpec {
   private readonly requestHeaders: HeaderModel[];
   private readonly maxBodySizeKib?: number;
   private readonly limits?: LimitsModel;
+  private readonly access?: AccessModel;
   private readonly options: ProxyRouteOptions;
   private readonly ms: { connect: number; read: number; send: number; upgradeIdle: number; cacheValid?: number };
 
@@ -170,6 +172,7 @@ export class ProxyRouteSpec implements RouteSpec {
       this.maxBodySizeKib = kib(`${field} maxBodySize`, options.maxBodySize);
     }
     this.limits = resolveClientLimits(`${field} limits`, options.limits);
+    this.access = resolveAccess(`${field} access`, options.access);
   }
 
   public renderOnlyOptions(): string[] {
@@ -195,6 +198,7 @@ export class ProxyRouteSpec implements RouteSpec {
       buffering: o.buffering ?? true,
       upgradeIdleTimeoutMs: this.ms.upgradeIdle,
       limits: this.limits,
+      access: this.access,
       cache: o.cache ? {
         validMs: this.ms.cacheValid!,
         ignoreUpstreamCacheHeaders: o.cache.ignoreUpstreamCacheHeaders ?? false,

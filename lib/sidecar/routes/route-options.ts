@@ -3,6 +3,7 @@ import { Directive } from '../directive';
 import { invalid } from '../../errors';
 import { checkRouteDirective } from '../directive-rules';
 import { hasHeader } from '../headers';
+import { AccessOptions } from '../access/route-access';
 
 /** Options every route takes. */
 export interface RouteBaseOptions {
@@ -18,6 +19,12 @@ export interface RouteBaseOptions {
    * @default - none
    */
   readonly directives?: Directive[];
+  /**
+   * Who may reach this route: an allow list of addresses, basic auth, CORS. Replaces the sidecar's
+   * `access` for this route (`{}`: no rules here).
+   * @default - the sidecar's access
+   */
+  readonly access?: AccessOptions;
 }
 
 /**

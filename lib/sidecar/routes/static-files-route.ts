@@ -1,9 +1,10 @@
 import { invalid } from '../../errors';
-import { DirectiveModel, HeaderModel, StaticRouteModel } from '../../nginx/model';
+import { AccessModel, DirectiveModel, HeaderModel, StaticRouteModel } from '../../nginx/model';
 import { checkPath } from '../../nginx/tokens';
 import { headersOf } from '../headers';
 import { readDirectory } from '../local-files';
 import { checkBoolean } from '../prop-values';
+import { resolveAccess } from '../access/route-access';
 import { RouteBaseOptions, contentHeaders, directiveModels } from './route-options';
 import { RouteBinding, RouteKind, RouteSpec } from './route-spec';
 
@@ -40,6 +41,7 @@ export class StaticFilesRouteSpec implements RouteSpec {
   public readonly factory = 'staticFiles';
   public readonly headers: HeaderModel[];
   private readonly directives: DirectiveModel[];
+  private readonly access?: AccessModel;
   private readonly index: string;
 
   private readonly options: StaticFilesOptions;
@@ -62,11 +64,12 @@ export class StaticFilesRouteSpec implements RouteSpec {
     }
     this.headers = headersOf(field, options.headers);
     this.directives = directiveModels(field, options, RENDERED);
+    this.access = resolveAccess(`${field} access`, options.access);
   }
 
   public renderOnlyOptions(): string[] {
     const o = this.options;
-    return (['headers', 'directives', 'index', 'spaFallback'] as const).filter((k) => o[k] !== undefined);
+    return (['headers', 'directives', 'access', 'index', 'spaFallback'] as const).filter((k) => o[k] !== undefined);
   }
 
   public toModel(binding: RouteBinding): StaticRouteModel {
@@ -85,6 +88,7 @@ export class StaticFilesRouteSpec implements RouteSpec {
       path: this.path,
       headers: contentHeaders(this.headers, o, binding.sidecarHeaders),
       directives: this.directives,
+      access: this.access,
       root,
       index: this.index,
       spaFallback,

@@ -1,0 +1,97 @@
+import { Testing } from 'cdk8s';
+import { AccessOptions, ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost } from '../../lib';
+import { appDeployment, container, find, volume } from './helpers';
+
+function synth(props: Omit<ReverseProxySidecarProps, 'host'>) {
+  const chart = Testing.chart();
+  const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(appDeployment(chart)), ...props });
+  const deployment = find(Testing.synth(chart), 'Deployment');
+  return { conf: sidecar.renderNginxConf().split('\n').map((l) => l.trim()), deployment };
+}
+/** The lines of the block that starts with `head`. */
+function block(conf: string[], head: string): string[] {
+  const at = conf.indexOf(head);
+  expect(at).toBeGreaterThanOrEqual(0);
+  let depth = 0;
+  for (let i = at; i < conf.length; i++) {
+    depth += (conf[i].endsWith('{') ? 1 : 0) - (conf[i] === '}' ? 1 : 0);
+    if (depth === 0) {
+      return conf.slice(at, i + 1);
+    }
+  }
+  return conf.slice(at);
+}
+
+describe('access: allowFrom, basicAuth, cors', () => {
+  test('an allow list is a geo on the client\'s address and a 403 first in the route\'s locations, its upgrade one too', () => {
+    const { conf } = synth({ access: { allowFrom: ['10.0.0.0/8', 'fd00::/8'] }, routes: [Route.proxy('/')] });
+    expect(block(conf, 'geo $sidecar_allow_0 {')).toStrictEqual(['geo $sidecar_allow_0 {', 'default 0;', '10.0.0.0/8 1;', 'fd00::/8 1;', '}']);
+    const location = block(conf, 'location / {');
+    expect(location.slice(1, 4)).toStrictEqual(['if ($sidecar_allow_0 = 0) {', 'return 403;', '}']);
+    expect(block(conf, 'location = /_sidecar/upgrade/0 {').slice(2, 5)).toStrictEqual(['if ($sidecar_allow_0 = 0) {', 'return 403;', '}']);
+    expect(block(conf, 'location = /_sidecar/healthz {').join('\n')).not.toContain('sidecar_allow');
+  });
+
+  test('a route\'s own access replaces the sidecar\'s; routes with the same list share one geo', () => {
+    const { conf } = synth({
+      access: { allowFrom: ['10.0.0.0/8'] },
+      routes: [Route.proxy('/a/'), Route.proxy('/b/'), Route.proxy('/c/', { access: { allowFrom: ['192.0.2.0/24'] } }), Route.proxy('/d/', { access: {} })],
+    });
+    expect(conf.filter((l) => l.startsWith('geo '))).toStrictEqual(['geo $sidecar_allow_0 {', 'geo $sidecar_allow_1 {']);
+    expect(block(conf, 'location /c/ {')[1]).toBe('if ($sidecar_allow_1 = 0) {');
+    expect(block(conf, 'location /d/ {').join('\n')).not.toContain('sidecar_allow');
+  });
+
+  test('basic auth: the Secret mounted read-only, the realm and file in the location, the app told who and never the password', () => {
+    const { conf, deployment } = synth({ routes: [Route.proxy('/admin/', { access: { basicAuth: { secretName: 'admin-users', realm: 'Admin area' } } })] });
+    const location = block(conf, 'location /admin/ {');
+    expect(location).toContain('auth_basic "Admin area";');
+    expect(location).toContain('auth_basic_user_file /etc/nginx/auth/admin-users/auth/htpasswd;');
+    expect(location).toContain('proxy_set_header Authorization "";');
+    expect(location).toContain('proxy_set_header X-Forwarded-User $remote_user;');
+    expect(volume(deployment, 'nginx-auth-1')).toStrictEqual({ name: 'nginx-auth-1', secret: { secretName: 'admin-users', items: [{ key: 'auth', path: 'htpasswd' }] } });
+    expect(container(deployment, 'nginx').volumeMounts).toContainEqual({ name: 'nginx-auth-1', mountPath: '/etc/nginx/auth/admin-users/auth', readOnly: true });
+  });
+
+  test('one volume per Secret and key, however many routes use it', () => {
+    const auth = (key?: string): AccessOptions => ({ basicAuth: { secretName: 'users', key } });
+    const { deployment } = synth({ access: auth(), routes: [Route.proxy('/a/'), Route.proxy('/b/', { access: auth('auth') }), Route.proxy('/c/', { access: auth('admins') })] });
+    expect(container(deployment, 'nginx').volumeMounts.filter((m: any) => m.name.startsWith('nginx-auth-')).map((m: any) => m.mountPath))
+      .toStrictEqual(['/etc/nginx/auth/users/auth', '/etc/nginx/auth/users/admins']);
+  });
+
+  test('cors: the origin map, the preflight answered in the location, the headers of every response, the app\'s hidden', () => {
+    const { conf } = synth({
+      access: { cors: { allowOrigins: ['https://app.example.com', 'https://*.example.org:8443'], allowCredentials: true, exposeHeaders: ['X-Total'] } },
+      routes: [Route.proxy('/')],
+    });
+    expect(block(conf, 'map $http_origin $sidecar_cors_origin_0 {')).toStrictEqual(['map $http_origin $sidecar_cors_origin_0 {', 'default "";',
+      'https://app.example.com $http_origin;', '"~^https://[a-z0-9]([a-z0-9-]*[a-z0-9])?\\.example\\.org:8443$" $http_origin;', '}']);
+    const location = block(conf, 'location / {');
+    expect(block(location, 'if ($sidecar_cors_preflight_0) {')).toStrictEqual(['if ($sidecar_cors_preflight_0) {',
+      'add_header Access-Control-Allow-Origin $sidecar_cors_origin_0;', 'add_header Access-Control-Allow-Credentials $sidecar_cors_credentials_0;',
+      'add_header Vary Origin;', 'add_header Access-Control-Allow-Methods "GET, HEAD, POST, PUT, PATCH, DELETE";',
+      'add_header Access-Control-Allow-Headers "Accept, Authorization, Content-Type, X-Requested-With";', 'add_header Access-Control-Max-Age 7200;',
+      'return 204;', '}']);
+    expect(location).toContain('proxy_hide_header Access-Control-Allow-Origin;');
+    expect(location).toContain('add_header Access-Control-Allow-Origin $sidecar_cors_origin_0 always;');
+    expect(location).toContain('add_header Access-Control-Expose-Headers $sidecar_cors_expose_0 always;');
+    // The upgrade location has no preflight (WebSockets have none).
+    expect(block(conf, 'location = /_sidecar/upgrade/0 {').join('\n')).not.toContain('preflight');
+  });
+
+  test('cors with any origin: "*", no map of origins, no Vary', () => {
+    const { conf } = synth({ access: { cors: { allowOrigins: ['*'] } }, routes: [Route.proxy('/')] });
+    expect(conf.filter((l) => l.startsWith('map $http_origin'))).toStrictEqual([]);
+    expect(conf).toContain('map "$request_method:$http_access_control_request_method:$http_origin" $sidecar_cors_preflight_0 {');
+    expect(block(conf, 'location / {')).toContain('add_header Access-Control-Allow-Origin * always;');
+    expect(block(conf, 'location / {').filter((l) => l.startsWith('add_header Vary'))).toStrictEqual([]);
+  });
+
+  test('on static and file routes too', () => {
+    const { conf } = synth({ access: { allowFrom: ['10.0.0.0/8'], cors: { allowOrigins: ['*'] } }, routes: [Route.file('/robots.txt', { path: __filename })] });
+    const location = block(conf, 'location = /robots.txt {');
+    expect(location.slice(1, 4)).toStrictEqual(['if ($sidecar_allow_0 = 0) {', 'return 403;', '}']);
+    expect(location).toContain('add_header Access-Control-Allow-Origin * always;');
+  });
+});
