@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-34';
@@ -181,9 +182,12 @@ describeWithTools(['nginx'], 'SidecarTestServer sources and lifecycle', () => {
       const c = Testing.chart();
       new ReverseProxySidecar(c, 'p', { host: SidecarHost.fromWorkload(new kplus.Deployment(c, 'w', { containers: [{ image: 'a:1', ports: [{ number: 5000 }] }] })), routes: [Route.proxy('/')] });
       SidecarTestServer.start(c).then((s) => { console.log(s.port(8080)); setInterval(() => {}, 1000); });`;
-    const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    // A temp directory of its own: other test files start servers in the shared one meanwhile.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'killed-'));
+    fs.chmodSync(tmp, 0o1777);
+    const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TMPDIR: tmp } });
     const port = await new Promise<number>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
-    const dirs = () => fs.readdirSync(process.env.TMPDIR ?? '/tmp').filter((f) => f.startsWith('rps-test-server-'));
+    const dirs = () => fs.readdirSync(tmp).filter((f) => f.startsWith('rps-test-server-'));
     expect(dirs().length).toBeGreaterThan(0);
     const listening = () => spawnSync('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${port}`], { stdio: 'ignore' }).status === 0;
     expect(listening()).toBe(true);
@@ -195,5 +199,6 @@ describeWithTools(['nginx'], 'SidecarTestServer sources and lifecycle', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect({ listening: listening(), dirs: dirs() }).toStrictEqual({ listening: false, dirs: [] });
+    fs.rmSync(tmp, { recursive: true, force: true });
   });
 }, { root: false });
