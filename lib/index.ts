@@ -15,6 +15,7 @@ export { ClientAddressOptions } from './sidecar/access/client-address';
 export { ClientLimitsOptions } from './sidecar/access/client-limits';
 export { ClientTimeoutsOptions } from './sidecar/access/client-timeouts';
 export { CorsOptions } from './sidecar/access/cors';
+export { ExternalAuthOptions } from './sidecar/access/external-auth';
 export { AccessOptions, BasicAuthOptions } from './sidecar/access/route-access';
 export { Directive, DirectiveContext } from './sidecar/directive';
 export { ExposeViaIngressOptions, ExposeViaServiceOptions } from './sidecar/exposure/expose-options';

@@ -63,7 +63,7 @@ function run(cmd, cmdArgs, options) {
 const { readmeBlocks } = require('./readme-blocks');
 
 /** The README's TypeScript charts besides main.ts: each is compiled, synthesized and checked. */
-const CHARTS = ['exposing.ts', 'routes.ts', 'https.ts', 'protect.ts', 'access.ts', 'metrics.ts', 'include.ts', 'hosts.ts'];
+const CHARTS = ['exposing.ts', 'routes.ts', 'https.ts', 'protect.ts', 'access.ts', 'oauth2-proxy.ts', 'metrics.ts', 'include.ts', 'hosts.ts'];
 /** What the charts read, relative to the project root, and the PodMonitor checked against the metrics chart. */
 // (idioms.test.ts, beside the README's jest example, tests each way of exposing the sidecar on the major.)
 const CHART_FILES = ['site', 'upstream.yaml', 'podmonitor.yaml'];

@@ -100,6 +100,8 @@ export interface ProxyRouteModel {
   readonly limits?: LimitsModel;
   /** The route's own access rules, instead of the sidecar-wide ones. */
   readonly access?: AccessModel;
+  /** Another container's port on 127.0.0.1 instead of the app's upstream (never cached). */
+  readonly port?: number;
 }
 
 /** CORS of a route: which origins, and what a preflight allows. */
@@ -116,6 +118,18 @@ export interface CorsModel {
   readonly maxAgeSeconds: number;
 }
 
+/** An auth service in the pod asked before each request (`auth_request`). */
+export interface ExternalAuthModel {
+  readonly port: number;
+  /** The check endpoint's path. */
+  readonly path: string;
+  /** Where a 401 sends the browser, `rd` appended. */
+  readonly signInUrl?: string;
+  /** Headers of its 2xx answer passed on to the app. */
+  readonly responseHeaders: string[];
+  readonly timeoutMs: number;
+}
+
 /** Who may reach a route: addresses, basic auth, CORS (see render-access.ts for the order). */
 export interface AccessModel {
   /** Addresses and ranges allowed; others get 403. */
@@ -127,6 +141,7 @@ export interface AccessModel {
     /** The htpasswd file, as the container sees it (a Secret volume). */
     readonly userFile: string;
   };
+  readonly externalAuth?: ExternalAuthModel;
   readonly cors?: CorsModel;
 }
 

@@ -1,9 +1,9 @@
 import { ConfWriter } from './conf-writer';
 import { FileRouteModel, NginxConfModel, RouteModel, SIDECAR_ENDPOINTS, StaticRouteModel } from './model';
-import { renderAccessChecks, renderCorsHeaders } from './render-access';
+import { renderAccessChecks, renderAuthLocations, renderCorsHeaders } from './render-access';
 import { renderLocationLimits } from './render-limits';
 import { renderProxy } from './render-proxy';
-import { locationHeaders, renderDirectives, renderHeaders, renderRequestIdHeader } from './render-shared';
+import { VARS, locationHeaders, renderDirectives, renderHeaders, renderRequestIdHeader } from './render-shared';
 import { arg } from './tokens';
 
 /** Writes one `location` block for a route. */
@@ -64,6 +64,7 @@ export function renderSidecarEndpoints(w: ConfWriter, conf: NginxConfModel): voi
     w.directive('default_type', 'text/plain');
     w.directive('return', '200', '"ok\\n"');
   });
+  renderAuthLocations(w, conf, conf.trustForwardedProto ? VARS.forwardedProto : '$scheme');
   w.block(`location = ${SIDECAR_ENDPOINTS.errorPage}`, () => {
     w.directive('internal');
     w.directive('alias', arg(conf.layout.errorPage));

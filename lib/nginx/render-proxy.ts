@@ -4,7 +4,7 @@ import { VARS, locationHeaders, renderDirectives, renderHeaders, renderRequestId
 import { COMPRESS, compressesOnce } from './render-compress';
 import { TRAFFIC_VARS, literalRegex, strippedUriVar } from './render-traffic';
 import { renderLocationLimits } from './render-limits';
-import { APP_CORS_HEADERS, accessOf, renderAccessChecks, renderCorsHeaders } from './render-access';
+import { APP_CORS_HEADERS, accessOf, authCacheKey, authHeaders, renderAccessChecks, renderCorsHeaders } from './render-access';
 import { arg } from './tokens';
 
 /**
@@ -28,7 +28,7 @@ export function renderProxy(w: ConfWriter, conf: NginxConfModel, route: ProxyRou
     // A URI part without variables would be the normalised one (%2F decoded): pass the raw one.
     // A cached route asks the compressing server, which stores the variant the client accepts.
     const compress = route.cache !== undefined && compressesOnce(conf);
-    w.directive('proxy_pass', `http://${compress ? COMPRESS.upstream : SIDECAR_ENDPOINTS.upstreamName}${strip ?? ''}`);
+    w.directive('proxy_pass', `http://${route.port !== undefined ? `127.0.0.1:${route.port}` : compress ? COMPRESS.upstream : SIDECAR_ENDPOINTS.upstreamName}${strip ?? ''}`);
     renderUpstreamRequest(w, conf, route, [{ name: 'Connection', value: '""' },
       ...(compress ? [{ name: 'Accept-Encoding', value: COMPRESS.acceptVar }] : [])]);
     if (compress) {
@@ -49,10 +49,11 @@ export function renderProxy(w: ConfWriter, conf: NginxConfModel, route: ProxyRou
       // (a trusted X-Forwarded-Proto), the Host it is told and the URI.
       // Behind basic auth the sidecar has checked the credentials and keeps them: one copy per user
       // (the app is told who), and only the private cookies make a request private.
-      const user = accessOf(conf, route)?.basicAuth ? '|$remote_user' : '';
-      w.directive('proxy_cache_key', `${protoVar(conf)}://${TRAFFIC_VARS.host}$request_uri${compress ? `|${COMPRESS.acceptVar}` : ''}${user}`);
+      const who = authCacheKey(conf, route);
+      w.directive('proxy_cache_key', `${protoVar(conf)}://${TRAFFIC_VARS.host}$request_uri${compress ? `|${COMPRESS.acceptVar}` : ''}${who}`);
       w.directive('proxy_cache_valid', '200', '301', nginxTime(route.cache.validMs));
-      const privateVar = !user ? VARS.private : conf.cache?.privateCookies.length ? VARS.privateCookie : undefined;
+      const basicAuth = accessOf(conf, route)?.basicAuth !== undefined;
+      const privateVar = !basicAuth ? VARS.private : conf.cache?.privateCookies.length ? VARS.privateCookie : undefined;
       w.directive('proxy_no_cache', ...privateVar ? [privateVar] : [], VARS.uncacheableStatus);
       if (privateVar) {
         w.directive('proxy_cache_bypass', privateVar);
@@ -74,7 +75,7 @@ export function renderProxy(w: ConfWriter, conf: NginxConfModel, route: ProxyRou
     w.directive('internal');
     renderAccessChecks(w, conf, route, { upgrade: true });
     renderLocationLimits(w, conf, route, index);
-    w.directive('proxy_pass', `http://${SIDECAR_ENDPOINTS.upstreamName}${strip ?? '$request_uri'}`);
+    w.directive('proxy_pass', `http://${route.port !== undefined ? `127.0.0.1:${route.port}` : SIDECAR_ENDPOINTS.upstreamName}${strip ?? '$request_uri'}`);
     renderUpstreamRequest(w, conf, route, [{ name: 'Upgrade', value: '$http_upgrade' }, { name: 'Connection', value: 'upgrade' }]);
     w.directive('proxy_send_timeout', nginxTime(route.upgradeIdleTimeoutMs));
     w.directive('proxy_read_timeout', nginxTime(route.upgradeIdleTimeoutMs));
@@ -120,6 +121,7 @@ function upstreamHeaders(conf: NginxConfModel, route: ProxyRouteModel): HeaderMo
     { name: 'X-Request-ID', value: TRAFFIC_VARS.requestId },
     // Basic auth is the sidecar's: the app learns who, never the password.
     ...(accessOf(conf, route)?.basicAuth ? [{ name: 'Authorization', value: '""' }, { name: 'X-Forwarded-User', value: '$remote_user' }] : []),
+    ...authHeaders(conf, route),
   ];
   const replaced = new Set(route.requestHeaders.map((h) => h.name.toLowerCase()));
   return [
@@ -134,7 +136,7 @@ function upstreamHeaders(conf: NginxConfModel, route: ProxyRouteModel): HeaderMo
  * unless the app already put it there. `//host` (another host) and relative paths are left alone.
  */
 function renderRedirects(w: ConfWriter, conf: NginxConfModel, route: ProxyRouteModel): void {
-  const app = `http://(?:127[.]0[.]0[.]1|localhost):${conf.upstreamPort}`;
+  const app = `http://(?:127[.]0[.]0[.]1|localhost):${route.port ?? conf.upstreamPort}`;
   const prefix = route.stripPrefix ? route.path : '/';
   if (route.stripPrefix) {
     // At "/" the lookahead refuses every path: nothing is prefixed.

@@ -26,7 +26,7 @@ export function renderNginxConf(conf: NginxConfModel): string {
   if (cached && !conf.cache) {
     throw new ConfigError(`route ${JSON.stringify(cached.path)} caches, but the model has no cache zone`);
   }
-  if (!conf.upstreamPort && conf.routes.some((r) => r.kind === 'proxy')) {
+  if (!conf.upstreamPort && conf.routes.some((r) => r.kind === 'proxy' && r.port === undefined)) {
     throw new ConfigError('proxy routes need upstreamPort');
   }
   const w = new ConfWriter();

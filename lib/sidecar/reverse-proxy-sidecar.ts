@@ -29,6 +29,7 @@ import { RouteKind } from './routes/route-spec';
 import { RetargetServiceOptions, retargetService } from './service-retarget';
 import { synthChecks } from './synth-checks';
 import { AuthSecretVolumes } from './access/auth-secrets';
+import { refuseOwnPort } from './routes/route-port';
 import { ReverseProxySidecarProps } from './sidecar-props';
 
 /**
@@ -171,6 +172,9 @@ export class ReverseProxySidecar extends Construct {
       useApp: () => this.app.use(field),
     });
     this.authSecrets.use(model.access);
+    if (model.kind === 'proxy') {
+      refuseOwnPort(`${field} port`, model.port, this.props);
+    }
     this.routes.push(route);
     this.routeModels.push(model);
     this.files.invalidate();

@@ -387,6 +387,27 @@ const CATALOGUE: Catalogue = {
       name, build: attach(() => ({ routes: [Route.proxy('/')], access: { cors: cors as never } })), message,
     })),
   ],
+  'access: externalAuth, and routes to another port': [
+    ...([
+      ['a cluster Service', { url: 'http://oauth2-proxy.auth.svc.cluster.local:4180/oauth2/auth' }, 'access.externalAuth.url "http://oauth2-proxy.auth.svc.cluster.local:4180/oauth2/auth" must be http://127.0.0.1:<port>/<path>: an auth service in the pod (e.g. oauth2-proxy as a container beside the app); a path of letters, digits and -._~/%'],
+      ['https', { url: 'https://127.0.0.1:4180/oauth2/auth' }, 'access.externalAuth.url "https://127.0.0.1:4180/oauth2/auth" must be http://127.0.0.1:<port>/<path>: an auth service in the pod (e.g. oauth2-proxy as a container beside the app); a path of letters, digits and -._~/%'],
+      ['no port', { url: 'http://127.0.0.1/oauth2/auth' }, 'access.externalAuth.url "http://127.0.0.1/oauth2/auth" must be http://127.0.0.1:<port>/<path>: an auth service in the pod (e.g. oauth2-proxy as a container beside the app); a path of letters, digits and -._~/%'],
+      ['a variable in the path', { url: 'http://127.0.0.1:4180/auth$uri' }, 'access.externalAuth.url "http://127.0.0.1:4180/auth$uri" must be http://127.0.0.1:<port>/<path>: an auth service in the pod (e.g. oauth2-proxy as a container beside the app); a path of letters, digits and -._~/%'],
+      ['a query', { url: 'http://127.0.0.1:4180/auth?x=1' }, 'access.externalAuth.url "http://127.0.0.1:4180/auth?x=1" must be http://127.0.0.1:<port>/<path>: an auth service in the pod (e.g. oauth2-proxy as a container beside the app); a path of letters, digits and -._~/%'],
+      ['a sign-in URL with a variable', { url: 'http://127.0.0.1:4180/auth', signInUrl: '/start?next=$request_uri' }, 'access.externalAuth.signInUrl "/start?next=$request_uri" must be a path ("/oauth2/start") or an http(s) URL, without "$", "#", quotes or spaces'],
+      ['a sign-in URL with a fragment', { url: 'http://127.0.0.1:4180/auth', signInUrl: '/start#top' }, 'access.externalAuth.signInUrl "/start#top" must be a path ("/oauth2/start") or an http(s) URL, without "$", "#", quotes or spaces'],
+      ['a sign-in URL with a quote', { url: 'http://127.0.0.1:4180/auth', signInUrl: '/start"; return 200 "x' }, 'access.externalAuth.signInUrl "/start\\"; return 200 \\"x" must be a path ("/oauth2/start") or an http(s) URL, without "$", "#", quotes or spaces'],
+      ['a header smuggled in', { url: 'http://127.0.0.1:4180/auth', responseHeaders: ['X-User;\nallow all'] }, 'access.externalAuth.responseHeaders "X-User;\\nallow all" is not a valid header name (RFC 7230 token characters only)'],
+      ['a header twice', { url: 'http://127.0.0.1:4180/auth', responseHeaders: ['X-User', 'x-user'] }, 'access.externalAuth.responseHeaders "x-user" is listed twice'],
+      ['a timeout of a minute and more', { url: 'http://127.0.0.1:4180/auth', timeout: Duration.minutes(2) }, 'access.externalAuth.timeout "2 minutes" must be from 1 to 60 seconds: every request waits for it'],
+    ] as Array<[string, object, string]>).map(([name, externalAuth, message]) => ({
+      name, build: attach(() => ({ routes: [Route.proxy('/')], access: { externalAuth: externalAuth as never } })), message,
+    })),
+    { name: 'a route to nginx\'s own port', build: later(() => ({ routes: [Route.proxy('/')] }), (s) => s.addRoute(Route.proxy('/oauth2/', { port: 8080 }))),
+      message: 'routes[1] Route.proxy("/oauth2/") port 8080 is nginx\'s own (port): name the port of the container to proxy to' },
+    { name: 'a cached route to another port', build: later(() => ({}), (s) => s.addRoute(Route.proxy('/oauth2/', { port: 4180, cache: {} }))), message: 'Route.proxy("/oauth2/") cache {} is for routes to the app: a route with its own port is not cached' },
+    { name: 'a route to port 0', build: later(() => ({}), (s) => s.addRoute(Route.proxy('/oauth2/', { port: 0 }))), message: 'Route.proxy("/oauth2/") port 0 must be an integer from 1 to 65535' },
+  ],
   'access beside nginxConf': [
     { name: 'the sidecar\'s', build: attach(() => ({ nginxConf: HEALTHY, access: { allowFrom: ['10.0.0.0/8'] } })), message: 'access {"allowFrom":["10.0.0.0/8"]} only changes the rendered nginx.conf, and nginxConf replaces it: write it into your nginx.conf instead' },
     { name: 'a file route\'s', build: (c) => {

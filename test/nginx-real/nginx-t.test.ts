@@ -114,6 +114,13 @@ describeWithTools(['nginx', 'unshare', 'setpriv'], 'real nginx -t on generated c
       Route.proxy('/partners/', { access: { cors: { allowOrigins: ['https://*.partner.example'] }, allowFrom: ['192.0.2.0/24'] } }),
       Route.staticFiles('/site/', { directory: site, access: { basicAuth: { secretName: 'users', key: 'site' } } }), Route.proxy('/'),
     ]],
+    ['external auth with a sign-in URL sidecar-wide, the auth service\'s pages by port, a cached route behind it, trusted X-Forwarded-Proto', {
+      access: { externalAuth: { url: 'http://127.0.0.1:4180/oauth2/auth', signInUrl: '/oauth2/start?x=1', timeout: Duration.seconds(3) } },
+      trustForwardedProto: true,
+    }, () => [
+      Route.proxy('/oauth2/', { port: 4180, access: {} }), Route.proxy('/assets/', { cache: {} }),
+      Route.staticFiles('/site/', { directory: site }), Route.proxy('/'),
+    ]],
     ['SPA fallback, headers and directives everywhere', {
       responseHeaders: { 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer' },
       clientMaxBodySize: Size.kibibytes(512),

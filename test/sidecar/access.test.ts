@@ -94,4 +94,26 @@ describe('access: allowFrom, basicAuth, cors', () => {
     expect(location.slice(1, 4)).toStrictEqual(['if ($sidecar_allow_0 = 0) {', 'return 403;', '}']);
     expect(location).toContain('add_header Access-Control-Allow-Origin * always;');
   });
+
+  test('external auth: the subrequest location (no body, its timeouts), the names the service\'s headers get, the sign-in redirect', () => {
+    const { conf } = synth({
+      access: { externalAuth: { url: 'http://127.0.0.1:4180/oauth2/auth', signInUrl: '/oauth2/start', responseHeaders: ['X-Auth-Request-User'] } },
+      routes: [Route.proxy('/oauth2/', { port: 4180, access: {} }), Route.proxy('/')],
+    });
+    const location = block(conf, 'location / {');
+    expect(location).toContain('auth_request /_sidecar/auth/0;');
+    expect(location).toContain('auth_request_set $sidecar_auth_0_0 $upstream_http_x_auth_request_user;');
+    expect(location).toContain('error_page 401 = @sidecar_signin_0;');
+    expect(location).toContain('error_page 500 501 502 503 504 /_sidecar/50x.html;');
+    expect(location).toContain('proxy_set_header X-Auth-Request-User $sidecar_auth_0_0;');
+    expect(block(conf, 'location = /_sidecar/auth/0 {')).toStrictEqual(['location = /_sidecar/auth/0 {', 'internal;',
+      'proxy_pass http://127.0.0.1:4180/oauth2/auth;', 'proxy_http_version 1.1;', 'proxy_pass_request_body off;',
+      'proxy_set_header Content-Length "";', 'proxy_set_header X-Original-URI $request_uri;', 'proxy_set_header X-Original-Method $request_method;',
+      'proxy_set_header X-Forwarded-Uri $request_uri;', 'proxy_set_header X-Forwarded-Host $http_host;', 'proxy_set_header X-Forwarded-Proto $scheme;',
+      'proxy_set_header X-Real-IP $remote_addr;', 'proxy_connect_timeout 5s;', 'proxy_send_timeout 5s;', 'proxy_read_timeout 5s;', '}']);
+    expect(block(conf, 'location @sidecar_signin_0 {')[1]).toBe('return 302 "/oauth2/start?rd=$scheme://$http_host$request_uri";');
+    const pages = block(conf, 'location /oauth2/ {');
+    expect(pages).toContain('proxy_pass http://127.0.0.1:4180;');
+    expect(pages.join('\n')).not.toContain('auth_request');
+  });
 });

@@ -4,6 +4,7 @@ import { LAYOUT } from '../layout';
 import { isDnsSubdomain } from '../../k8s/metadata-values';
 import { optionsObject } from '../prop-values';
 import { CorsOptions, resolveCors } from './cors';
+import { ExternalAuthOptions, resolveExternalAuth } from './external-auth';
 import { checkRanges } from './ip-ranges';
 
 /** HTTP basic authentication against an htpasswd file kept in a Secret. */
@@ -29,7 +30,8 @@ export interface BasicAuthOptions {
 /**
  * Who may reach a route: checked in this order, on the client's address (the real one, with
  * `clientAddress`): `allowFrom` (403 for others), a CORS preflight from an allowed origin (answered
- * 204 by the sidecar: browsers send it without credentials), then `basicAuth` (401).
+ * 204 by the sidecar: browsers send it without credentials), then `basicAuth` (401), then
+ * `externalAuth`.
  */
 export interface AccessOptions {
   /**
@@ -44,6 +46,13 @@ export interface AccessOptions {
    * @default - no authentication
    */
   readonly basicAuth?: BasicAuthOptions;
+  /**
+   * Ask an auth service in the pod before each request (e.g. oauth2-proxy): 2xx passes, with the
+   * headers it names passed on to the app; 401 goes to `signInUrl`; 403 stays; anything else or no
+   * answer is the error page.
+   * @default - no external auth
+   */
+  readonly externalAuth?: ExternalAuthOptions;
   /**
    * Answer cross-origin requests from browsers: preflights (204, never reaching the app) and the
    * CORS headers of each response, for allowed origins only.
@@ -74,6 +83,7 @@ export function resolveAccess(field: string, value: AccessOptions | undefined): 
   return {
     allowFrom,
     basicAuth: o.basicAuth === undefined ? undefined : resolveBasicAuth(`${field}.basicAuth`, o.basicAuth),
+    externalAuth: o.externalAuth === undefined ? undefined : resolveExternalAuth(`${field}.externalAuth`, o.externalAuth),
     cors: o.cors === undefined ? undefined : resolveCors(`${field}.cors`, o.cors),
   };
 }

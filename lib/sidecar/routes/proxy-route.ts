@@ -3,7 +3,7 @@ import { invalid } from '../../errors';
 import { AccessModel, DirectiveModel, HeaderModel, LimitsModel, ProxyRouteModel, REQUEST_HEADER_VARIABLES } from '../../nginx/model';
 import { ClientLimitsOptions, resolveClientLimits } from '../access/client-limits';
 import { resolveAccess } from '../access/route-access';
-import { checkPath } from '../../nginx/tokens';
+import { checkPath, checkPort } from '../../nginx/tokens';
 import { headersOf } from '../headers';
 import { checkBoolean, kib, milliseconds, optionsObject, secondsInMs } from '../prop-values';
 import { RouteBaseOptions, directiveModels } from './route-options';
@@ -83,6 +83,12 @@ export interface ProxyRouteOptions extends RouteBaseOptions {
    * @default true
    */
   readonly buffering?: boolean;
+  /**
+   * Proxy to this port of another container of the pod on 127.0.0.1 instead of the app's, e.g. an
+   * auth service's sign-in pages (oauth2-proxy's `/oauth2/` on 4180). No keepalive pool, no cache.
+   * @default - the app's port (appPort)
+   */
+  readonly port?: number;
   /**
    * This route's own per-client limits (e.g. a tight one on a login route), counted apart from the
    * sidecar-wide `clientLimits`, which the route then does not apply.
@@ -173,6 +179,12 @@ export class ProxyRouteSpec implements RouteSpec {
     }
     this.limits = resolveClientLimits(`${field} limits`, options.limits);
     this.access = resolveAccess(`${field} access`, options.access);
+    if (options.port !== undefined) {
+      checkPort(`${field} port`, options.port);
+      if (options.cache) {
+        throw invalid(`${field} cache`, options.cache, 'is for routes to the app: a route with its own port is not cached');
+      }
+    }
   }
 
   public renderOnlyOptions(): string[] {
@@ -181,7 +193,9 @@ export class ProxyRouteSpec implements RouteSpec {
   }
 
   public toModel(binding: RouteBinding): ProxyRouteModel {
-    binding.useApp();
+    if (this.options.port === undefined) {
+      binding.useApp();
+    }
     const o = this.options;
     return {
       kind: 'proxy',
@@ -199,6 +213,7 @@ export class ProxyRouteSpec implements RouteSpec {
       upgradeIdleTimeoutMs: this.ms.upgradeIdle,
       limits: this.limits,
       access: this.access,
+      port: o.port,
       cache: o.cache ? {
         validMs: this.ms.cacheValid!,
         ignoreUpstreamCacheHeaders: o.cache.ignoreUpstreamCacheHeaders ?? false,

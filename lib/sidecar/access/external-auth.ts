@@ -1,0 +1,78 @@
+import { Duration } from 'cdk8s';
+import { invalid } from '../../errors';
+import { ExternalAuthModel } from '../../nginx/model';
+import { checkHeaderName } from '../../nginx/tokens';
+import { milliseconds, optionsObject } from '../prop-values';
+
+/** Ask an auth service before each request (nginx's `auth_request`), e.g. oauth2-proxy beside the app. */
+export interface ExternalAuthOptions {
+  /**
+   * The auth service's check endpoint, in the pod: `http://127.0.0.1:<port>/<path>` (e.g.
+   * oauth2-proxy's `http://127.0.0.1:4180/oauth2/auth`). It gets each request's headers (no body)
+   * with `X-Original-URI`, `X-Original-Method`, `X-Forwarded-Uri`, `-Host`, `-Proto` and
+   * `X-Real-IP`. A 2xx lets the request through; 401 asks the client to sign in (to `signInUrl`
+   * when set); 403 stays 403; anything else, or no answer within `timeout`, is the error page
+   * (500), never a pass.
+   */
+  readonly url: string;
+  /**
+   * Where a 401 sends the browser (302), with the URL it asked for appended as `rd` (as
+   * oauth2-proxy reads it): a path (`/oauth2/start`) or an absolute URL.
+   * @default - the auth service's 401 goes to the client as it is
+   */
+  readonly signInUrl?: string;
+  /**
+   * Headers of the auth service's 2xx answer passed on to the app (each replacing any the client
+   * sent; absent when the service sends none).
+   * @default ['X-Auth-Request-User', 'X-Auth-Request-Email']
+   */
+  readonly responseHeaders?: string[];
+  /**
+   * How long the auth service may take to connect and to answer.
+   * @default Duration.seconds(5)
+   */
+  readonly timeout?: Duration;
+}
+
+const DEFAULT_HEADERS = ['X-Auth-Request-User', 'X-Auth-Request-Email'];
+
+/** `externalAuth`, checked, as the renderer's model. */
+export function resolveExternalAuth(field: string, value: ExternalAuthOptions): ExternalAuthModel {
+  const o = optionsObject(field, value);
+  const url = parseUrl(`${field}.url`, o.url);
+  let signInUrl: string | undefined;
+  if (o.signInUrl !== undefined) {
+    const s: unknown = o.signInUrl;
+    // A URL's characters but $ (an nginx variable), # (rd would land in the fragment), quotes and spaces.
+    if (typeof s !== 'string' || !/^(\/|https?:\/\/[^/?#]+)[A-Za-z0-9\-._~:/?@!&'()*+,;=%]*$/.test(s) || s.includes('"')) {
+      throw invalid(`${field}.signInUrl`, s, 'must be a path ("/oauth2/start") or an http(s) URL, without "$", "#", quotes or spaces');
+    }
+    signInUrl = s;
+  }
+  const headers: unknown = o.responseHeaders ?? DEFAULT_HEADERS;
+  if (!Array.isArray(headers)) {
+    throw invalid(`${field}.responseHeaders`, headers, 'must be a list of header names');
+  }
+  const seen = new Set<string>();
+  for (const h of headers) {
+    checkHeaderName(`${field}.responseHeaders`, h);
+    if (seen.has(String(h).toLowerCase())) {
+      throw invalid(`${field}.responseHeaders`, h, 'is listed twice');
+    }
+    seen.add(String(h).toLowerCase());
+  }
+  const timeoutMs = milliseconds(`${field}.timeout`, o.timeout ?? Duration.seconds(5));
+  if (timeoutMs < 1000 || timeoutMs > 60_000) {
+    throw invalid(`${field}.timeout`, Duration.millis(timeoutMs).toHumanString(), 'must be from 1 to 60 seconds: every request waits for it');
+  }
+  return { port: url.port, path: url.path, signInUrl, responseHeaders: [...headers], timeoutMs };
+}
+
+function parseUrl(field: string, value: unknown): { port: number; path: string } {
+  const m = typeof value === 'string' ? /^http:\/\/(127\.0\.0\.1|localhost):(\d{1,5})(\/[A-Za-z0-9\-._~/%]*)$/.exec(value) : null;
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {
+    throw invalid(field, value, 'must be http://127.0.0.1:<port>/<path>: an auth service in the pod (e.g. oauth2-proxy as a '
+      + 'container beside the app); a path of letters, digits and -._~/%');
+  }
+  return { port: Number(m[2]), path: m[3] };
+}
