@@ -11,4 +11,4 @@ export type { SidecarSource } from './sources';
 export { StubApp } from './stub-app';
 export type { StubAnswer, StubHandler, StubRequest, StubRoutes } from './stub-app';
 export { headerValues } from './test-client';
-export type { TestRequestOptions, TestResponse, TestUpgrade } from './test-client';
+export type { RawRequestOptions, TestRequestOptions, TestResponse, TestUpgrade } from './test-client';

@@ -4,7 +4,7 @@ import { SidecarLayout, layOut } from './sidecar-layout';
 import { NginxProcess } from './nginx-process';
 import { SidecarSource, pickSidecar } from './sources';
 import { StubApp, StubHandler, StubRequest, StubRoutes } from './stub-app';
-import { TestRequestOptions, TestResponse, TestUpgrade, rawRequest, request, upgrade } from './test-client';
+import { RawRequestOptions, TestRequestOptions, TestResponse, TestUpgrade, rawRequest, request, upgrade } from './test-client';
 
 /** Options of `SidecarTestServer.start`. */
 export interface SidecarTestServerOptions {
@@ -138,13 +138,16 @@ export class SidecarTestServer {
     return this.request(path, { ...options, method: 'GET' });
   }
 
-  /** A WebSocket upgrade through the sidecar's plain port (the stub app accepts it and echoes what it gets). */
-  public async upgrade(path: string, headers: { [name: string]: string } = {}): Promise<TestUpgrade> {
-    return upgrade(this.portFor(false), path, headers);
+  /**
+   * A WebSocket upgrade through the sidecar's plain port (the stub app accepts it and echoes what it
+   * gets), from `sourceAddress` (any of 127.0.0.0/8 on Linux) when given.
+   */
+  public async upgrade(path: string, headers: { [name: string]: string } = {}, sourceAddress?: string): Promise<TestUpgrade> {
+    return upgrade(this.portFor(false), path, headers, sourceAddress);
   }
 
   /** Bytes sent as they are on a new connection; everything the sidecar sent back until it closed. */
-  public async raw(bytes: string | Buffer, options: { https?: boolean; timeoutMs?: number } = {}): Promise<Buffer> {
+  public async raw(bytes: string | Buffer, options: RawRequestOptions = {}): Promise<Buffer> {
     return rawRequest(this.portFor(options.https), bytes, options, this.layout.certificate);
   }
 

@@ -45,6 +45,25 @@ export interface TestRequestOptions {
   readonly sourceAddress?: string;
 }
 
+/** Options of `SidecarTestServer.raw`. */
+export interface RawRequestOptions {
+  /**
+   * To the sidecar's TLS port (trusting its throwaway certificate).
+   * @default false
+   */
+  readonly https?: boolean;
+  /**
+   * How long to wait for the sidecar to close, in milliseconds.
+   * @default 2000
+   */
+  readonly timeoutMs?: number;
+  /**
+   * The address the bytes come from (any of 127.0.0.0/8 on Linux), as `TestRequestOptions.sourceAddress`.
+   * @default - 127.0.0.1
+   */
+  readonly sourceAddress?: string;
+}
+
 /** A WebSocket (or other) upgrade through the sidecar: the status and headers, and the open socket. */
 export interface TestUpgrade {
   /** The status: 101 when the upgrade went through. */
@@ -186,12 +205,13 @@ export function request(port: number, path: string, options: TestRequestOptions,
  * request without `Connection: close` is kept alive): for requests no client would send (odd
  * paths, bad headers, HTTP/1.0 without a Host).
  */
-export function rawRequest(port: number, bytes: string | Buffer, opts: { https?: boolean; timeoutMs?: number }, ca?: Buffer): Promise<Buffer> {
+export function rawRequest(port: number, bytes: string | Buffer, opts: RawRequestOptions, ca?: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    const local = opts.sourceAddress === undefined ? {} : { localAddress: opts.sourceAddress };
     const socket: net.Socket = opts.https
-      ? tls.connect({ host: '127.0.0.1', port, ca, servername: 'localhost', checkServerIdentity: () => undefined })
-      : net.connect({ host: '127.0.0.1', port });
+      ? tls.connect({ host: '127.0.0.1', port, ca, servername: 'localhost', checkServerIdentity: () => undefined, ...local })
+      : net.connect({ host: '127.0.0.1', port, ...local });
     const timer = setTimeout(() => socket.destroy(), opts.timeoutMs ?? 2000);
     socket.on(opts.https ? 'secureConnect' : 'connect', () => socket.write(bytes));
     socket.on('data', (c: Buffer) => chunks.push(c));
@@ -207,10 +227,10 @@ export function rawRequest(port: number, bytes: string | Buffer, opts: { https?:
 }
 
 /** A WebSocket upgrade request to 127.0.0.1:`port` (plain HTTP); resolves with the answer and, on 101, the open socket. */
-export function upgrade(port: number, path: string, headers: { [name: string]: string } = {}): Promise<TestUpgrade> {
+export function upgrade(port: number, path: string, headers: { [name: string]: string } = {}, sourceAddress?: string): Promise<TestUpgrade> {
   return new Promise((resolve, reject) => {
     const req = http.request({
-      host: '127.0.0.1', port, path, agent: false,
+      host: '127.0.0.1', port, path, agent: false, localAddress: sourceAddress,
       headers: { 'Host': 'localhost', 'Connection': 'Upgrade', 'Upgrade': 'websocket', 'Sec-WebSocket-Version': '13',
         'Sec-WebSocket-Key': Buffer.from('sidecar-test-key').toString('base64'), ...headers },
     });

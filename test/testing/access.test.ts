@@ -55,10 +55,14 @@ describeWithTools(['nginx', 'openssl', 'python3'], 'access with real nginx', () 
       expect((await server.get('/open/x', { sourceAddress: '127.0.0.3' })).status).toBe(200);
     });
 
-    it('refuses a WebSocket upgrade from another address too', async () => {
-      const raw = String(await server.raw('GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n'
-        + 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n', { timeoutMs: 300 }));
-      // From 127.0.0.1: not in the list.
+    it('refuses a WebSocket upgrade from another address too, and passes one from an allowed address', async () => {
+      const denied = await server.upgrade('/ws', {}, '127.0.0.3');
+      denied.socket.destroy();
+      expect(denied.status).toBe(403);
+      const allowed = await server.upgrade('/ws', {}, '127.0.0.2');
+      allowed.socket.destroy();
+      expect(allowed.status).toBe(101);
+      const raw = String(await server.raw('GET /x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n', { sourceAddress: '127.0.0.3' }));
       expect(raw).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
     });
   });
