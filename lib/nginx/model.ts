@@ -120,6 +120,8 @@ export interface CorsModel {
 
 /** An auth service in the pod asked before each request (`auth_request`). */
 export interface ExternalAuthModel {
+  /** 127.0.0.1, or a name nginx resolves when it starts (a Service's). */
+  readonly host: string;
   readonly port: number;
   /** The check endpoint's path. */
   readonly path: string;

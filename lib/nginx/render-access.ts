@@ -121,6 +121,22 @@ export function renderAccessChecks(w: ConfWriter, conf: NginxConfModel, route: R
   }
 }
 
+const authUpstream = (k: number) => `sidecar_auth_${k}`;
+
+/**
+ * Each external auth service's upstream, with a few idle connections kept (every request asks it).
+ * A name (a Service's) is resolved once, when nginx starts or reloads: a ClusterIP does not change.
+ */
+export function renderAuthUpstreams(w: ConfWriter, conf: NginxConfModel): void {
+  tables(conf).auth.forEach((json, k) => {
+    const auth = JSON.parse(json) as ExternalAuthModel;
+    w.block(`upstream ${authUpstream(k)}`, () => {
+      w.directive('server', `${auth.host}:${auth.port}`);
+      w.directive('keepalive', '8');
+    });
+  });
+}
+
 /** Where the auth subrequests go: `<prefix><k>`, internal. */
 const AUTH_PREFIX = '/_sidecar/auth/';
 const authVar = (k: number, i: number) => `$sidecar_auth_${k}_${i}`;
@@ -134,8 +150,9 @@ export function renderAuthLocations(w: ConfWriter, conf: NginxConfModel, scheme:
     const auth = JSON.parse(json) as ExternalAuthModel;
     w.block(`location = ${AUTH_PREFIX}${k}`, () => {
       w.directive('internal');
-      w.directive('proxy_pass', `http://127.0.0.1:${auth.port}${auth.path}`);
+      w.directive('proxy_pass', `http://${authUpstream(k)}${auth.path}`);
       w.directive('proxy_http_version', '1.1');
+      w.directive('proxy_set_header', 'Connection', '""');
       w.directive('proxy_pass_request_body', 'off');
       w.directive('proxy_set_header', 'Content-Length', '""');
       w.directive('proxy_set_header', 'X-Original-URI', '$request_uri');

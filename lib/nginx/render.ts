@@ -1,7 +1,7 @@
 import { ConfWriter, nginxSize, nginxTime } from './conf-writer';
 import { NginxConfModel, SIDECAR_ENDPOINTS } from './model';
 import { renderLimitZones } from './render-limits';
-import { renderAccessMaps } from './render-access';
+import { renderAccessMaps, renderAuthUpstreams } from './render-access';
 import { renderStatusServer } from './render-metrics';
 import { renderServers } from './render-server';
 import { VARS, renderDirectives } from './render-shared';
@@ -78,6 +78,7 @@ export function renderNginxConf(conf: NginxConfModel): string {
     renderTrafficMaps(w, conf, conf.trustForwardedProto ? VARS.forwardedProto : '$scheme');
     renderLimitZones(w, conf);
     renderAccessMaps(w, conf);
+    renderAuthUpstreams(w, conf);
     if (conf.cache) {
       const c = conf.cache;
       w.directive('proxy_cache_path', arg(`${v}/proxy_cache`), 'levels=1:2',

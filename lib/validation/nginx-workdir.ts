@@ -93,9 +93,15 @@ export class NginxWorkdir {
     fs.rmSync(this.root, { recursive: true, force: true });
   }
 
-  /** The config with pod paths made local (in one pass, so a replaced path is never replaced again) and `listen` on sockets. */
+  /**
+   * The config with pod paths made local (in one pass, so a replaced path is never replaced again),
+   * `listen` on sockets, and an upstream server named by a host name (a Service's, which only the
+   * cluster's DNS resolves, and nginx resolves when it reads the config) on 127.0.0.1, same port.
+   */
   private rewrite(conf: string): string {
-    return this.toLocal(conf).replace(/(^|[\s;{}])listen(\s+)([^\s;]+)/g, (_m, before: string, space: string, address: string) => {
+    const local = this.toLocal(conf).replace(/(upstream\s+\S+\s*\{[^}]*?\bserver\s+)([a-z0-9.-]*[a-z][a-z0-9.-]*)(:\d+)/g,
+      (_m, head: string, _host: string, port: string) => `${head}127.0.0.1${port}`);
+    return local.replace(/(^|[\s;{}])listen(\s+)([^\s;]+)/g, (_m, before: string, space: string, address: string) => {
       if (this.listen) {
         return `${before}listen${space}${this.listen(address)}`;
       }

@@ -14,10 +14,15 @@ import { describeWithTools } from '../support/real-tools';
  * also writes the pid file, creates the temp dirs and binds the port, so it catches paths that are
  * not writable as well as syntax.
  */
+/** The cluster's DNS for the names the rows give an auth service, as a pod resolves them. */
+const hosts = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nginx-t-hosts-')), 'hosts');
+fs.writeFileSync(hosts, '127.0.0.1 localhost\n::1 localhost\n10.96.7.8 authz.security.svc.cluster.local\n');
+afterAll(() => fs.rmSync(path.dirname(hosts), { recursive: true, force: true }));
+
 function nginxTest(objects: K8sObject[]): { status: number | null; output: string } {
   const [workload] = workloadsWithContainer(objects, 'nginx');
   expect(workload).toBeDefined();
-  const container = prepareContainer(objects, workload, 'nginx');
+  const container = prepareContainer(objects, workload, 'nginx', { image: { entrypoint: [], files: [{ hostPath: hosts, mountPath: '/etc/hosts' }] } });
   try {
     expect(container.uid).toBe(101);
     expect(container.readOnlyRoot).toBe(true);
@@ -120,6 +125,8 @@ describeWithTools(['nginx', 'unshare', 'setpriv'], 'real nginx -t on generated c
     }, () => [
       Route.proxy('/oauth2/', { port: 4180, access: {} }), Route.proxy('/assets/', { cache: {} }),
       Route.staticFiles('/site/', { directory: site }), Route.proxy('/'),
+      // A second service, in the cluster: only its DNS resolves the name, so nginx -t checks it on 127.0.0.1.
+      Route.proxy('/admin/', { access: { externalAuth: { url: 'http://authz.security.svc.cluster.local:8080/check' } } }),
     ]],
     ['SPA fallback, headers and directives everywhere', {
       responseHeaders: { 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer' },

@@ -93,6 +93,19 @@ withNginx('nginx -t on the nginx.conf the sidecar runs', () => {
     });
   });
 
+  test('accepts an auth service named by a cluster Service (which only the cluster resolves), and still reports a bad config beside it', () => {
+    const chart = Testing.chart();
+    const web = new kplus.Deployment(chart, 'web', { containers: [{ image: 'app:1', ports: [{ number: 5000 }] }] });
+    new ReverseProxySidecar(chart, 'proxy', {
+      host: SidecarHost.fromWorkload(web), routes: [Route.proxy('/')],
+      access: { externalAuth: { url: 'http://oauth2-proxy.auth.svc.cluster.local:4180/oauth2/auth' } },
+    });
+    const objects = Testing.synth(chart);
+    expect(messages(loadManifests(objects))).toStrictEqual([]);
+    const broken = brokenSidecarConf(objects);
+    expect(messages(loadManifests(broken.objects))).toStrictEqual(broken.expected);
+  });
+
   test('reports a bad argument with the pod\'s path, the line number and the line', () => {
     const edit = (conf: string) => conf.replace('server_tokens off;', 'server_tokens of;');
     expect(messages(alertmanagerWith(edit))).toStrictEqual([

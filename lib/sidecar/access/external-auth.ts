@@ -4,11 +4,13 @@ import { ExternalAuthModel } from '../../nginx/model';
 import { checkHeaderName } from '../../nginx/tokens';
 import { milliseconds, optionsObject } from '../prop-values';
 
-/** Ask an auth service before each request (nginx's `auth_request`), e.g. oauth2-proxy beside the app. */
+/** Ask an auth service before each request (nginx's `auth_request`), e.g. oauth2-proxy beside the app or in the cluster. */
 export interface ExternalAuthOptions {
   /**
-   * The auth service's check endpoint, in the pod: `http://127.0.0.1:<port>/<path>` (e.g.
-   * oauth2-proxy's `http://127.0.0.1:4180/oauth2/auth`). It gets each request's headers (no body)
+   * The auth service's check endpoint: `http://127.0.0.1:<port>/<path>` for a container of the pod
+   * (e.g. oauth2-proxy's `http://127.0.0.1:4180/oauth2/auth`), or a Service's name
+   * (`http://oauth2-proxy.auth.svc.cluster.local:4180/oauth2/auth`), which nginx resolves when it
+   * starts (a name that does not resolve stops it starting). It gets each request's headers (no body)
    * with `X-Original-URI`, `X-Original-Method`, `X-Forwarded-Uri`, `-Host`, `-Proto` and
    * `X-Real-IP`. A 2xx lets the request through; 401 asks the client to sign in (to `signInUrl`
    * when set); 403 stays 403; anything else, or no answer within `timeout`, is the error page
@@ -65,14 +67,18 @@ export function resolveExternalAuth(field: string, value: ExternalAuthOptions): 
   if (timeoutMs < 1000 || timeoutMs > 60_000) {
     throw invalid(`${field}.timeout`, Duration.millis(timeoutMs).toHumanString(), 'must be from 1 to 60 seconds: every request waits for it');
   }
-  return { port: url.port, path: url.path, signInUrl, responseHeaders: [...headers], timeoutMs };
+  return { host: url.host, port: url.port, path: url.path, signInUrl, responseHeaders: [...headers], timeoutMs };
 }
 
-function parseUrl(field: string, value: unknown): { port: number; path: string } {
-  const m = typeof value === 'string' ? /^http:\/\/(127\.0\.0\.1|localhost):(\d{1,5})(\/[A-Za-z0-9\-._~/%]*)$/.exec(value) : null;
-  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {
-    throw invalid(field, value, 'must be http://127.0.0.1:<port>/<path>: an auth service in the pod (e.g. oauth2-proxy as a '
-      + 'container beside the app); a path of letters, digits and -._~/%');
+/** A DNS name as Kubernetes names Services (lower case), or an IPv4 address. */
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+function parseUrl(field: string, value: unknown): { host: string; port: number; path: string } {
+  const m = typeof value === 'string' ? /^http:\/\/([^:/]+):(\d{1,5})(\/[A-Za-z0-9\-._~/%]*)$/.exec(value) : null;
+  if (!m || !HOST.test(m[1]) || Number(m[2]) < 1 || Number(m[2]) > 65535) {
+    throw invalid(field, value, 'must be http://<host>:<port>/<path>: 127.0.0.1 for an auth service in the pod (e.g. oauth2-proxy '
+      + 'beside the app), or a Service\'s name (oauth2-proxy.auth.svc.cluster.local); a path of letters, digits and -._~/%');
   }
-  return { port: Number(m[2]), path: m[3] };
+  // localhost would also resolve to ::1, where the service may not listen.
+  return { host: m[1] === 'localhost' ? '127.0.0.1' : m[1], port: Number(m[2]), path: m[3] };
 }
