@@ -1,6 +1,7 @@
 import { ConfWriter } from './conf-writer';
 import { FileRouteModel, NginxConfModel, RouteModel, SIDECAR_ENDPOINTS, StaticRouteModel } from './model';
-import { renderAccessChecks, renderAuthLocations, renderCorsHeaders } from './render-access';
+import { renderAccessChecks, renderCorsHeaders } from './render-access';
+import { renderAuthLocations } from './render-auth';
 import { renderLocationLimits } from './render-limits';
 import { renderProxy } from './render-proxy';
 import { VARS, locationHeaders, renderDirectives, renderHeaders, renderRequestIdHeader } from './render-shared';

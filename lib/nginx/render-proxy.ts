@@ -4,7 +4,9 @@ import { VARS, locationHeaders, renderDirectives, renderHeaders, renderRequestId
 import { COMPRESS, compressesOnce } from './render-compress';
 import { TRAFFIC_VARS, literalRegex, strippedUriVar } from './render-traffic';
 import { renderLocationLimits } from './render-limits';
-import { APP_CORS_HEADERS, accessOf, authCacheKey, authHeaders, renderAccessChecks, renderCorsHeaders } from './render-access';
+import { APP_CORS_HEADERS, renderAccessChecks, renderCorsHeaders } from './render-access';
+import { accessOf } from './access-tables';
+import { anonymousNoCache, authCacheKey, identityHeaders } from './render-auth';
 import { arg } from './tokens';
 
 /**
@@ -54,9 +56,10 @@ export function renderProxy(w: ConfWriter, conf: NginxConfModel, route: ProxyRou
       w.directive('proxy_cache_valid', '200', '301', nginxTime(route.cache.validMs));
       const basicAuth = accessOf(conf, route)?.basicAuth !== undefined;
       const privateVar = !basicAuth ? VARS.private : conf.cache?.privateCookies.length ? VARS.privateCookie : undefined;
-      w.directive('proxy_no_cache', ...privateVar ? [privateVar] : [], VARS.uncacheableStatus);
-      if (privateVar) {
-        w.directive('proxy_cache_bypass', privateVar);
+      const bypass = [...privateVar ? [privateVar] : [], ...[anonymousNoCache(conf, route)].filter((x): x is string => x !== undefined)];
+      w.directive('proxy_no_cache', ...bypass, VARS.uncacheableStatus);
+      if (bypass.length > 0) {
+        w.directive('proxy_cache_bypass', ...bypass);
       }
       w.directive('proxy_cache_use_stale', 'error', 'timeout', 'updating', 'http_500', 'http_502', 'http_503', 'http_504');
       w.directive('proxy_cache_background_update', 'on');
@@ -121,7 +124,7 @@ function upstreamHeaders(conf: NginxConfModel, route: ProxyRouteModel): HeaderMo
     { name: 'X-Request-ID', value: TRAFFIC_VARS.requestId },
     // Basic auth is the sidecar's: the app learns who, never the password.
     ...(accessOf(conf, route)?.basicAuth ? [{ name: 'Authorization', value: '""' }, { name: 'X-Forwarded-User', value: '$remote_user' }] : []),
-    ...authHeaders(conf, route),
+    ...identityHeaders(conf, route),
   ];
   const replaced = new Set(route.requestHeaders.map((h) => h.name.toLowerCase()));
   return [

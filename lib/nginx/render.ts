@@ -1,7 +1,8 @@
 import { ConfWriter, nginxSize, nginxTime } from './conf-writer';
 import { NginxConfModel, SIDECAR_ENDPOINTS } from './model';
 import { renderLimitZones } from './render-limits';
-import { renderAccessMaps, renderAuthUpstreams } from './render-access';
+import { renderAccessMaps } from './render-access';
+import { renderAuthUpstreams } from './render-auth';
 import { renderStatusServer } from './render-metrics';
 import { renderServers } from './render-server';
 import { VARS, renderDirectives } from './render-shared';

@@ -29,6 +29,7 @@ import { RouteKind } from './routes/route-spec';
 import { RetargetServiceOptions, retargetService } from './service-retarget';
 import { synthChecks } from './synth-checks';
 import { AuthSecretVolumes } from './access/auth-secrets';
+import { checkRouteAccess, checkSidecarAccess } from './access/access-checks';
 import { refuseOwnPort } from './routes/route-port';
 import { ReverseProxySidecarProps } from './sidecar-props';
 
@@ -132,6 +133,7 @@ export class ReverseProxySidecar extends Construct {
     addNginxContainer(this, this.host, this.props, this.configMap);
     this.authSecrets = new AuthSecretVolumes(this, this.host, this.containerName);
     this.authSecrets.use(this.props.access);
+    checkSidecarAccess(this.props.access, this.props.headers);
     addMetricsExporter(this.host, this.props.metrics, this.nativeSidecar);
     this.host.annotatePodTemplate(ReverseProxySidecar.CHECKSUM_ANNOTATION, { produce: () => this.checksum });
 
@@ -172,6 +174,7 @@ export class ReverseProxySidecar extends Construct {
       useApp: () => this.app.use(field),
     });
     this.authSecrets.use(model.access);
+    checkRouteAccess(field, model, this.props.access, this.props.headers);
     if (model.kind === 'proxy') {
       refuseOwnPort(`${field} port`, model.port, this.props);
     }

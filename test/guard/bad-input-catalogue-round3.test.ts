@@ -408,6 +408,22 @@ const CATALOGUE: Catalogue = {
     { name: 'a cached route to another port', build: later(() => ({}), (s) => s.addRoute(Route.proxy('/oauth2/', { port: 4180, cache: {} }))), message: 'Route.proxy("/oauth2/") cache {} is for routes to the app: a route with its own port is not cached' },
     { name: 'a route to port 0', build: later(() => ({}), (s) => s.addRoute(Route.proxy('/oauth2/', { port: 0 }))), message: 'Route.proxy("/oauth2/") port 0 must be an integer from 1 to 65535' },
   ],
+  'access: headers set twice, a 401 answered twice': [
+    { name: 'an auth header with a dot', build: attach(() => ({ routes: [Route.proxy('/')], access: { externalAuth: { url: 'http://127.0.0.1:4180/auth', responseHeaders: ['X-Tenant.Id'] } } })), message: 'access.externalAuth.responseHeaders "X-Tenant.Id" must be letters, digits and "-" only' },
+    { name: 'an auth header the sidecar sets', build: attach(() => ({ routes: [Route.proxy('/')], access: { externalAuth: { url: 'http://127.0.0.1:4180/auth', responseHeaders: ['X-Real-IP'] } } })), message: 'access.externalAuth.responseHeaders "X-Real-IP" is a header the sidecar sets to the app itself: the app would get it twice' },
+    { name: 'a sign-in URL beside basic auth', build: attach(() => ({ routes: [Route.proxy('/')],
+      access: { basicAuth: { secretName: 'users' }, externalAuth: { url: 'http://127.0.0.1:4180/auth', signInUrl: '/oauth2/start' } } })), message: 'access.externalAuth.signInUrl "/oauth2/start" would answer basicAuth\'s 401 too (a redirect instead of the browser\'s password prompt): use one way to sign in on a route' },
+    { name: 'a sign-in URL and interceptErrors', build: later(() => ({ access: { externalAuth: { url: 'http://127.0.0.1:4180/auth', signInUrl: '/oauth2/start' } } }),
+      (s) => s.addRoute(Route.proxy('/api/', { interceptErrors: true }))), message: 'routes[0] Route.proxy("/api/") interceptErrors true would send the app\'s own 401 answers to access.externalAuth.signInUrl as well: drop one of them on this route' },
+    { name: 'a route header CORS sets', build: later(() => ({ access: { cors: { allowOrigins: ['https://a.example.com'] } } }),
+      (s) => s.addRoute(Route.proxy('/api/', { headers: { 'Access-Control-Allow-Origin': 'https://b.example.com' } }))), message: 'routes[0] Route.proxy("/api/") headers header name "Access-Control-Allow-Origin" is set by access.cors; nginx would send both' },
+    { name: 'a sidecar-wide header CORS sets', build: attach(() => ({ responseHeaders: { 'access-control-max-age': '60' },
+      access: { cors: { allowOrigins: ['https://a.example.com'] } } })), message: 'responseHeaders header name "access-control-max-age" is set by access.cors; nginx would send both' },
+    { name: 'a sidecar-wide header a route\'s CORS sets', build: later(() => ({ responseHeaders: { 'Access-Control-Allow-Origin': '*' } }),
+      (s) => s.addRoute(Route.proxy('/api/', { access: { cors: { allowOrigins: ['https://a.example.com'] } } }))), message: 'responseHeaders header name "Access-Control-Allow-Origin" is set by routes[0] Route.proxy("/api/") access.cors, on that route; nginx would send both' },
+    { name: 'a request header the auth service sets', build: later(() => ({ access: { externalAuth: { url: 'http://127.0.0.1:4180/auth' } } }),
+      (s) => s.addRoute(Route.proxy('/api/', { requestHeaders: { 'x-auth-request-user': 'robot' } }))), message: 'routes[0] Route.proxy("/api/") requestHeaders header name "x-auth-request-user" is set from the auth service\'s answer (access.externalAuth.responseHeaders): the app would get it twice' },
+  ],
   'access beside nginxConf': [
     { name: 'the sidecar\'s', build: attach(() => ({ nginxConf: HEALTHY, access: { allowFrom: ['10.0.0.0/8'] } })), message: 'access {"allowFrom":["10.0.0.0/8"]} only changes the rendered nginx.conf, and nginxConf replaces it: write it into your nginx.conf instead' },
     { name: 'a file route\'s', build: (c) => {

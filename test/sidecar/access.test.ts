@@ -68,7 +68,9 @@ describe('access: allowFrom, basicAuth, cors', () => {
     expect(block(conf, 'map $http_origin $sidecar_cors_origin_0 {')).toStrictEqual(['map $http_origin $sidecar_cors_origin_0 {', 'default "";',
       'https://app.example.com $http_origin;', '"~^https://[a-z0-9]([a-z0-9-]*[a-z0-9])?\\.example\\.org:8443$" $http_origin;', '}']);
     const location = block(conf, 'location / {');
+    // The preflight's headers are all in the `if` (add_header there replaces the location's): the sidecar's own too.
     expect(block(location, 'if ($sidecar_cors_preflight_0) {')).toStrictEqual(['if ($sidecar_cors_preflight_0) {',
+      'add_header X-Request-ID $sidecar_request_id always;', 'add_header X-Content-Type-Options nosniff always;',
       'add_header Access-Control-Allow-Origin $sidecar_cors_origin_0;', 'add_header Access-Control-Allow-Credentials $sidecar_cors_credentials_0;',
       'add_header Vary Origin;', 'add_header Access-Control-Allow-Methods "GET, HEAD, POST, PUT, PATCH, DELETE";',
       'add_header Access-Control-Allow-Headers "Accept, Authorization, Content-Type, X-Requested-With";', 'add_header Access-Control-Max-Age 7200;',
@@ -107,11 +109,13 @@ describe('access: allowFrom, basicAuth, cors', () => {
     expect(location).toContain('error_page 500 501 502 503 504 /_sidecar/50x.html;');
     expect(location).toContain('proxy_set_header X-Auth-Request-User $sidecar_auth_0_0;');
     expect(block(conf, 'location = /_sidecar/auth/0 {')).toStrictEqual(['location = /_sidecar/auth/0 {', 'internal;',
-      'proxy_pass http://sidecar_auth_0/oauth2/auth;', 'proxy_http_version 1.1;', 'proxy_set_header Connection "";', 'proxy_pass_request_body off;',
+      'proxy_pass http://sidecar_auth_0/oauth2/auth;', 'proxy_http_version 1.1;', 'proxy_set_header Connection "";',
+      'proxy_set_header Host $http_host;', 'proxy_pass_request_body off;',
       'proxy_set_header Content-Length "";', 'proxy_set_header X-Original-URI $request_uri;', 'proxy_set_header X-Original-Method $request_method;',
       'proxy_set_header X-Forwarded-Uri $request_uri;', 'proxy_set_header X-Forwarded-Host $http_host;', 'proxy_set_header X-Forwarded-Proto $scheme;',
       'proxy_set_header X-Real-IP $remote_addr;', 'proxy_connect_timeout 5s;', 'proxy_send_timeout 5s;', 'proxy_read_timeout 5s;', '}']);
-    expect(block(conf, 'location @sidecar_signin_0 {')[1]).toBe('return 302 "/oauth2/start?rd=$scheme://$http_host$request_uri";');
+    expect(block(conf, 'location @sidecar_signin_0 {').slice(1, 4)).toStrictEqual(['add_header X-Request-ID $sidecar_request_id always;',
+      'add_header X-Content-Type-Options nosniff always;', 'return 302 "/oauth2/start?rd=$sidecar_sign_in_rd";']);
     expect(block(conf, 'upstream sidecar_auth_0 {')).toStrictEqual(['upstream sidecar_auth_0 {', 'server 127.0.0.1:4180;', 'keepalive 8;', '}']);
     const pages = block(conf, 'location /oauth2/ {');
     expect(pages).toContain('proxy_pass http://127.0.0.1:4180;');
@@ -121,6 +125,7 @@ describe('access: allowFrom, basicAuth, cors', () => {
   test('external auth in the cluster: a Service\'s name in the upstream (resolved when nginx starts); localhost as 127.0.0.1', () => {
     const { conf } = synth({ access: { externalAuth: { url: 'http://oauth2-proxy.auth.svc.cluster.local:4180/oauth2/auth' } }, routes: [Route.proxy('/')] });
     expect(block(conf, 'upstream sidecar_auth_0 {')[1]).toBe('server oauth2-proxy.auth.svc.cluster.local:4180;');
+    expect(block(conf, 'location = /_sidecar/auth/0 {')).toContain('proxy_set_header Host oauth2-proxy.auth.svc.cluster.local:4180;');
     const local = synth({ access: { externalAuth: { url: 'http://localhost:4180/check' } }, routes: [Route.proxy('/')] });
     expect(block(local.conf, 'upstream sidecar_auth_0 {')[1]).toBe('server 127.0.0.1:4180;');
   });

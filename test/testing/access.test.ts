@@ -122,9 +122,9 @@ describeWithTools(['nginx', 'openssl', 'python3'], 'access with real nginx', () 
           cors: { allowOrigins: ['https://app.example.com'] },
         },
         cache: {},
-        routes: [Route.proxy('/'), Route.proxy('/assets/', { cache: { validFor: Duration.minutes(5) } })],
+        routes: [Route.proxy('/'), Route.proxy('/assets/', { cache: { validFor: Duration.minutes(5) } }), Route.proxy('/open/', { access: {} })],
       }, { secrets: { 'web-users': { auth: file } }, app: {
-        '/x': { status: 200, body: 'x' }, '/who': { status: 200, body: 'who' },
+        '/x': { status: 200, body: 'x' }, '/who': { status: 200, body: 'who' }, '/open/who': { status: 200, body: 'who' },
         '/assets/a.css': { status: 200, headers: { 'Cache-Control': 'max-age=60' }, body: 'a{}' },
       } });
     });
@@ -148,6 +148,11 @@ describeWithTools(['nginx', 'openssl', 'python3'], 'access with real nginx', () 
       await new Promise((r) => setTimeout(r, 1100));
       expect(server.log).not.toContain('apr1-pass');
       expect(server.log).not.toContain(basic('ann', 'apr1-pass').Authorization.slice(6));
+    });
+
+    it('lets no client send X-Forwarded-User through a route without basic auth', async () => {
+      await server.get('/open/who', { headers: { 'X-Forwarded-User': 'admin' } });
+      expect(server.appRequests.find((r) => r.path === '/open/who')!.headers['x-forwarded-user']).toBeUndefined();
     });
 
     it('checks the allow list first (403, no challenge), answers a preflight before asking for credentials', async () => {

@@ -21,7 +21,10 @@ class AuthService {
         return;
       }
       const cookie = req.headers.cookie ?? '';
-      if (cookie.includes('session=slow')) {
+      if (cookie.includes('session=anon')) {
+        // Lets the request through without saying who: nobody in particular.
+        res.writeHead(202).end();
+      } else if (cookie.includes('session=slow')) {
         setTimeout(() => res.writeHead(200).end(), 3000);
       } else if (/session=(ann|bob)/.test(cookie)) {
         const user = /session=(ann|bob)/.exec(cookie)![1];
@@ -98,7 +101,10 @@ describeWithTools(['nginx'], 'access.externalAuth with real nginx', () => {
   it('sends a 401 to the sign-in URL with the URL to return to; 403 stays 403; the app sees neither', async () => {
     const before = server.appRequests.length;
     const signIn = await server.get('/x?y=2');
-    expect([signIn.status, signIn.headers.location]).toStrictEqual([302, `/oauth2/start?rd=http://localhost/x?y=2`]);
+    expect([signIn.status, signIn.headers.location]).toStrictEqual([302, '/oauth2/start?rd=/x?y=2']);
+    expect(signIn.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+    // Each & of the query escaped, so that rd keeps all of it.
+    expect((await server.get('/x?a=1&b=2&c=3')).headers.location).toBe('/oauth2/start?rd=/x?a=1%26b=2%26c=3');
     expect((await server.get('/x', { headers: { Cookie: 'session=forbidden' } })).status).toBe(403);
     expect(server.appRequests.length).toBe(before);
     // The sign-in pages themselves: a route to the auth service's port, without auth.
@@ -114,6 +120,17 @@ describeWithTools(['nginx'], 'access.externalAuth with real nginx', () => {
     expect((await server.get('/x', { headers: { Cookie: 'session=slow' } })).status).toBe(500);
     expect(Date.now() - t0).toBeLessThan(2500);
     expect(down.appRequests.length + server.appRequests.length).toBe(before);
+  });
+
+  it('lets no client send the identity headers through a route without the auth: they reach the app empty', async () => {
+    await server.get('/oauth2/x', { headers: { 'X-Auth-Request-User': 'admin', 'X-Auth-Request-Email': 'admin@example.com' } });
+    const seen = auth.seen.find((q) => q.url === '/oauth2/x')!;
+    expect([seen.headers['x-auth-request-user'], seen.headers['x-auth-request-email']]).toStrictEqual([undefined, undefined]);
+  });
+
+  it('never caches what the service let through without saying who', async () => {
+    const get = () => server.get('/assets/a.css', { headers: { Cookie: 'session=anon' } });
+    expect([(await get()).headers['x-cache-status'], (await get()).headers['x-cache-status']]).toStrictEqual(['BYPASS', 'BYPASS']);
   });
 
   it('keeps one cached copy per user behind it, each request checked first', async () => {

@@ -37,6 +37,9 @@ export interface ExternalAuthOptions {
 }
 
 const DEFAULT_HEADERS = ['X-Auth-Request-User', 'X-Auth-Request-Email'];
+/** Request headers the sidecar sets itself (lower case). */
+const SIDECAR_SET = ['host', 'x-real-ip', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-prefix',
+  'x-request-id', 'x-forwarded-user', 'authorization', 'connection', 'upgrade', 'content-length', 'accept-encoding'];
 
 /** `externalAuth`, checked, as the renderer's model. */
 export function resolveExternalAuth(field: string, value: ExternalAuthOptions): ExternalAuthModel {
@@ -58,6 +61,13 @@ export function resolveExternalAuth(field: string, value: ExternalAuthOptions): 
   const seen = new Set<string>();
   for (const h of headers) {
     checkHeaderName(`${field}.responseHeaders`, h);
+    // nginx names the variable after it: letters, digits and "-" only (a "." would end the name).
+    if (!/^[A-Za-z0-9-]+$/.test(h)) {
+      throw invalid(`${field}.responseHeaders`, h, 'must be letters, digits and "-" only');
+    }
+    if (SIDECAR_SET.includes(h.toLowerCase())) {
+      throw invalid(`${field}.responseHeaders`, h, 'is a header the sidecar sets to the app itself: the app would get it twice');
+    }
     if (seen.has(String(h).toLowerCase())) {
       throw invalid(`${field}.responseHeaders`, h, 'is listed twice');
     }

@@ -80,10 +80,15 @@ export function resolveAccess(field: string, value: AccessOptions | undefined): 
     }
     allowFrom = checkRanges(`${field}.allowFrom`, o.allowFrom, { every: 'allows every address: leave allowFrom out' });
   }
+  const externalAuth = o.externalAuth === undefined ? undefined : resolveExternalAuth(`${field}.externalAuth`, o.externalAuth);
+  if (externalAuth?.signInUrl !== undefined && o.basicAuth !== undefined) {
+    throw invalid(`${field}.externalAuth.signInUrl`, externalAuth.signInUrl, 'would answer basicAuth\'s 401 too (a redirect instead of the '
+      + 'browser\'s password prompt): use one way to sign in on a route');
+  }
   return {
     allowFrom,
     basicAuth: o.basicAuth === undefined ? undefined : resolveBasicAuth(`${field}.basicAuth`, o.basicAuth),
-    externalAuth: o.externalAuth === undefined ? undefined : resolveExternalAuth(`${field}.externalAuth`, o.externalAuth),
+    externalAuth,
     cors: o.cors === undefined ? undefined : resolveCors(`${field}.cors`, o.cors),
   };
 }
