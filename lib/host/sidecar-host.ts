@@ -1,4 +1,5 @@
 import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { invalid } from '../errors';
 import { ApiObjectHost } from './api-object-host';
 import { ISidecarHost } from './host';
@@ -30,6 +31,25 @@ export class SidecarHost {
       throw invalid('SidecarHost.fromApiObject', o?.node?.path ?? o, 'is not an ApiObject; use SidecarHost.fromWorkload for a cdk8s-plus workload');
     }
     return new ApiObjectHost(apiObject);
+  }
+
+  /**
+   * Any construct that can host the sidecar: a cdk8s-plus workload of any major (as `fromWorkload`)
+   * or a raw object with a pod template (as `fromApiObject`), told apart at run time. The entry for
+   * languages other than TypeScript, where a cdk8s-plus class is not seen as an `IPlusWorkload`;
+   * the same checks and errors as the other two.
+   */
+  public static fromConstruct(construct: IConstruct): ISidecarHost {
+    const c = construct as unknown as { containers?: unknown; addContainer?: unknown; toJson?: unknown; addJsonPatch?: unknown;
+      node?: { path?: string } } | undefined;
+    if (c && Array.isArray(c.containers) && typeof c.addContainer === 'function') {
+      return new WorkloadHost(construct as unknown as IPlusWorkload);
+    }
+    if (c && typeof c.toJson === 'function' && typeof c.addJsonPatch === 'function') {
+      return new ApiObjectHost(construct as unknown as ApiObject);
+    }
+    throw invalid('SidecarHost.fromConstruct', c?.node?.path ?? c, 'is neither a cdk8s-plus workload (Deployment, StatefulSet, '
+      + 'DaemonSet, Job, CronJob or Pod) nor an ApiObject with a pod template');
   }
 
   private constructor() {}
