@@ -86,7 +86,7 @@ export class ApiObjectHost implements ISidecarHost {
     this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/${list}/-`, this.shape(containerJson(spec))));
   }
 
-  public addSidecarVolume(_scope: Construct, volume: SidecarVolume, mount: SidecarMount): void {
+  public addSidecarVolume(_scope: Construct, sidecarVolume: SidecarVolume, mount: SidecarMount): void {
     if (this.sidecarPointer === undefined) {
       throw new Error('internal: addSidecarVolume before addSidecar');
     }
@@ -94,7 +94,7 @@ export class ApiObjectHost implements ISidecarHost {
       this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/volumes`, []));
       this.hasVolumes = true;
     }
-    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/volumes/-`, this.shape(volumeJson(volume))));
+    this.apiObject.addJsonPatch(JsonPatch.add(`${this.specPointer}/volumes/-`, this.shape(volumeJson(sidecarVolume))));
     this.apiObject.addJsonPatch(JsonPatch.add(`${this.sidecarPointer}/volumeMounts/-`,
       { name: mount.volume, mountPath: mount.path, readOnly: mount.readOnly }));
   }

@@ -202,8 +202,9 @@ export interface ISidecarHost {
   /**
    * Adds a volume to the pod template and mounts it in the sidecar container.
    * @param scope where helper constructs (cdk8s-plus volume handles) are created
+   * @param sidecarVolume the volume (named apart from `mount.volume`, which Python's keyword arguments would take for it)
    */
-  addSidecarVolume(scope: Construct, volume: SidecarVolume, mount: SidecarMount): void;
+  addSidecarVolume(scope: Construct, sidecarVolume: SidecarVolume, mount: SidecarMount): void;
   /**
    * Adds a helper container after the sidecar (call `addSidecar` first), with the same hardening:
    * non-root, read-only root, no privilege escalation, all capabilities dropped, seccomp RuntimeDefault.

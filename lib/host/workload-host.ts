@@ -90,29 +90,29 @@ export class WorkloadHost implements ISidecarHost {
     });
   }
 
-  public addSidecarVolume(scope: Construct, volume: SidecarVolume, mount: SidecarMount): void {
+  public addSidecarVolume(scope: Construct, sidecarVolume: SidecarVolume, mount: SidecarMount): void {
     if (!this.container) {
       throw new Error('internal: addSidecarVolume before addSidecar');
     }
     const kplus = this.plus.module;
     // Our ConfigMaps are plain ApiObjects (any cdk8s-plus major can mount them): refer by name.
-    const v = volume.secret
+    const v = sidecarVolume.secret
       // The Secret is referred to by name: the construct never reads it.
-      ? kplus.Volume.fromSecret(scope, `${volume.name}-volume`,
-        kplus.Secret.fromSecretName(scope, `${volume.name}-ref`, volume.secret.secretName), {
-          name: volume.name,
-          items: Object.fromEntries(volume.secret.items.map((i) => [i.key, { path: i.path }])),
+      ? kplus.Volume.fromSecret(scope, `${sidecarVolume.name}-volume`,
+        kplus.Secret.fromSecretName(scope, `${sidecarVolume.name}-ref`, sidecarVolume.secret.secretName), {
+          name: sidecarVolume.name,
+          items: Object.fromEntries(sidecarVolume.secret.items.map((i) => [i.key, { path: i.path }])),
         })
-      : volume.configMap
-      ? kplus.Volume.fromConfigMap(scope, `${volume.name}-volume`,
-        kplus.ConfigMap.fromConfigMapName(scope, `${volume.name}-ref`, volume.configMap.name), {
-          name: volume.name,
-          items: volume.configMap.items
-            ? Object.fromEntries(volume.configMap.items.map((i) => [i.key, { path: i.path }]))
+      : sidecarVolume.configMap
+      ? kplus.Volume.fromConfigMap(scope, `${sidecarVolume.name}-volume`,
+        kplus.ConfigMap.fromConfigMapName(scope, `${sidecarVolume.name}-ref`, sidecarVolume.configMap.name), {
+          name: sidecarVolume.name,
+          items: sidecarVolume.configMap.items
+            ? Object.fromEntries(sidecarVolume.configMap.items.map((i) => [i.key, { path: i.path }]))
             : undefined,
         })
-      : kplus.Volume.fromEmptyDir(scope, `${volume.name}-volume`, volume.name, {
-        sizeLimit: Size.mebibytes(volume.emptyDirSizeMib ?? 0),
+      : kplus.Volume.fromEmptyDir(scope, `${sidecarVolume.name}-volume`, sidecarVolume.name, {
+        sizeLimit: Size.mebibytes(sidecarVolume.emptyDirSizeMib ?? 0),
       });
     this.container.mount(mount.path, v, { readOnly: mount.readOnly });
   }

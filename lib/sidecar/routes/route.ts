@@ -19,9 +19,9 @@ export class Route {
     return new Route(new StaticFilesRouteSpec(path, options));
   }
 
-  /** Serves one local file at exactly `path`. */
-  public static file(path: string, options: FileRouteOptions): Route {
-    return new Route(new FileRouteSpec(path, options));
+  /** Serves one local file at exactly `urlPath` (named apart from `options.path`, the local file, for Python's keyword arguments). */
+  public static file(urlPath: string, options: FileRouteOptions): Route {
+    return new Route(new FileRouteSpec(urlPath, options));
   }
 
   private constructor(private readonly spec: RouteSpec) {}
