@@ -2,7 +2,7 @@ import { ConfWriter } from './conf-writer';
 import { accessOf, tables } from './access-tables';
 import { CorsModel, NginxConfModel, RouteModel } from './model';
 import { renderExternalAuthCheck } from './render-auth';
-import { renderHeaders, renderRequestIdHeader } from './render-shared';
+import { locationHeaders, renderHeaders, renderRequestIdHeader } from './render-shared';
 import { arg } from './tokens';
 
 /**
@@ -75,7 +75,7 @@ export function renderAccessChecks(w: ConfWriter, conf: NginxConfModel, route: R
     // add_header inside `if` replaces the location's: the preflight's headers are all here.
     w.block(`if (${v('cors_preflight', k)})`, () => {
       renderRequestIdHeader(w);
-      renderHeaders(w, conf.headers);
+      renderHeaders(w, locationHeaders(conf, route.headers));
       corsOriginHeaders(w, cors, k, false);
       w.directive('add_header', 'Access-Control-Allow-Methods', arg(cors.methods.join(', ')));
       w.directive('add_header', 'Access-Control-Allow-Headers', arg(cors.headers.join(', ')));

@@ -2,6 +2,7 @@ import { ConfWriter, nginxTime } from './conf-writer';
 import { accessOf, tables } from './access-tables';
 import { ERROR_PAGE_CODES, ExternalAuthModel, HeaderModel, NginxConfModel, RouteModel, SIDECAR_ENDPOINTS } from './model';
 import { renderHeaders, renderRequestIdHeader } from './render-shared';
+import { TRAFFIC_VARS } from './render-traffic';
 import { arg } from './tokens';
 
 /**
@@ -31,9 +32,11 @@ export function renderAuthUpstreams(w: ConfWriter, conf: NginxConfModel): void {
       w.directive('keepalive', '8');
     });
     if (auth.responseHeaders.length > 0) {
-      // Empty when the service passed none of its headers: nobody in particular, so nothing cached.
+      // Empty when the service passed none of its headers: nobody in particular, so nothing cached;
+      // a value holding the cache key's separator could pass for another user's: nothing cached either.
       w.block(`map "${auth.responseHeaders.map((_, i) => authVar(k, i)).join('')}" ${anonymousVar(k)}`, () => {
         w.directive('""', '1');
+        w.directive('"~[|]"', '1');
         w.directive('default', '""');
       });
     }
@@ -42,6 +45,8 @@ export function renderAuthUpstreams(w: ConfWriter, conf: NginxConfModel): void {
     // nginx cannot escape a URI; each `&` of the query would cut `rd` short: the usual counts are escaped.
     w.block(`map $request_uri ${RD}`, () => {
       w.directive('default', '$request_uri');
+      // "//host/x" or "/\host/x" would be another site's address: back to the start page instead.
+      w.directive('"~^/[/\\x5c]"', '/');
       for (let n = 1; n <= 4; n++) {
         const groups = Array.from({ length: n + 1 }, () => '([^&]*)').join('&');
         w.directive(`"~^${groups}$"`, `"${Array.from({ length: n + 1 }, (_, i) => `$${i + 1}`).join('%26')}"`);
@@ -67,6 +72,8 @@ export function renderExternalAuthCheck(w: ConfWriter, conf: NginxConfModel, aut
  * URI and method; its own timeouts; never cached) and its sign-in redirect.
  */
 export function renderAuthLocations(w: ConfWriter, conf: NginxConfModel, scheme: string): void {
+  // The Host as sent, port included; $host for an HTTP/1.0 request without one (never empty).
+  const host = conf.routes.some((r) => r.kind === 'proxy') ? TRAFFIC_VARS.host : '$host';
   tables(conf).auth.forEach((json, k) => {
     const auth = JSON.parse(json) as ExternalAuthModel;
     w.block(`location = ${AUTH_PREFIX}${k}`, () => {
@@ -75,13 +82,13 @@ export function renderAuthLocations(w: ConfWriter, conf: NginxConfModel, scheme:
       w.directive('proxy_http_version', '1.1');
       w.directive('proxy_set_header', 'Connection', '""');
       // In the pod, the client's Host (as oauth2-proxy's own recipe); a Service by its name, which a mesh routes by.
-      w.directive('proxy_set_header', 'Host', auth.host === '127.0.0.1' ? '$http_host' : `${auth.host}:${auth.port}`);
+      w.directive('proxy_set_header', 'Host', auth.host === '127.0.0.1' ? host : `${auth.host}:${auth.port}`);
       w.directive('proxy_pass_request_body', 'off');
       w.directive('proxy_set_header', 'Content-Length', '""');
       w.directive('proxy_set_header', 'X-Original-URI', '$request_uri');
       w.directive('proxy_set_header', 'X-Original-Method', '$request_method');
       w.directive('proxy_set_header', 'X-Forwarded-Uri', '$request_uri');
-      w.directive('proxy_set_header', 'X-Forwarded-Host', '$http_host');
+      w.directive('proxy_set_header', 'X-Forwarded-Host', host);
       w.directive('proxy_set_header', 'X-Forwarded-Proto', scheme);
       w.directive('proxy_set_header', 'X-Real-IP', '$remote_addr');
       const t = nginxTime(auth.timeoutMs);
@@ -92,10 +99,12 @@ export function renderAuthLocations(w: ConfWriter, conf: NginxConfModel, scheme:
     if (auth.signInUrl !== undefined) {
       const glue = auth.signInUrl.includes('?') ? '&' : '?';
       // A path: back to the same site by a relative rd; an absolute sign-in URL (another host) needs the whole URL.
-      const back = auth.signInUrl.startsWith('/') ? RD : `${scheme}://$http_host${RD}`;
+      const back = auth.signInUrl.startsWith('/') ? RD : `${scheme}://${host}${RD}`;
       w.block(`location @sidecar_signin_${k}`, () => {
         renderRequestIdHeader(w);
-        renderHeaders(w, conf.headers);
+        // A browser that kept this redirect would be sent to sign in again after signing in.
+        renderHeaders(w, conf.headers.filter((h) => h.name.toLowerCase() !== 'cache-control'));
+        w.directive('add_header', 'Cache-Control', '"no-store"', 'always');
         w.directive('return', '302', arg(`${auth.signInUrl}${glue}rd=${back}`));
       });
     }

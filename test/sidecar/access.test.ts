@@ -110,12 +110,13 @@ describe('access: allowFrom, basicAuth, cors', () => {
     expect(location).toContain('proxy_set_header X-Auth-Request-User $sidecar_auth_0_0;');
     expect(block(conf, 'location = /_sidecar/auth/0 {')).toStrictEqual(['location = /_sidecar/auth/0 {', 'internal;',
       'proxy_pass http://sidecar_auth_0/oauth2/auth;', 'proxy_http_version 1.1;', 'proxy_set_header Connection "";',
-      'proxy_set_header Host $http_host;', 'proxy_pass_request_body off;',
+      'proxy_set_header Host $sidecar_host;', 'proxy_pass_request_body off;',
       'proxy_set_header Content-Length "";', 'proxy_set_header X-Original-URI $request_uri;', 'proxy_set_header X-Original-Method $request_method;',
-      'proxy_set_header X-Forwarded-Uri $request_uri;', 'proxy_set_header X-Forwarded-Host $http_host;', 'proxy_set_header X-Forwarded-Proto $scheme;',
+      'proxy_set_header X-Forwarded-Uri $request_uri;', 'proxy_set_header X-Forwarded-Host $sidecar_host;', 'proxy_set_header X-Forwarded-Proto $scheme;',
       'proxy_set_header X-Real-IP $remote_addr;', 'proxy_connect_timeout 5s;', 'proxy_send_timeout 5s;', 'proxy_read_timeout 5s;', '}']);
-    expect(block(conf, 'location @sidecar_signin_0 {').slice(1, 4)).toStrictEqual(['add_header X-Request-ID $sidecar_request_id always;',
-      'add_header X-Content-Type-Options nosniff always;', 'return 302 "/oauth2/start?rd=$sidecar_sign_in_rd";']);
+    expect(block(conf, 'location @sidecar_signin_0 {').slice(1, 5)).toStrictEqual(['add_header X-Request-ID $sidecar_request_id always;',
+      'add_header X-Content-Type-Options nosniff always;', 'add_header Cache-Control "no-store" always;',
+      'return 302 "/oauth2/start?rd=$sidecar_sign_in_rd";']);
     expect(block(conf, 'upstream sidecar_auth_0 {')).toStrictEqual(['upstream sidecar_auth_0 {', 'server 127.0.0.1:4180;', 'keepalive 8;', '}']);
     const pages = block(conf, 'location /oauth2/ {');
     expect(pages).toContain('proxy_pass http://127.0.0.1:4180;');

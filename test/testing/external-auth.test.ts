@@ -25,7 +25,7 @@ class AuthService {
         // Lets the request through without saying who: nobody in particular.
         res.writeHead(202).end();
       } else if (cookie.includes('session=slow')) {
-        setTimeout(() => res.writeHead(200).end(), 3000);
+        setTimeout(() => res.writeHead(200).end(), 3000).unref();
       } else if (/session=(ann|bob)/.test(cookie)) {
         const user = /session=(ann|bob)/.exec(cookie)![1];
         res.writeHead(202, { 'X-Auth-Request-User': user, 'X-Auth-Request-Email': `${user}@example.com` }).end();
@@ -43,6 +43,8 @@ class AuthService {
   }
 
   public close(): Promise<void> {
+    // nginx keeps connections to it alive: end them too.
+    this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
@@ -91,6 +93,11 @@ describeWithTools(['nginx'], 'access.externalAuth with real nginx', () => {
     expect([check.url, check.method, check.headers['x-original-method'], check.headers['x-forwarded-uri']]).toStrictEqual(['/check', 'GET', 'GET', '/x?a=1']);
   });
 
+  it('asks the service with a Host for an HTTP/1.0 request without one', async () => {
+    const old = String(await server.raw('GET /x HTTP/1.0\r\nCookie: session=ann\r\n\r\n'));
+    expect(old).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  });
+
   it('sends the auth service the headers only, never the body', async () => {
     const before = auth.bodies.length;
     const r = await server.request('/x', { method: 'POST', body: 'secret=1', headers: { Cookie: 'session=ann' } });
@@ -103,8 +110,14 @@ describeWithTools(['nginx'], 'access.externalAuth with real nginx', () => {
     const signIn = await server.get('/x?y=2');
     expect([signIn.status, signIn.headers.location]).toStrictEqual([302, '/oauth2/start?rd=/x?y=2']);
     expect(signIn.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
-    // Each & of the query escaped, so that rd keeps all of it.
-    expect((await server.get('/x?a=1&b=2&c=3')).headers.location).toBe('/oauth2/start?rd=/x?a=1%26b=2%26c=3');
+    // Each & of the query escaped, so that rd keeps all of it; never cached by the browser.
+    const withQuery = await server.get('/x?a=1&b=2&c=3');
+    expect([withQuery.headers.location, withQuery.headers['cache-control']]).toStrictEqual(['/oauth2/start?rd=/x?a=1%26b=2%26c=3', 'no-store']);
+    // A path that would be another site's address as rd ("//evil.example/x") goes back to the start page.
+    for (const raw of ['GET //evil.example/x HTTP/1.1', 'GET /\\evil.example/x HTTP/1.1']) {
+      const answer = String(await server.raw(`${raw}\r\nHost: localhost\r\nConnection: close\r\n\r\n`));
+      expect(answer).toMatch(/\r\nLocation: \/oauth2\/start\?rd=\/\r\n/);
+    }
     expect((await server.get('/x', { headers: { Cookie: 'session=forbidden' } })).status).toBe(403);
     expect(server.appRequests.length).toBe(before);
     // The sign-in pages themselves: a route to the auth service's port, without auth.

@@ -42,7 +42,8 @@ export interface CorsOptions {
 
 const DEFAULT_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const DEFAULT_HEADERS = ['Accept', 'Authorization', 'Content-Type', 'X-Requested-With'];
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** An HTTP token without `$`, which nginx would read as a variable in the header values these go into. */
+const TOKEN = /^[!#%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** A DNS name or IPv4 address as browsers serialize an origin's host: lower case. */
 const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
@@ -118,7 +119,7 @@ function tokens(field: string, value: unknown, check: (token: string) => void): 
   const seen = new Set<string>();
   for (const t of value) {
     if (typeof t !== 'string' || !TOKEN.test(t)) {
-      throw invalid(field, t, 'is not an HTTP token (letters, digits and !#$%&\'*+.^_`|~-)');
+      throw invalid(field, t, 'is not an HTTP token (letters, digits and !#%&\'*+.^_`|~-; no "$")');
     }
     check(t);
     if (seen.has(t.toLowerCase())) {

@@ -49,8 +49,11 @@ export function resolveExternalAuth(field: string, value: ExternalAuthOptions): 
   if (o.signInUrl !== undefined) {
     const s: unknown = o.signInUrl;
     // A URL's characters but $ (an nginx variable), # (rd would land in the fragment), quotes and spaces.
-    if (typeof s !== 'string' || !/^(\/|https?:\/\/[^/?#]+)[A-Za-z0-9\-._~:/?@!&'()*+,;=%]*$/.test(s) || s.includes('"')) {
-      throw invalid(`${field}.signInUrl`, s, 'must be a path ("/oauth2/start") or an http(s) URL, without "$", "#", quotes or spaces');
+    const host = typeof s === 'string' ? /^https?:\/\/([^/?#:]*)(?::\d{1,5})?(?=[/?]|$)/.exec(s) : null;
+    if (typeof s !== 'string' || !/^(\/|https?:\/\/[^/?#]+)[A-Za-z0-9\-._~:/?@!&'()*+,;=%]*$/.test(s)
+      || (!s.startsWith('/') && (!host || !HOST.test(host[1]))) || s.startsWith('//')) {
+      throw invalid(`${field}.signInUrl`, s, 'must be a path ("/oauth2/start") or an http(s) URL of a lower-case host name, '
+        + 'without "$", "#", quotes or spaces');
     }
     signInUrl = s;
   }

@@ -106,8 +106,9 @@ function resolveBasicAuth(field: string, value: BasicAuthOptions): NonNullable<A
   }
   const realm: unknown = o.realm ?? 'Restricted';
   // nginx writes it between quotes in WWW-Authenticate without escaping: no quote, backslash or control character.
-  if (typeof realm !== 'string' || !/^[\x20-\x7e]{1,100}$/.test(realm) || /["\\]/.test(realm)) {
-    throw invalid(`${field}.realm`, realm, 'must be 1 to 100 printable ASCII characters without " or \\ (it is sent in WWW-Authenticate)');
+  // nginx would read a $ as a variable: a $http_ one would send back what the client wrote.
+  if (typeof realm !== 'string' || !/^[\x20-\x7e]{1,100}$/.test(realm) || /["\\$]/.test(realm)) {
+    throw invalid(`${field}.realm`, realm, 'must be 1 to 100 printable ASCII characters without ", \\ or $ (it is sent in WWW-Authenticate)');
   }
   return { secretName, key, realm, userFile: authFile(secretName, key) };
 }
