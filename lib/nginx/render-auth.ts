@@ -13,7 +13,9 @@ import { arg } from './tokens';
 
 /** Where the auth subrequests go: `<prefix><k>`, internal. */
 const AUTH_PREFIX = '/_sidecar/auth/';
-const authUpstream = (k: number) => `sidecar_auth_${k}`;
+/** The auth services' upstreams are named with this and a number (the test server leaves them alone). */
+export const AUTH_UPSTREAM_PREFIX = 'sidecar_auth_';
+const authUpstream = (k: number) => `${AUTH_UPSTREAM_PREFIX}${k}`;
 const authVar = (k: number, i: number) => `$sidecar_auth_${k}_${i}`;
 const anonymousVar = (k: number) => `$sidecar_auth_${k}_anonymous`;
 /** The original request's URI with up to 4 `&` escaped, for a sign-in URL's `rd`. */

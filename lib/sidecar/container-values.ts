@@ -73,3 +73,11 @@ export function checkEnv(value: unknown): { [name: string]: string } {
   }
   return env as { [name: string]: string };
 }
+
+/** Refuses a port that is one of `taken` ([reason, port]), with that reason. */
+export function refuseTaken(field: string, value: number, taken: Array<[string, number | undefined]>): void {
+  const clash = taken.find(([, port]) => port === value);
+  if (clash) {
+    throw invalid(field, value, clash[0]);
+  }
+}

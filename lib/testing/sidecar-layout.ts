@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
+import { AUTH_UPSTREAM_PREFIX } from '../nginx/render-auth';
 import { NginxContainer } from '../validation/nginx-containers';
 import { NginxWorkdir } from '../validation/nginx-workdir';
 
@@ -61,7 +62,8 @@ export async function layOut(c: NginxContainer, confDir: string, app: string, op
     }
     // Proxy routes reach the app through the upstream block's server: the stub app here.
     const conf = fs.readFileSync(workdir.confFile, 'utf8')
-      .replace(/(upstream\s+(?!sidecar_auth_)\S+\s*\{[^}]*?\bserver\s+)127\.0\.0\.1:\d+/g, (_m, head: string) => `${head}${app}`);
+      .replace(new RegExp(`(upstream\\s+(?!${AUTH_UPSTREAM_PREFIX})\\S+\\s*\\{[^}]*?\\bserver\\s+)127\\.0\\.0\\.1:\\d+`, 'g'),
+        (_m, head: string) => `${head}${app}`);
     // A conf without an access_log (a custom nginxConf) would write to the host's /var/log/nginx.
     fs.writeFileSync(workdir.confFile, /(^|[\s;{}])access_log\s/.test(conf) ? conf : conf.replace(/(^|[\s;{}])(http\s*\{)/, '$1$2 access_log /dev/stdout;'));
     // The TLS Secret's volume: the one with a tls.crt (a basicAuth Secret's holds an htpasswd file).

@@ -1,6 +1,6 @@
 import { invalid } from '../../errors';
 import { checkPort } from '../../nginx/tokens';
-import { checkPortName } from '../container-values';
+import { checkPortName, refuseTaken } from '../container-values';
 import { ResolvedMetrics } from '../metrics/metrics';
 import { ResolvedTls } from '../tls/tls-options';
 
@@ -39,10 +39,7 @@ export function resolveProxyProtocol(options: { proxyProtocolPort?: unknown; pro
     ['is the app\'s port (appPort)', ctx.appPort], ['is also tls.port', ctx.tls?.port],
     ['is also metrics.statusPort', ctx.metrics?.statusPort], ['is also metrics.exporterPort', ctx.metrics?.exporter?.port],
   ];
-  const clash = taken.find(([, p]) => p === port);
-  if (clash) {
-    throw invalid(field, port, clash[0]);
-  }
+  refuseTaken(field, port, taken);
   const nameField = 'clientAddress.proxyProtocolPortName';
   const portName = checkPortName(nameField, (options.proxyProtocolPortName ?? 'nginx-proxy') as string);
   const names: Array<[string, string | undefined]> = [['portName', ctx.portName], ['tls.portName', ctx.tls?.portName],

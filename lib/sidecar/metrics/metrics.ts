@@ -2,7 +2,7 @@ import { invalid } from '../../errors';
 import { HelperContainerSpec, HostPort, ISidecarHost, SidecarProbe } from '../../host/host';
 import { SIDECAR_ENDPOINTS } from '../../nginx/model';
 import { checkPort } from '../../nginx/tokens';
-import { checkImage, checkPortName } from '../container-values';
+import { checkImage, checkPortName, refuseTaken } from '../container-values';
 import { DEFAULT_EXPORTER_IMAGE } from '../defaults';
 import { MetricsOptions } from './metrics-options';
 import { checkBoolean, optionsObject } from '../prop-values';
@@ -80,13 +80,6 @@ function unprivilegedPort(field: string, value: number): number {
   return value;
 }
 
-/** Refuses a port that is one of `taken` ([reason, port]). */
-function refuseTaken(field: string, value: number, taken: Array<[string, number | undefined]>): void {
-  const clash = taken.find(([, port]) => port === value);
-  if (clash) {
-    throw invalid(field, value, clash[0]);
-  }
-}
 
 /**
  * The metrics ports and the exporter's container name where the host's own containers already use

@@ -1,4 +1,4 @@
-import { invalid } from '../../errors';
+import { refuseTaken } from '../container-values';
 import { ResolvedProps } from '../resolved-props';
 
 /** A proxy route's own `port` must be another container's: never one nginx or its exporter listens on. */
@@ -8,8 +8,5 @@ export function refuseOwnPort(field: string, port: number | undefined, p: Resolv
   }
   const own: Array<[string, number | undefined]> = [['port', p.port], ['tls.port', p.tls?.port], ['metrics.statusPort', p.metrics?.statusPort],
     ['metrics.exporterPort', p.metrics?.exporter?.port], ['clientAddress.proxyProtocolPort', p.proxyProtocol?.port]];
-  const clash = own.find(([, taken]) => taken === port);
-  if (clash) {
-    throw invalid(field, port, `is nginx's own (${clash[0]}): name the port of the container to proxy to`);
-  }
+  refuseTaken(field, port, own.map(([name, taken]) => [`is nginx's own (${name}): name the port of the container to proxy to`, taken]));
 }
