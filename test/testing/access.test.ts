@@ -1,20 +1,15 @@
 import { spawnSync } from 'child_process';
-import { Duration, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-34';
-import { AccessOptions, ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost } from '../../lib';
-import { SidecarTestServer, SidecarTestServerOptions } from '../../lib/testing';
+import { Duration } from 'cdk8s';
+import { AccessOptions, Route } from '../../lib';
+import { SidecarTestServer } from '../../lib/testing';
 import { describeWithTools } from '../support/real-tools';
+import { startSidecar } from '../support/sidecar-server';
 import { TempDir } from '../sidecar/helpers';
 
 const dir = new TempDir();
 afterAll(() => dir.cleanup());
 
-function start(props: Partial<ReverseProxySidecarProps>, options: SidecarTestServerOptions = {}): Promise<SidecarTestServer> {
-  const chart = Testing.chart();
-  const web = new kplus.Deployment(chart, 'web', { containers: [{ name: 'app', image: 'app:1', ports: [{ number: 5000 }] }] });
-  new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web), routes: [Route.proxy('/')], ...props });
-  return SidecarTestServer.start(chart, options);
-}
+const start = startSidecar;
 
 /** An htpasswd line made by openssl (`-apr1`: nginx's own MD5; `-6`: SHA-512 crypt) or Python's crypt (bcrypt). */
 function htpasswd(user: string, password: string, format: 'apr1' | '6' | 'bcrypt'): string {

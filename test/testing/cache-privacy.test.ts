@@ -1,8 +1,8 @@
-import { Duration, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-34';
-import { ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import { Duration } from 'cdk8s';
+import { Route } from '../../lib';
 import { SidecarTestServer } from '../../lib/testing';
 import { describeWithTools } from '../support/real-tools';
+import { startSidecar } from '../support/sidecar-server';
 
 /**
  * The cache's privacy rules, with real nginx (the testing entry: no pod needed, so this moved from
@@ -12,15 +12,11 @@ import { describeWithTools } from '../support/real-tools';
 describeWithTools(['nginx'], 'cache privacy with real nginx', () => {
   let server: SidecarTestServer;
   beforeAll(async () => {
-    const chart = Testing.chart();
-    const web = new kplus.Deployment(chart, 'web', { containers: [{ name: 'app', image: 'app:1', ports: [{ number: 5000 }] }] });
-    new ReverseProxySidecar(chart, 'proxy', {
-      host: SidecarHost.fromWorkload(web),
+    // The app marks every answer private and uncacheable: only the route's choice caches it.
+    server = await startSidecar({
       cache: { privateCookies: ['connect.sid', 'session-id'] },
       routes: [Route.proxy('/api/', { stripPrefix: true, cache: { validFor: Duration.minutes(5), ignoreUpstreamCacheHeaders: true } })],
-    });
-    // The app marks every answer private and uncacheable: only the route's choice caches it.
-    server = await SidecarTestServer.start(chart, { app: (_req, res) => res.writeHead(200, { 'Cache-Control': 'no-store' }).end('answer') });
+    }, { app: (_req, res) => res.writeHead(200, { 'Cache-Control': 'no-store' }).end('answer') });
   });
   afterAll(() => server?.stop());
 

@@ -3,13 +3,11 @@ import * as kplus from 'cdk8s-plus-34';
 import { ClientAddressOptions, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
 import { SidecarTestServer } from '../../lib/testing';
 import { describeWithTools } from '../support/real-tools';
+import { startSidecar } from '../support/sidecar-server';
 
 /** A sidecar in front of a stub app, with `clientAddress` when given, served by real nginx. */
 function start(clientAddress?: ClientAddressOptions): Promise<SidecarTestServer> {
-  const chart = Testing.chart();
-  const web = new kplus.Deployment(chart, 'web', { containers: [{ name: 'app', image: 'app:1', ports: [{ number: 5000 }] }] });
-  new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web), clientAddress, routes: [Route.proxy('/')] });
-  return SidecarTestServer.start(chart);
+  return startSidecar({ clientAddress });
 }
 
 /**

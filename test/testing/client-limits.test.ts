@@ -1,8 +1,7 @@
-import { Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-34';
-import { ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import { Route } from '../../lib';
 import { SidecarTestServer, TestResponse, headerValues } from '../../lib/testing';
 import { describeWithTools } from '../support/real-tools';
+import { startSidecar } from '../support/sidecar-server';
 
 /**
  * Per-client limits with real nginx and clients on several loopback addresses: 5 requests a second
@@ -11,14 +10,10 @@ import { describeWithTools } from '../support/real-tools';
 describeWithTools(['nginx'], 'clientLimits with real nginx', () => {
   let server: SidecarTestServer;
   beforeAll(async () => {
-    const chart = Testing.chart();
-    const web = new kplus.Deployment(chart, 'web', { containers: [{ name: 'app', image: 'app:1', ports: [{ number: 5000 }] }] });
-    new ReverseProxySidecar(chart, 'proxy', {
-      host: SidecarHost.fromWorkload(web),
+    server = await startSidecar({
       clientLimits: { requestsPerSecond: 5, connections: 2 },
       routes: [Route.proxy('/login', { limits: { requestsPerMinute: 2, burst: 0 } }), Route.proxy('/')],
-    });
-    server = await SidecarTestServer.start(chart, {
+    }, {
       app: (req, res) => {
         if (req.path.startsWith('/busy')) {
           res.writeHead(429, { 'Retry-After': '120' }).end('the app is busy');

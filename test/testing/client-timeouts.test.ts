@@ -1,15 +1,12 @@
 import * as net from 'net';
-import { Duration, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-34';
-import { ClientTimeoutsOptions, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import { Duration } from 'cdk8s';
+import { ClientTimeoutsOptions } from '../../lib';
 import { SidecarTestServer } from '../../lib/testing';
 import { describeWithTools } from '../support/real-tools';
+import { startSidecar } from '../support/sidecar-server';
 
 function start(clientTimeouts?: ClientTimeoutsOptions): Promise<SidecarTestServer> {
-  const chart = Testing.chart();
-  const web = new kplus.Deployment(chart, 'web', { containers: [{ name: 'app', image: 'app:1', ports: [{ number: 5000 }] }] });
-  new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(web), clientTimeouts, routes: [Route.proxy('/')] });
-  return SidecarTestServer.start(chart);
+  return startSidecar({ clientTimeouts });
 }
 
 /**

@@ -1,10 +1,10 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { Duration, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-34';
-import { ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import { Duration } from 'cdk8s';
+import { Route } from '../../lib';
 import { SidecarTestServer } from '../../lib/testing';
 import { describeWithTools } from '../support/real-tools';
+import { startSidecar } from '../support/sidecar-server';
 
 /** A small auth service of the test's own: the session cookie decides; /oauth2/ are its pages. */
 class AuthService {
@@ -50,10 +50,7 @@ class AuthService {
 }
 
 function start(authPort: number): Promise<SidecarTestServer> {
-  const chart = Testing.chart();
-  const web = new kplus.Deployment(chart, 'web', { containers: [{ name: 'app', image: 'app:1', ports: [{ number: 5000 }] }] });
-  new ReverseProxySidecar(chart, 'proxy', {
-    host: SidecarHost.fromWorkload(web),
+  return startSidecar({
     cache: {},
     access: { externalAuth: { url: `http://127.0.0.1:${authPort}/check`, signInUrl: '/oauth2/start', timeout: Duration.seconds(1) } },
     routes: [
@@ -61,8 +58,7 @@ function start(authPort: number): Promise<SidecarTestServer> {
       Route.proxy('/assets/', { cache: {} }),
       Route.proxy('/'),
     ],
-  });
-  return SidecarTestServer.start(chart, {
+  }, {
     app: { '/x': { status: 200, body: 'x' }, '/assets/a.css': { status: 200, headers: { 'Cache-Control': 'max-age=60' }, body: 'a{}' } },
   });
 }

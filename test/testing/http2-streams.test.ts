@@ -1,10 +1,10 @@
 import * as http2 from 'http2';
-import { Duration, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-34';
-import { ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import { Duration } from 'cdk8s';
+import { Route } from '../../lib';
 import { SidecarTestServer } from '../../lib/testing';
 import { StubHandler } from '../../lib/testing/stub-app';
 import { describeWithTools } from '../support/real-tools';
+import { startSidecar } from '../support/sidecar-server';
 
 /** An app with a small gunicorn's concurrency: `workers` requests at a time, `ms` each, the rest queued. */
 function smallApp(workers: number, ms: number): StubHandler {
@@ -28,14 +28,10 @@ function smallApp(workers: number, ms: number): StubHandler {
 
 /** HTTPS with a 1 s read timeout in front of an app serving 4 requests at a time, 20 ms each (200 req/s). */
 function start(http2MaxConcurrentStreams?: number): Promise<SidecarTestServer> {
-  const chart = Testing.chart();
-  const web = new kplus.Deployment(chart, 'web', { containers: [{ name: 'app', image: 'app:1', ports: [{ number: 5000 }] }] });
-  new ReverseProxySidecar(chart, 'proxy', {
-    host: SidecarHost.fromWorkload(web),
+  return startSidecar({
     tls: { secretName: 'web-tls', http2MaxConcurrentStreams },
     routes: [Route.proxy('/', { readTimeout: Duration.seconds(1) })],
-  });
-  return SidecarTestServer.start(chart, { app: smallApp(4, 20) });
+  }, { app: smallApp(4, 20) });
 }
 
 /**

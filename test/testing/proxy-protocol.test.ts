@@ -1,20 +1,13 @@
 import * as net from 'net';
 import * as tls from 'tls';
-import { Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-34';
-import { ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost } from '../../lib';
+import { ReverseProxySidecarProps } from '../../lib';
 import { SidecarTestServer } from '../../lib/testing';
 import { describeWithTools } from '../support/real-tools';
+import { startSidecar } from '../support/sidecar-server';
 
 /** A sidecar whose PROXY protocol port (8090) believes the load balancer at 127.0.0.5 only. */
 function start(props: Partial<ReverseProxySidecarProps> = {}): Promise<SidecarTestServer> {
-  const chart = Testing.chart();
-  const web = new kplus.Deployment(chart, 'web', { containers: [{ name: 'app', image: 'app:1', ports: [{ number: 5000 }] }] });
-  new ReverseProxySidecar(chart, 'proxy', {
-    host: SidecarHost.fromWorkload(web), routes: [Route.proxy('/')], trustForwardedProto: true,
-    clientAddress: { trustedProxies: ['127.0.0.5'], proxyProtocolPort: 8090 }, ...props,
-  });
-  return SidecarTestServer.start(chart);
+  return startSidecar({ trustForwardedProto: true, clientAddress: { trustedProxies: ['127.0.0.5'], proxyProtocolPort: 8090 }, ...props });
 }
 
 /** PROXY protocol v1: the client 203.0.113.7:40000 connected to 10.0.0.1:8090. */

@@ -1,18 +1,13 @@
 import * as net from 'net';
-import { Duration, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-34';
-import { ClientTimeoutsOptions, ReverseProxySidecar, Route, SidecarHost } from '../../lib';
+import { Duration } from 'cdk8s';
+import { ClientTimeoutsOptions } from '../../lib';
 import { SidecarTestServer } from '../../lib/testing';
 import { describeWithTools } from '../support/real-tools';
+import { startSidecar } from '../support/sidecar-server';
 
 /** A sidecar with 64 connections per worker (one worker), so that a few slow clients can fill it. */
 function start(clientTimeouts?: ClientTimeoutsOptions): Promise<SidecarTestServer> {
-  const chart = Testing.chart();
-  const web = new kplus.Deployment(chart, 'web', { containers: [{ name: 'app', image: 'app:1', ports: [{ number: 5000 }] }] });
-  new ReverseProxySidecar(chart, 'proxy', {
-    host: SidecarHost.fromWorkload(web), workerConnections: 64, clientTimeouts, routes: [Route.proxy('/')],
-  });
-  return SidecarTestServer.start(chart);
+  return startSidecar({ workerConnections: 64, clientTimeouts });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
