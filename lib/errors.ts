@@ -1,6 +1,10 @@
 /**
  * Thrown for any input that would produce a broken or unsafe nginx.conf or manifest. The message
  * names the field and the value, then the reason.
+ *
+ * TypeScript and JavaScript only: jsii cannot carry a subclass of `Error` to other languages, so
+ * Python, Java, Go and .NET callers get the same message in their binding's own error type.
+ * @jsii ignore
  */
 export class ConfigError extends Error {
   constructor(message: string) {

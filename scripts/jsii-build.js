@@ -1,0 +1,95 @@
+'use strict';
+// The jsii build (run by `npm run build`, hence by `npm pack`): the construct entry compiled by jsii
+// into .jsii, the assembly that Python, Java, Go and .NET bindings are generated from, and into
+// JavaScript that carries jsii's runtime type marks (so the kernel hands a binding a
+// ReverseProxySidecar, not a bare Construct).
+//
+// jsii takes every dependency and peer of package.json for a jsii assembly and lists it in .jsii,
+// which every binding then requires. The TypeScript-only entries' peers (ajv, ajv-formats,
+// kubernetes-models, yaml: not jsii modules) and the eight optional cdk8s-plus majors (no public
+// type needs one; a binding would pull all eight) must stay out of its sight, so jsii runs in a
+// stage, build/jsii: lib/ without lib/validation and lib/testing, tsconfig.jsii.json, README and
+// LICENSE, and a package.json whose only peers are cdk8s and constructs. The stage is also the
+// package jsii-pacmak packs into the bindings (scripts/jsii-pacmak.js).
+//
+// Afterwards .jsii goes to the package root and jsii's JavaScript over tsc's in build/lib (the same
+// code, plus the type marks); the declarations stay tsc's, with their maps into lib/.
+const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+
+const root = path.resolve(__dirname, '..');
+const stage = path.join(root, 'build', 'jsii');
+/** The peers a jsii binding needs: the rest of package.json's are for the TypeScript-only entries. */
+const JSII_PEERS = ['cdk8s', 'constructs'];
+/** The entries jsii does not compile: TypeScript-only, with non-jsii peers. */
+const TS_ONLY = ['lib/validation', 'lib/testing'];
+
+/** package.json as jsii and the bindings see it. */
+function stagedPackageJson(pkg) {
+  const staged = { ...pkg };
+  for (const key of ['scripts', 'devDependencies', 'overrides', 'bin', 'exports', 'typesVersions', 'peerDependenciesMeta']) {
+    delete staged[key];
+  }
+  staged.peerDependencies = Object.fromEntries(JSII_PEERS.map((name) => [name, pkg.peerDependencies[name]]));
+  staged.files = ['build/lib/**/*.js', 'build/lib/**/*.d.ts', '.jsii', 'README.md', 'LICENSE'];
+  return staged;
+}
+
+function copyTree(from, to, skip) {
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const src = path.join(from, entry.name);
+    const rel = path.relative(root, src);
+    if (skip.includes(rel)) continue;
+    const dest = path.join(to, entry.name);
+    if (entry.isDirectory()) {
+      fs.mkdirSync(dest, { recursive: true });
+      copyTree(src, dest, skip);
+    } else if (entry.name.endsWith('.ts')) {
+      fs.copyFileSync(src, dest);
+    }
+  }
+}
+
+function main() {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  fs.rmSync(stage, { recursive: true, force: true });
+  fs.mkdirSync(path.join(stage, 'lib'), { recursive: true });
+  copyTree(path.join(root, 'lib'), path.join(stage, 'lib'), TS_ONLY);
+  for (const file of ['README.md', 'LICENSE', pkg.jsii.tsconfig]) {
+    fs.copyFileSync(path.join(root, file), path.join(stage, file));
+  }
+  fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(stagedPackageJson(pkg), null, 2)}\n`);
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
+
+  // Silenced: reserved-word (names like `path` or `default` that some language reserves: the
+  // bindings rename them) and missing-dev-dependency (the stage has no devDependencies; the tests
+  // run against the newest cdk8s and constructs, not the oldest the peer ranges allow).
+  execFileSync(process.execPath, [path.join(root, 'node_modules', 'jsii', 'bin', 'jsii'),
+    '--silence-warnings=reserved-word', '--silence-warnings=metadata/missing-dev-dependency'], {
+    cwd: stage,
+    stdio: 'inherit',
+    env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0] },
+  });
+
+  fs.copyFileSync(path.join(stage, '.jsii'), path.join(root, '.jsii'));
+  copyJs(path.join(stage, 'build', 'lib'), path.join(root, 'build', 'lib'));
+}
+
+/** jsii's JavaScript over tsc's, file by file (the validation and testing entries keep tsc's). */
+function copyJs(from, to) {
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const src = path.join(from, entry.name);
+    const dest = path.join(to, entry.name);
+    if (entry.isDirectory()) {
+      copyJs(src, dest);
+    } else if (entry.name.endsWith('.js')) {
+      if (!fs.existsSync(dest)) throw new Error(`jsii wrote ${path.relative(stage, src)}, which tsc did not (run tsc first)`);
+      fs.copyFileSync(src, dest);
+    }
+  }
+}
+
+if (require.main === module) main();
+
+module.exports = { stagedPackageJson, JSII_PEERS, stage };
