@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // test/jsii needs the jsii build: `npm run test:jsii` (jest.jsii.config.js) runs it after `npm run build`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/jsii/'],
   transform: {
     // Transpile only: `npm test` (scripts/test.sh) type-checks lib, apps, test and bench in one tsc
     // program (tsconfig.test.json) beside jest, instead of a type-checker per worker.
