@@ -87,18 +87,36 @@ function pack(dir) {
   const out = run('npm', ['pack', '--pack-destination', dir, '--json', '--foreground-scripts=false'], { cwd: ROOT, env: childEnv(dir) });
   const [info] = JSON.parse(out);
   const files = info.files.map((f) => f.path).sort();
-  const allowed = /^(build\/lib\/.+\.(js|d\.ts|d\.ts\.map)|lib\/.+\.ts|validation-plugin\.(js|d\.ts)|bin\/cdk8s-reverse-proxy-sidecar\.js|README\.md|LICENSE|package\.json)$/;
+  const allowed = /^(\.jsii|build\/lib\/.+\.(js|d\.ts|d\.ts\.map)|lib\/.+\.ts|validation-plugin\.(js|d\.ts)|bin\/cdk8s-reverse-proxy-sidecar\.js|README\.md|LICENSE|package\.json)$/;
   const stray = files.filter((f) => !allowed.test(f) || /(^|\/)(test|tests|bench|__snapshots__|fixtures)\//.test(f) || /\.test\./.test(f));
   if (stray.length > 0) fail(`the tarball holds files it should not:\n  ${stray.join('\n  ')}`);
-  const needed = ['LICENSE', 'README.md', 'validation-plugin.js', 'validation-plugin.d.ts'];
+  const needed = ['.jsii', 'LICENSE', 'README.md', 'validation-plugin.js', 'validation-plugin.d.ts'];
   for (const target of [PACKAGE.main, PACKAGE.types, ...Object.values(PACKAGE.exports).flatMap((e) => (typeof e === 'string' ? [e] : Object.values(e)))]) {
     needed.push(path.posix.normalize(target));
   }
   needed.push(...files.filter((f) => f.endsWith('.d.ts') && f.startsWith('build/')).map((f) => `${f}.map`));
   const missing = [...new Set(needed)].filter((f) => !files.includes(f));
   if (missing.length > 0) fail(`the tarball lacks files the package needs:\n  ${missing.join('\n  ')}`);
+  checkJsii(path.join(dir, info.filename));
   log(`packed ${info.filename}: ${files.length} files, ${(info.size / 1024).toFixed(0)} KiB`);
   return path.join(dir, info.filename);
+}
+
+/**
+ * The jsii build in the tarball (scripts/jsii-build.js): an assembly that needs cdk8s and constructs
+ * only (no binding pulls a cdk8s-plus major or the validation peers), and the construct's JavaScript
+ * from jsii, with its runtime type marks (tsc's would have none).
+ */
+function checkJsii(tarball) {
+  const assembly = JSON.parse(run('tar', ['-xzOf', tarball, 'package/.jsii'], {}));
+  const deps = Object.keys(assembly.dependencies ?? {}).sort().join(', ');
+  if (assembly.name !== PACKAGE.name || deps !== 'cdk8s, constructs') {
+    fail(`the tarball's .jsii is ${assembly.name} needing ${deps}, not ${PACKAGE.name} needing cdk8s, constructs`);
+  }
+  const js = run('tar', ['-xzOf', tarball, 'package/build/lib/sidecar/reverse-proxy-sidecar.js'], {});
+  if (!js.includes('[JSII_RTTI_SYMBOL_1] = { fqn: "cdk8s-reverse-proxy-sidecar.ReverseProxySidecar"')) {
+    fail("the tarball's build/lib/sidecar/reverse-proxy-sidecar.js is not jsii's (no runtime type mark)");
+  }
 }
 
 // ---- one consumer project ----

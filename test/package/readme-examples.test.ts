@@ -12,9 +12,9 @@ const EXAMPLES = path.join(ROOT, 'examples', 'consumer');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { readmeBlocks } = require('../../scripts/readme-blocks') as {
-  readmeBlocks(readme: string): { marked: Map<string, string>; ci: string[]; problems: string[] };
+  readmeBlocks(readme: string): { marked: Map<string, string>; bindings: Map<string, string>; ci: string[]; problems: string[] };
 };
-const { marked, ci, problems } = readmeBlocks(README);
+const { marked, bindings, ci, problems } = readmeBlocks(README);
 
 describe('the README\'s code blocks', () => {
   test('every block is marked as a file CI runs (a mermaid diagram aside)', () => {
@@ -29,6 +29,11 @@ describe('the README\'s code blocks', () => {
 
   test.each([...marked.keys()])('examples/consumer/%s is the block marked with its name, exactly', (name) => {
     expect(marked.get(name)).toBe(fs.readFileSync(path.join(EXAMPLES, name), 'utf8'));
+  });
+
+  test('the Python chart is examples/bindings/main.py, exactly (jsii-rosetta\'s translation of main.ts beside it: npm run test:jsii)', () => {
+    expect([...bindings.keys()]).toStrictEqual(['main.py']);
+    expect(bindings.get('main.py')).toBe(fs.readFileSync(path.join(ROOT, 'examples', 'bindings', 'main.py'), 'utf8'));
   });
 
   test('every chart in examples/consumer is in the README, and each imports the major Install recommends', () => {
