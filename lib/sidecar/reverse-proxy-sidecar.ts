@@ -141,6 +141,7 @@ export class ReverseProxySidecar extends Construct {
     this.node.addValidation(synthChecks({
       root: this.node.root, host: this.host, props: this.props, retargeted: this.retargeted,
       appPort: () => this.app.port, appPortNames: () => this.app.names(), files: () => this.files.get(),
+      routes: () => this.routes.map((r, i) => ({ name: `routes[${i}] ${r}`, model: this.routeModels[i] })),
     }));
     for (const route of props.routes ?? []) {
       this.addRoute(route);

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { ISidecarHost } from '../host/host';
+import { NamedRoute, signInLoopErrors } from './access/sign-in-loop';
 import { forgetScan } from './app-scan';
 import { bypassServiceErrors } from './bypass-services';
 import { synthErrors } from './host-checks';
@@ -18,6 +19,8 @@ export interface SynthCheckSources {
   files(): { config: Record<string, string>; configBinary: Record<string, string> };
   /** Services moved to the sidecar with `retargetService`. */
   readonly retargeted: ReadonlySet<ApiObject>;
+  /** Every route added, by the name messages give it. */
+  routes(): NamedRoute[];
 }
 
 /**
@@ -38,6 +41,8 @@ export function synthChecks(s: SynthCheckSources): IValidation {
         }, hostJson),
         // Selectors can still change after retargetService (kplus Service.select): checked now.
         ...[...s.retargeted].flatMap((service) => retargetSelectorErrors(service, s.host, s.root, s.props.portName)),
+        // Routes can still be added after the one whose sign-in page they serve.
+        ...signInLoopErrors(s.routes(), s.props.access),
       ];
       if (errors.length > 0) {
         forgetScan(s.root);

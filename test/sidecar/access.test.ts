@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { AccessOptions, ReverseProxySidecar, ReverseProxySidecarProps, Route, SidecarHost } from '../../lib';
-import { appDeployment, container, find, volume } from './helpers';
+import { appDeployment, container, exactly, find, volume } from './helpers';
 
 function synth(props: Omit<ReverseProxySidecarProps, 'host'>) {
   const chart = Testing.chart();
@@ -129,5 +129,36 @@ describe('access: allowFrom, basicAuth, cors', () => {
     expect(block(conf, 'location = /_sidecar/auth/0 {')).toContain('proxy_set_header Host oauth2-proxy.auth.svc.cluster.local:4180;');
     const local = synth({ access: { externalAuth: { url: 'http://localhost:4180/check' } }, routes: [Route.proxy('/')] });
     expect(block(local.conf, 'upstream sidecar_auth_0 {')[1]).toBe('server 127.0.0.1:4180;');
+  });
+
+  describe('a sign-in path behind the auth it signs in to, refused at synthesis', () => {
+    const auth = (signInUrl: string) => ({ externalAuth: { url: 'http://127.0.0.1:4180/oauth2/auth', signInUrl } });
+    const synthError = (props: Omit<ReverseProxySidecarProps, 'host'>, add: Route[] = []) => {
+      const chart = Testing.chart();
+      const sidecar = new ReverseProxySidecar(chart, 'proxy', { host: SidecarHost.fromWorkload(appDeployment(chart)), ...props });
+      add.forEach((r) => sidecar.addRoute(r));
+      return () => Testing.synth(chart);
+    };
+    const loop = (field: string, url: string, by: string) => exactly('Validation failed with the following errors:\n  [test/proxy] '
+      + `${field} "${url}" is served by ${by}, which asks the auth service first: every sign-in would be sent to sign in again; `
+      + 'serve the sign-in pages on a route without externalAuth (`access: {}`)');
+
+    test('the sidecar\'s signInUrl served by a route with that auth (the longest prefix, query left out)', () => {
+      expect(synthError({ access: auth('/oauth2/start?x=1'), routes: [Route.proxy('/'), Route.proxy('/oauth2/', { port: 4180 })] }))
+        .toThrow(loop('access.externalAuth.signInUrl', '/oauth2/start?x=1', 'routes[1] Route.proxy("/oauth2/")'));
+    });
+
+    test('a route\'s own signInUrl, served by a route added later with the sidecar\'s external auth', () => {
+      const sidecarWide = { externalAuth: { url: 'http://127.0.0.1:4180/oauth2/auth' } };
+      expect(synthError({ access: sidecarWide, routes: [Route.proxy('/app/', { access: auth('/login') })] }, [Route.proxy('/', { port: 4180 })]))
+        .toThrow(loop('routes[0] Route.proxy("/app/") access.externalAuth.signInUrl', '/login', 'routes[1] Route.proxy("/")'));
+    });
+
+    test('served by a route without external auth, by none, or elsewhere (a URL): synthesizes', () => {
+      expect(synthError({ access: auth('/oauth2/start'), routes: [Route.proxy('/'), Route.proxy('/oauth2/', { port: 4180, access: {} })] })).not.toThrow();
+      expect(synthError({ access: auth('/oauth2/start'), routes: [Route.proxy('/api/')] })).not.toThrow();
+      expect(synthError({ access: auth('https://sso.example.com/start'), routes: [Route.proxy('/')] })).not.toThrow();
+      expect(synthError({ routes: [Route.proxy('/app/', { access: auth('/login') }), Route.proxy('/', { port: 4180 })] })).not.toThrow();
+    });
   });
 });
