@@ -64,6 +64,8 @@ const { readmeBlocks } = require('./readme-blocks');
 
 /** The README's TypeScript charts besides main.ts: each is compiled, synthesized and checked. */
 const CHARTS = ['exposing.ts', 'routes.ts', 'https.ts', 'protect.ts', 'access.ts', 'oauth2-proxy.ts', 'metrics.ts', 'include.ts', 'hosts.ts'];
+/** The chart other languages write (examples/bindings/main.ts, SidecarHost.fromConstruct), run as the others are. */
+const BINDINGS_CHART = 'bindings-main.ts';
 /** What the charts read, relative to the project root, and the PodMonitor checked against the metrics chart. */
 // (idioms.test.ts, beside the README's jest example, tests each way of exposing the sidecar on the major.)
 const CHART_FILES = ['site', 'upstream.yaml', 'podmonitor.yaml'];
@@ -153,9 +155,10 @@ function writeProject(dir, major) {
   if (/imports/.test(cdk8sYaml)) fail(`cdk8s-cli's template cdk8s.yaml changed: ${cdk8sYaml}`);
   fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), `${cdk8sYaml.trimEnd()}\n${fs.readFileSync(path.join(EXAMPLES, 'cdk8s.validations.yaml'), 'utf8')}`);
   // The charts for the major under test, the README's jest example, the snapshot test, what the charts read.
-  for (const name of ['main.ts', ...CHARTS, 'idioms.test.ts']) {
-    const chart = fs.readFileSync(path.join(EXAMPLES, name), 'utf8');
-    if (chart.includes('cdk8s-plus-') && !chart.includes(`'${README_MAJOR}'`)) fail(`examples/consumer/${name} imports another major than '${README_MAJOR}'`);
+  for (const name of ['main.ts', ...CHARTS, 'idioms.test.ts', BINDINGS_CHART]) {
+    const source = name === BINDINGS_CHART ? path.join(ROOT, 'examples', 'bindings', 'main.ts') : path.join(EXAMPLES, name);
+    const chart = fs.readFileSync(source, 'utf8');
+    if (chart.includes('cdk8s-plus-') && !chart.includes(`'${README_MAJOR}'`)) fail(`${path.relative(ROOT, source)} imports another major than '${README_MAJOR}'`);
     fs.writeFileSync(path.join(dir, name), chart.split(`'${README_MAJOR}'`).join(`'cdk8s-plus-${major}'`));
   }
   for (const name of ['main.test.ts', 'behaviour.test.ts', 'snapshot.test.ts', ...CHART_FILES]) {
@@ -207,7 +210,7 @@ function consumer(work, tarball, major) {
   if (!manifest.includes('name: nginx')) fail(`dist/my-app.k8s.yaml has no nginx container:\n${manifest}`);
   // The README's other charts, each as a user runs one (the template's ts-node), into examples-out/;
   // then every Service and Ingress of each, and of dist/, must reach nginx, and the validation find nothing.
-  for (const name of CHARTS) {
+  for (const name of [...CHARTS, BINDINGS_CHART]) {
     run('npx', ['--no-install', 'ts-node', '-T', name], { ...opts, env: { ...env, CDK8S_OUTDIR: 'examples-out' } });
   }
   log(run('node', ['readme-examples-check.js', 'dist', 'examples-out', '--pod-monitor', 'podmonitor.yaml'], opts).trimEnd());
@@ -230,6 +233,12 @@ function consumer(work, tarball, major) {
   // The plugin's module by its package export too, the same class as the validation entry's.
   run('node', ['-e', `const { ManifestValidationPlugin: P } = require('${PACKAGE.name}/validation-plugin');
     if (typeof P !== 'function' || P !== require('${PACKAGE.name}/validation').ManifestValidationPlugin) process.exit(1);`], opts);
+  // TypeScript users keep `instanceof ConfigError` (the class jsii leaves out), with the message whole.
+  run('node', ['-e', `const { ConfigError, Route } = require('${PACKAGE.name}');
+    try { Route.proxy('api'); } catch (e) {
+      if (e instanceof ConfigError && e.message === 'Route.proxy("api") path "api" must start with "/"') process.exit(0);
+      console.error(e); }
+    process.exit(1);`], opts);
   const jestArgs = ['--no-install', 'jest', '--cacheDirectory', path.join(work, 'jest-cache')];
   run('npx', [...jestArgs, ...(update ? ['--ci=false', '-u'] : ['--ci'])], opts);
   // The README's behaviour test as an ordinary user (nobody), and without nginx: the install line.
