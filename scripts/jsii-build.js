@@ -8,15 +8,17 @@
 // which every binding then requires. The TypeScript-only entries' peers (ajv, ajv-formats,
 // kubernetes-models, yaml: not jsii modules) and the eight optional cdk8s-plus majors (no public
 // type needs one; a binding would pull all eight) must stay out of its sight, so jsii runs in a
-// stage, build/jsii: lib/ without lib/validation and lib/testing, tsconfig.jsii.json, README and
-// LICENSE, and a package.json whose only peers are cdk8s and constructs. The stage is also the
-// package jsii-pacmak packs into the bindings (scripts/jsii-pacmak.js).
+// stage, build/jsii: lib/ without lib/validation and lib/testing, tsconfig.jsii.json, LICENSE, the
+// README as the other languages need it (scripts/bindings-readme.js), and a package.json whose only
+// peers are cdk8s and constructs. The stage is also the package jsii-pacmak packs into the bindings
+// (scripts/jsii-pacmak.js).
 //
 // Afterwards .jsii goes to the package root and jsii's JavaScript over tsc's in build/lib (the same
 // code, plus the type marks); the declarations stay tsc's, with their maps into lib/.
 const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
+const { bindingsReadme } = require('./bindings-readme');
 
 const root = path.resolve(__dirname, '..');
 const stage = path.join(root, 'build', 'jsii');
@@ -56,14 +58,15 @@ function main() {
   fs.rmSync(stage, { recursive: true, force: true });
   fs.mkdirSync(path.join(stage, 'lib'), { recursive: true });
   copyTree(path.join(root, 'lib'), path.join(stage, 'lib'), TS_ONLY);
-  for (const file of ['README.md', 'LICENSE', pkg.jsii.tsconfig]) {
+  for (const file of ['LICENSE', pkg.jsii.tsconfig]) {
     fs.copyFileSync(path.join(root, file), path.join(stage, file));
   }
+  fs.writeFileSync(path.join(stage, 'README.md'), bindingsReadme(fs.readFileSync(path.join(root, 'README.md'), 'utf8')));
   fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(stagedPackageJson(pkg), null, 2)}\n`);
   fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
 
-  // Silenced: reserved-word (names like `path` or `default` that some language reserves: the
-  // bindings rename them) and missing-dev-dependency (the stage has no devDependencies; the tests
+  // Silenced: reserved-word (SidecarServiceSpec's `type`, a Go keyword, which the Go binding
+  // renames) and missing-dev-dependency (the stage has no devDependencies; the tests
   // run against the newest cdk8s and constructs, not the oldest the peer ranges allow).
   execFileSync(process.execPath, [path.join(root, 'node_modules', 'jsii', 'bin', 'jsii'),
     '--silence-warnings=reserved-word', '--silence-warnings=metadata/missing-dev-dependency'], {

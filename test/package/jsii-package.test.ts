@@ -10,7 +10,21 @@ const { stagedPackageJson, JSII_PEERS } = require('../../scripts/jsii-build') as
   stagedPackageJson(p: unknown): Record<string, unknown>; JSII_PEERS: string[];
 };
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { bindingsReadme } = require('../../scripts/bindings-readme') as { bindingsReadme(readme: string): string };
+
 describe('the jsii package', () => {
+  test("the README other languages get: fromConstruct in TypeScript blocks, TypeScript-only blocks replaced, the rest as it is", () => {
+    const readme = 'Use `SidecarHost.fromWorkload(w)`.\n\n<!-- examples/consumer/a.ts -->\n```ts\nhost: SidecarHost.fromWorkload(web),\n```\n\n'
+      + '<!-- examples/consumer/a.test.ts -->\n```ts\nimport { assertValidManifests } from \'cdk8s-reverse-proxy-sidecar/validation\';\n```\n\n'
+      + '```ts\ntest(\'x\', () => {});\n```\n\n```python\nSidecarHost.fromWorkload(x)\n```\n';
+    const note = '*This example is for TypeScript and JavaScript only: it uses the library\'s `validation` or `testing` entry, or jest, '
+      + 'which the Python, Java, Go and .NET packages do not carry.*\n';
+    expect(bindingsReadme(readme)).toBe('Use `SidecarHost.fromWorkload(w)`.\n\n<!-- examples/consumer/a.ts -->\n```ts\nhost: SidecarHost.fromConstruct(web),\n```\n\n'
+      + `${note}\n${note}\n\`\`\`python\nSidecarHost.fromWorkload(x)\n\`\`\`\n`);
+  });
+
+
   test("Construct Hub's requirements: the cdk8s keyword, an accepted license, a README, author and repository, and .jsii shipped", () => {
     expect(pkg.keywords).toEqual(expect.arrayContaining(['cdk8s', 'constructs', 'jsii']));
     expect(pkg.license).toBe('Apache-2.0');
