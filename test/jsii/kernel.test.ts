@@ -123,6 +123,22 @@ test("a ConfigError's message reaches the binding whole", async () => {
   await expect(kernel.sinvoke(`${LIB}.Route`, 'proxy', ['api'])).rejects.toThrow(new KernelError(`ConfigError: ${expected}`));
 });
 
+test("a ConfigError the constructor throws reaches the binding with the message as TypeScript's (the kernel passes it through)", async () => {
+  const chart = await kernel.create('cdk8s.Chart', [await kernel.create('cdk8s.App'), 'bad-port']);
+  const web = await kernel.create('cdk8s-plus-34.Deployment', [chart, 'web', { containers: [{ image: 'app:1', portNumber: 5000 }] }]);
+  const host = await kernel.sinvoke(`${LIB}.SidecarHost`, 'fromConstruct', [web]);
+  let expected = '';
+  try {
+    const ts = new Chart(new App(), 'bad-port');
+    new ReverseProxySidecar(ts, 'proxy', { host: SidecarHost.fromConstruct(new plus34.Deployment(ts, 'web', { containers: [{ image: 'app:1', portNumber: 5000 }] })), port: 80 });
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    expected = (e as Error).message;
+  }
+  expect(expected).toMatch(/^port 80 /);
+  await expect(kernel.create(`${LIB}.ReverseProxySidecar`, [chart, 'proxy', { host, port: 80 }])).rejects.toThrow(new KernelError(expected));
+});
+
 test('fromConstruct refuses a construct that hosts no pods, naming it', async () => {
   const chart = await kernel.create('cdk8s.Chart', [await kernel.create('cdk8s.App'), 'not-a-workload']);
   await expect(kernel.sinvoke(`${LIB}.SidecarHost`, 'fromConstruct', [chart])).rejects.toThrow(new KernelError(
