@@ -2,6 +2,7 @@ import { ConfWriter } from './conf-writer';
 import { accessOf, tables } from './access-tables';
 import { CorsModel, NginxConfModel, RouteModel } from './model';
 import { renderExternalAuthCheck } from './render-auth';
+import { REDIRECTED_CORS } from './render-redirected-cors';
 import { locationHeaders, renderHeaders, renderRequestIdHeader } from './render-shared';
 import { arg } from './tokens';
 
@@ -102,6 +103,13 @@ export function renderCorsHeaders(w: ConfWriter, conf: NginxConfModel, route: Ro
   corsOriginHeaders(w, cors, k, true);
   if (cors.exposeHeaders.length > 0) {
     w.directive('add_header', 'Access-Control-Expose-Headers', cors.anyOrigin ? arg(cors.exposeHeaders.join(', ')) : v('cors_expose', k), 'always');
+  }
+  w.directive('set', REDIRECTED_CORS.origin, cors.anyOrigin ? '*' : v('cors_origin', k));
+  if (cors.credentials) {
+    w.directive('set', REDIRECTED_CORS.credentials, v('cors_credentials', k));
+  }
+  if (!cors.anyOrigin) {
+    w.directive('set', REDIRECTED_CORS.vary, 'Origin');
   }
 }
 

@@ -1,6 +1,7 @@
 import { ConfWriter, nginxTime } from './conf-writer';
 import { accessOf, tables } from './access-tables';
 import { ERROR_PAGE_CODES, ExternalAuthModel, HeaderModel, NginxConfModel, RouteModel, SIDECAR_ENDPOINTS } from './model';
+import { renderRedirectedCorsHeaders } from './render-redirected-cors';
 import { renderHeaders, renderRequestIdHeader } from './render-shared';
 import { TRAFFIC_VARS } from './render-traffic';
 import { arg } from './tokens';
@@ -107,6 +108,7 @@ export function renderAuthLocations(w: ConfWriter, conf: NginxConfModel, scheme:
         // A browser that kept this redirect would be sent to sign in again after signing in.
         renderHeaders(w, conf.headers.filter((h) => h.name.toLowerCase() !== 'cache-control'));
         w.directive('add_header', 'Cache-Control', '"no-store"', 'always');
+        renderRedirectedCorsHeaders(w, conf);
         w.directive('return', '302', arg(`${auth.signInUrl}${glue}rd=${back}`));
       });
     }

@@ -1,6 +1,7 @@
 import { ConfWriter } from './conf-writer';
 import { FileRouteModel, NginxConfModel, RouteModel, SIDECAR_ENDPOINTS, StaticRouteModel } from './model';
 import { renderAccessChecks, renderCorsHeaders } from './render-access';
+import { renderRedirectedCorsHeaders } from './render-redirected-cors';
 import { renderAuthLocations } from './render-auth';
 import { renderLocationLimits } from './render-limits';
 import { renderProxy } from './render-proxy';
@@ -74,5 +75,6 @@ export function renderSidecarEndpoints(w: ConfWriter, conf: NginxConfModel): voi
     w.directive('add_header', 'Cache-Control', '"no-store"', 'always');
     renderRequestIdHeader(w);
     renderHeaders(w, conf.headers.filter((h) => h.name.toLowerCase() !== 'cache-control'));
+    renderRedirectedCorsHeaders(w, conf);
   });
 }

@@ -119,6 +119,9 @@ describeWithTools(['nginx', 'unshare', 'setpriv'], 'real nginx -t on generated c
       Route.proxy('/partners/', { access: { cors: { allowOrigins: ['https://*.partner.example'] }, allowFrom: ['192.0.2.0/24'] } }),
       Route.staticFiles('/site/', { directory: site, access: { basicAuth: { secretName: 'users', key: 'site' } } }), Route.proxy('/'),
     ]],
+    ['CORS for any origin only (the error page reads no credentials or Vary variable, which no route sets), with a sign-in redirect', {
+      access: { cors: { allowOrigins: ['*'] }, externalAuth: { url: 'http://127.0.0.1:4180/oauth2/auth', signInUrl: '/oauth2/start' } },
+    }, () => [Route.proxy('/oauth2/', { port: 4180, access: {} }), Route.proxy('/')]],
     ['external auth with a sign-in URL sidecar-wide, the auth service\'s pages by port, a cached route behind it, trusted X-Forwarded-Proto', {
       access: { externalAuth: { url: 'http://127.0.0.1:4180/oauth2/auth', signInUrl: '/oauth2/start?x=1', timeout: Duration.seconds(3) } },
       trustForwardedProto: true,

@@ -131,6 +131,23 @@ describe('access: allowFrom, basicAuth, cors', () => {
     expect(block(local.conf, 'upstream sidecar_auth_0 {')[1]).toBe('server 127.0.0.1:4180;');
   });
 
+  test('the error page carries the CORS headers of the route the request came from, by the variables some route sets', () => {
+    const page = (props: Omit<ReverseProxySidecarProps, 'host'>) => block(synth(props).conf, 'location = /_sidecar/50x.html {').slice(-5);
+    expect(page({ routes: [Route.proxy('/')] })).not.toContain('uninitialized_variable_warn off;');
+    expect(page({ access: { cors: { allowOrigins: ['*'] } }, routes: [Route.proxy('/')] })).toStrictEqual([
+      'add_header X-Request-ID $sidecar_request_id always;', 'add_header X-Content-Type-Options nosniff always;',
+      'uninitialized_variable_warn off;', 'add_header Access-Control-Allow-Origin $sidecar_redirected_cors_origin always;', '}']);
+    const both = synth({ access: { cors: { allowOrigins: ['https://a.example'], allowCredentials: true } }, routes: [Route.proxy('/'), Route.proxy('/open/', { access: {} })] });
+    expect(block(both.conf, 'location = /_sidecar/50x.html {').slice(-4)).toStrictEqual([
+      'add_header Access-Control-Allow-Origin $sidecar_redirected_cors_origin always;',
+      'add_header Access-Control-Allow-Credentials $sidecar_redirected_cors_credentials always;',
+      'add_header Vary $sidecar_redirected_cors_vary always;', '}']);
+    expect(block(both.conf, 'location / {').filter((l) => l.startsWith('set '))).toStrictEqual([
+      'set $sidecar_redirected_cors_origin $sidecar_cors_origin_0;', 'set $sidecar_redirected_cors_credentials $sidecar_cors_credentials_0;',
+      'set $sidecar_redirected_cors_vary Origin;']);
+    expect(block(both.conf, 'location /open/ {').filter((l) => l.startsWith('set '))).toStrictEqual([]);
+  });
+
   describe('a sign-in path behind the auth it signs in to, refused at synthesis', () => {
     const auth = (signInUrl: string) => ({ externalAuth: { url: 'http://127.0.0.1:4180/oauth2/auth', signInUrl } });
     const synthError = (props: Omit<ReverseProxySidecarProps, 'host'>, add: Route[] = []) => {
