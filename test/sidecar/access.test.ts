@@ -156,19 +156,37 @@ describe('access: allowFrom, basicAuth, cors', () => {
       add.forEach((r) => sidecar.addRoute(r));
       return () => Testing.synth(chart);
     };
-    const loop = (field: string, url: string, by: string) => exactly('Validation failed with the following errors:\n  [test/proxy] '
-      + `${field} "${url}" is served by ${by}, which asks the auth service first: every sign-in would be sent to sign in again; `
-      + 'serve the sign-in pages on a route without externalAuth (`access: {}`)');
+    const line = (field: string, url: string, by: string) => `  [test/proxy] ${field} "${url}" is served by ${by}, behind the same external auth: `
+      + 'every sign-in would be sent to sign in again; serve the sign-in pages on a route without externalAuth (`access: {}`)';
+    const loop = (field: string, url: string, by: string) => exactly(`Validation failed with the following errors:\n${line(field, url, by)}`);
 
     test('the sidecar\'s signInUrl served by a route with that auth (the longest prefix, query left out)', () => {
       expect(synthError({ access: auth('/oauth2/start?x=1'), routes: [Route.proxy('/'), Route.proxy('/oauth2/', { port: 4180 })] }))
         .toThrow(loop('access.externalAuth.signInUrl', '/oauth2/start?x=1', 'routes[1] Route.proxy("/oauth2/")'));
     });
 
-    test('a route\'s own signInUrl, served by a route added later with the sidecar\'s external auth', () => {
-      const sidecarWide = { externalAuth: { url: 'http://127.0.0.1:4180/oauth2/auth' } };
-      expect(synthError({ access: sidecarWide, routes: [Route.proxy('/app/', { access: auth('/login') })] }, [Route.proxy('/', { port: 4180 })]))
-        .toThrow(loop('routes[0] Route.proxy("/app/") access.externalAuth.signInUrl', '/login', 'routes[1] Route.proxy("/")'));
+    test('a route\'s own signInUrl, served by a route added later with the same auth (whose own sign-in loops too)', () => {
+      expect(synthError({ routes: [Route.proxy('/app/', { access: auth('/login') })] }, [Route.proxy('/', { port: 4180, access: auth('/login') })]))
+        .toThrow(exactly(['Validation failed with the following errors:',
+          line('routes[0] Route.proxy("/app/") access.externalAuth.signInUrl', '/login', 'routes[1] Route.proxy("/")'),
+          line('routes[1] Route.proxy("/") access.externalAuth.signInUrl', '/login', 'routes[1] Route.proxy("/")')].join('\n')));
+    });
+
+    test('as nginx matches it: the path without its slash (a 301 to the route at path/), %XX decoded, dot segments resolved', () => {
+      const open = { access: {} };
+      expect(synthError({ access: auth('/login'), routes: [Route.proxy('/', open), Route.proxy('/login/', { port: 4180 })] }))
+        .toThrow(loop('access.externalAuth.signInUrl', '/login', 'routes[1] Route.proxy("/login/")'));
+      expect(synthError({ access: auth('/%6Cogin/start'), routes: [Route.proxy('/', open), Route.proxy('/login/', { port: 4180 })] }))
+        .toThrow(loop('access.externalAuth.signInUrl', '/%6Cogin/start', 'routes[1] Route.proxy("/login/")'));
+      expect(synthError({ access: auth('/x/../login/start'), routes: [Route.proxy('/', open), Route.proxy('/login/', { port: 4180 })] }))
+        .toThrow(loop('access.externalAuth.signInUrl', '/x/../login/start', 'routes[1] Route.proxy("/login/")'));
+      // The sign-in pages at /login/, without auth: "/login" reaches them by nginx's 301.
+      expect(synthError({ access: auth('/login'), routes: [Route.proxy('/'), Route.proxy('/login/', { port: 4180, access: {} })] })).not.toThrow();
+    });
+
+    test('served by a route behind another auth service (signing in to one may be what the other asks): synthesizes', () => {
+      const other = { externalAuth: { url: 'http://127.0.0.1:4181/check', signInUrl: 'https://sso.example.com/start' } };
+      expect(synthError({ access: auth('/login/start'), routes: [Route.proxy('/'), Route.proxy('/login/', { port: 4180, access: other })] })).not.toThrow();
     });
 
     test('served by a route without external auth, by none, or elsewhere (a URL): synthesizes', () => {

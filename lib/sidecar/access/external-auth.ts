@@ -19,8 +19,8 @@ export interface ExternalAuthOptions {
   readonly url: string;
   /**
    * Where a 401 sends the browser (302), with the URL it asked for appended as `rd` (as
-   * oauth2-proxy reads it): a path (`/oauth2/start`) or an absolute URL. A path that a route with
-   * external auth serves is refused at synthesis (the sign-in would redirect to itself).
+   * oauth2-proxy reads it): a path (`/oauth2/start`) or an absolute URL. A path that a route behind
+   * the same auth serves is refused at synthesis (the sign-in would redirect to itself).
    * @default - the auth service's 401 goes to the client as it is
    */
   readonly signInUrl?: string;

@@ -8,33 +8,62 @@ export interface NamedRoute {
 }
 
 /**
- * External auth's `signInUrl`, when it is a path of this sidecar, must reach a route without external
- * auth: a sign-in page behind the same check answers 401 itself, and every sign-in redirects to
- * itself. Checked at synthesis, when every route is known. A path no route serves is left alone
- * (an Ingress may send it elsewhere).
+ * External auth's `signInUrl`, when it is a path of this sidecar, must not reach a route behind the
+ * same external auth: the sign-in page itself would answer with a redirect to sign in, for ever.
+ * Checked at synthesis, when every route is known. A path no route serves is left alone (an Ingress
+ * may send it elsewhere), and so is a route behind another auth service (signing in to one may be
+ * what the other's page asks).
  */
 export function signInLoopErrors(routes: NamedRoute[], sidecarAccess: AccessModel | undefined): string[] {
   const errors = new Set<string>();
+  const authOf = (r: NamedRoute) => (r.model.access ?? sidecarAccess)?.externalAuth;
   for (const route of routes) {
-    const signInUrl = (route.model.access ?? sidecarAccess)?.externalAuth?.signInUrl;
+    const signInUrl = authOf(route)?.signInUrl;
     if (signInUrl === undefined || !signInUrl.startsWith('/')) {
       continue;
     }
-    const served = servingRoute(routes, signInUrl.replace(/[?#].*$/, ''));
-    if (served && (served.model.access ?? sidecarAccess)?.externalAuth) {
+    const served = servingRoute(routes, nginxPath(signInUrl));
+    if (served && JSON.stringify(authOf(served)) === JSON.stringify(authOf(route))) {
       const field = route.model.access ? `${route.name} access.externalAuth.signInUrl` : 'access.externalAuth.signInUrl';
-      errors.add(invalid(field, signInUrl, `is served by ${served.name}, which asks the auth service first: every sign-in `
+      errors.add(invalid(field, signInUrl, `is served by ${served.name}, behind the same external auth: every sign-in `
         + 'would be sent to sign in again; serve the sign-in pages on a route without externalAuth (`access: {}`)').message);
     }
   }
   return [...errors];
 }
 
-/** The route nginx picks for `path`: an exact (file) route first, then the longest prefix. */
+/** The path nginx matches locations on: the query dropped, %XX decoded, dot segments resolved, slashes merged. */
+function nginxPath(url: string): string {
+  const raw = url.replace(/[?#].*$/, '');
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    // A malformed escape: nginx answers 400 to it; matched as written.
+  }
+  const segments: string[] = [];
+  for (const s of decoded.split('/').slice(1)) {
+    if (s === '..') {
+      segments.pop();
+    } else if (s !== '.' && s !== '') {
+      segments.push(s);
+    }
+  }
+  return `/${segments.join('/')}${/\/\.{0,2}$/.test(decoded) && segments.length > 0 ? '/' : ''}`;
+}
+
+/**
+ * The route nginx ends at for `path`: an exact (file) route; a proxy route at `path` + "/" (nginx
+ * answers the path without its slash with a 301 there, the query kept); else the longest prefix.
+ */
 function servingRoute(routes: NamedRoute[], path: string): NamedRoute | undefined {
   const exact = routes.find((r) => r.model.kind === 'file' && r.model.path === path);
   if (exact) {
     return exact;
+  }
+  const slash = routes.find((r) => r.model.kind === 'proxy' && r.model.path === `${path}/`);
+  if (slash) {
+    return slash;
   }
   return routes.filter((r) => r.model.kind !== 'file' && path.startsWith(r.model.path))
     .sort((a, b) => b.model.path.length - a.model.path.length)[0];
