@@ -1,8 +1,8 @@
 'use strict';
 // The jsii build (run by `npm run build`, hence by `npm pack`): the construct entry compiled by jsii
 // into .jsii, the assembly that Python, Java, Go and .NET bindings are generated from, and into
-// JavaScript that carries jsii's runtime type marks (so the kernel hands a binding a
-// ReverseProxySidecar, not a bare Construct).
+// JavaScript that carries jsii's runtime type marks (by which the kernel names the class of an
+// object it hands a binding where the declared type is an interface or a base class).
 //
 // jsii takes every dependency and peer of package.json for a jsii assembly and lists it in .jsii,
 // which every binding then requires. The TypeScript-only entries' peers (ajv, ajv-formats,
