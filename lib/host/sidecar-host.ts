@@ -10,7 +10,9 @@ import { WorkloadHost } from './workload-host';
 export class SidecarHost {
   /**
    * A cdk8s-plus workload you create, of any major from cdk8s-plus-27 to cdk8s-plus-34: Deployment,
-   * StatefulSet, DaemonSet, Job, CronJob or Pod. In Python, Java, Go and .NET, use `fromConstruct`.
+   * StatefulSet, DaemonSet, Job, CronJob or Pod. TypeScript only: in Python, Java, Go and .NET, use
+   * `fromConstruct`.
+   * @jsii ignore
    */
   public static fromWorkload(workload: IPlusWorkload): ISidecarHost {
     const w = workload as unknown as { containers?: unknown; addContainer?: unknown; node?: { path?: string } } | undefined;

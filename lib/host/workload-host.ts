@@ -8,7 +8,8 @@ import {
 } from './host';
 import { ISidecarResource, SidecarIngressSpec, SidecarServiceSpec } from './exposure';
 import { DeferredValue, LifecycleJson, lifecycleWithPreStop } from './json-patch';
-import { IPlusContainer, IPlusWorkload, PlusContainerProps, PlusMajor, PlusMetadataProps, plusMajorOf } from './plus-workload';
+import { PlusMajor, PlusMetadataProps, plusMajorOf } from './plus-major';
+import { IPlusContainer, IPlusWorkload, PlusContainerProps } from './plus-workload';
 import { restoreStatefulSetVolumes } from './stateful-set-volumes';
 
 /** What the drain reads of a cdk8s-plus container at synthesis: its rendered lifecycle. */
