@@ -38,26 +38,28 @@ function stagedPackageJson(pkg) {
   return staged;
 }
 
-function copyTree(from, to, skip) {
-  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
-    const src = path.join(from, entry.name);
-    const rel = path.relative(root, src);
-    if (skip.includes(rel)) continue;
-    const dest = path.join(to, entry.name);
-    if (entry.isDirectory()) {
-      fs.mkdirSync(dest, { recursive: true });
-      copyTree(src, dest, skip);
-    } else if (entry.name.endsWith('.ts')) {
-      fs.copyFileSync(src, dest);
-    }
-  }
+/** The files under `dir`, as paths relative to it. */
+function filesUnder(dir) {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)));
+}
+
+/** The environment for jsii's tools: without their banner for a Node release past its end of life. */
+function jsiiEnv(extra = {}) {
+  return { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0], ...extra };
 }
 
 function main() {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   fs.rmSync(stage, { recursive: true, force: true });
   fs.mkdirSync(path.join(stage, 'lib'), { recursive: true });
-  copyTree(path.join(root, 'lib'), path.join(stage, 'lib'), TS_ONLY);
+  for (const rel of filesUnder(path.join(root, 'lib'))) {
+    if (rel.endsWith('.ts') && !TS_ONLY.some((dir) => `lib/${rel}`.startsWith(`${dir}/`))) {
+      fs.mkdirSync(path.dirname(path.join(stage, 'lib', rel)), { recursive: true });
+      fs.copyFileSync(path.join(root, 'lib', rel), path.join(stage, 'lib', rel));
+    }
+  }
   for (const file of ['LICENSE', pkg.jsii.tsconfig]) {
     fs.copyFileSync(path.join(root, file), path.join(stage, file));
   }
@@ -72,7 +74,7 @@ function main() {
     '--silence-warnings=reserved-word', '--silence-warnings=metadata/missing-dev-dependency'], {
     cwd: stage,
     stdio: 'inherit',
-    env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0] },
+    env: jsiiEnv(),
   });
 
   fs.copyFileSync(path.join(stage, '.jsii'), path.join(root, '.jsii'));
@@ -81,18 +83,12 @@ function main() {
 
 /** jsii's JavaScript over tsc's, file by file (the validation and testing entries keep tsc's). */
 function copyJs(from, to) {
-  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
-    const src = path.join(from, entry.name);
-    const dest = path.join(to, entry.name);
-    if (entry.isDirectory()) {
-      copyJs(src, dest);
-    } else if (entry.name.endsWith('.js')) {
-      if (!fs.existsSync(dest)) throw new Error(`jsii wrote ${path.relative(stage, src)}, which tsc did not (run tsc first)`);
-      fs.copyFileSync(src, dest);
-    }
+  for (const rel of filesUnder(from).filter((f) => f.endsWith('.js'))) {
+    if (!fs.existsSync(path.join(to, rel))) throw new Error(`jsii wrote build/lib/${rel}, which tsc did not (run tsc first)`);
+    fs.copyFileSync(path.join(from, rel), path.join(to, rel));
   }
 }
 
 if (require.main === module) main();
 
-module.exports = { stagedPackageJson, JSII_PEERS, stage };
+module.exports = { stagedPackageJson, jsiiEnv, JSII_PEERS, stage };

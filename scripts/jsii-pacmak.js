@@ -8,6 +8,7 @@
 // and the .NET SDK; test/jsii/bindings.test.ts runs it with --code-only.
 const path = require('path');
 const { execFileSync } = require('child_process');
+const { jsiiEnv } = require('./jsii-build');
 
 const root = path.resolve(__dirname, '..');
 const stage = path.join(root, 'build', 'jsii');
@@ -21,7 +22,7 @@ function pacmakArgs(extra = []) {
 function pacmak(extra, stdio = 'inherit') {
   execFileSync(path.join(root, 'node_modules', '.bin', 'jsii-pacmak'), pacmakArgs(extra), {
     stdio,
-    env: { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0] },
+    env: jsiiEnv(),
   });
 }
 

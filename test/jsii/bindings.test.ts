@@ -8,11 +8,12 @@ import * as path from 'path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { pacmak } = require('../../scripts/jsii-pacmak') as { pacmak(extra: string[], stdio: unknown): void };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { jsiiEnv } = require('../../scripts/jsii-build') as { jsiiEnv(): NodeJS.ProcessEnv };
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const STAGE = path.join(ROOT, 'build', 'jsii');
 const BIN = path.join(ROOT, 'node_modules', '.bin');
-const ENV = { ...process.env, JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0] };
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 let out: string;
@@ -100,7 +101,7 @@ test("the README's Python chart is jsii-rosetta's translation of examples/bindin
     }
     fs.symlinkSync(STAGE, path.join(project, 'node_modules', 'cdk8s-reverse-proxy-sidecar'), 'dir');
     fs.copyFileSync(path.join(ROOT, 'examples', 'bindings', 'main.ts'), path.join(project, 'main.ts'));
-    const python = execFileSync(path.join(BIN, 'jsii-rosetta'), ['snippet', '--language', 'python', 'main.ts'], { cwd: project, env: ENV, encoding: 'utf8' });
+    const python = execFileSync(path.join(BIN, 'jsii-rosetta'), ['snippet', '--language', 'python', 'main.ts'], { cwd: project, env: jsiiEnv(), encoding: 'utf8' });
     expect(python).toBe(fs.readFileSync(path.join(ROOT, 'examples', 'bindings', 'main.py'), 'utf8'));
   } finally {
     fs.rmSync(project, { recursive: true, force: true });

@@ -8,6 +8,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as readline from 'readline';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { jsiiEnv } = require('../../scripts/jsii-build') as { jsiiEnv(extra: Record<string, string>): NodeJS.ProcessEnv };
+
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The runtime bundle with the kernel inside (@jsii/kernel itself is not on the registry at the runtime's version). */
 const RUNTIME = path.join(ROOT, 'node_modules', '@jsii', 'runtime', 'webpack', 'bin', 'jsii-runtime.js');
@@ -36,7 +39,7 @@ export class JsiiKernel {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jsii-kernel-test-'));
     const child = spawn(process.execPath, [RUNTIME], {
       cwd,
-      env: { ...process.env, TMPDIR: tmp, JSII_RUNTIME_PACKAGE_CACHE: 'disabled', JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+      env: jsiiEnv({ TMPDIR: tmp, JSII_RUNTIME_PACKAGE_CACHE: 'disabled' }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const kernel = new JsiiKernel(child, tmp);
